@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiKeysService } from '@tidings/auth';
+import { TidingsError } from '@tidings/common';
+import { Request } from 'express';
+import { PUBLIC_KEY, SCOPE_KEY } from './require-scope.decorator';
+
+/** Bearer API keys: missing or invalid → 401, valid without the scope → 403. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new TidingsError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
+    const key = await this.keys.verify(match[1]);
+    if (!key) throw new TidingsError('unauthorized', 'The API key is invalid or revoked');
+    const needed = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) ?? 'admin';
+    if (needed === 'any' || key.scopes.includes('admin') || key.scopes.includes(needed as never)) {
+      (req as Request & { apiKeyId?: string }).apiKeyId = key.id;
+      return true;
+    }
+    throw new TidingsError('forbidden', `This API key lacks the ${needed} scope`);
+  }
+}

@@ -1,0 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { DELIVERY_STATUSES } from '@tidings/deliveries';
+import { PageQuery } from '../../http/pagination';
+
+export class ListDeliveriesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() webhook_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() event_id?: string;
+  @ApiPropertyOptional({ example: 'project:*' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(\*|[a-z0-9:-]+(:\*)?)$/, { message: 'event_type must be an event type, a prefix wildcard or *' })
+  event_type?: string;
+  @ApiPropertyOptional({ description: 'created at or after' }) @IsOptional() @Type(() => Date) @IsDate() since?: Date;
+  @ApiPropertyOptional({ description: 'created before' }) @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+}

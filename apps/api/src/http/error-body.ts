@@ -1,0 +1,19 @@
+import { ErrorDetail } from '@tidings/common';
+
+/** The one error shape of the API: `{error, message, details?}`. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: ErrorDetail[];
+}
+
+/** Postgres unreachable or going away: the request gets 503, not 500. */
+export function isDatabaseUnavailable(error: any): boolean {
+  const code: string | undefined = error?.code ?? error?.driverError?.code;
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+  const message = String(error?.message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(
+    message,
+  );
+}

@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { TidingsError } from '@tidings/common';
+import { Response } from 'express';
+import { ErrorBody, isDatabaseUnavailable } from './error-body';
+
+const NAMES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** Maps library error codes, Nest HTTP exceptions and outages to `{error, message, details?}`. */
+@Catch()
+export class TidingsExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toResponse(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof TidingsError) {
+      return [
+        exception.status,
+        { error: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) },
+      ];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse() as string | { message?: string | string[] };
+      const message =
+        typeof response === 'string'
+          ? response
+          : Array.isArray(response.message)
+            ? response.message.join('; ')
+            : (response.message ?? exception.message);
+      return [status, { error: NAMES[status] ?? `http_${status}`, message }];
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return [HttpStatus.SERVICE_UNAVAILABLE, { error: 'unavailable', message: 'The database is unavailable; retry later' }];
+    }
+    return [HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal_error', message: 'Something went wrong on our side' }];
+  }
+}

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
+
+const CHAT_FORMATS_PENDING = 'standard';
+
+export class SubscriptionDto {
+  @ApiProperty({
+    example: 'project:one-off-job:pipeline-run:failed',
+    description: 'Exact type, prefix wildcard (project:one-off-job:*) or *',
+  })
+  @IsString()
+  @Matches(/^(\*|[a-z0-9:-]+(:\*)?)$/, { message: 'event_type must be an event type, a prefix wildcard or *' })
+  event_type: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID() project_uuid?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() job_uuid?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) pipeline_key?: string;
+}
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'ops' }) @IsString() @IsNotEmpty() @MaxLength(255) name: string;
+  @ApiProperty({ example: 'https://hooks.example.com/tidings' }) @IsString() @MaxLength(2048) url: string;
+  @ApiPropertyOptional({ description: 'whsec_<base64>; generated when absent' }) @IsOptional() @IsString() secret?: string;
+  @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
+  @ApiPropertyOptional({ enum: [CHAT_FORMATS_PENDING], description: 'slack, discord and teams are not available yet' })
+  @IsOptional()
+  @IsIn([CHAT_FORMATS_PENDING], { message: `format must be "standard" (${WEBHOOK_FORMATS.slice(1).join(', ')} are not available yet)` })
+  format?: WebhookFormat;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional({ example: { 'x-team': 'data' } }) @IsOptional() @IsObject() headers?: Record<string, string>;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+
+  @ApiProperty({ type: [SubscriptionDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SubscriptionDto)
+  subscriptions: SubscriptionDto[];
+}
+
+export class UpdateWebhookDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) url?: string;
+  @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
+  @ApiPropertyOptional({ enum: [CHAT_FORMATS_PENDING] })
+  @IsOptional()
+  @IsIn([CHAT_FORMATS_PENDING], { message: `format must be "standard" (${WEBHOOK_FORMATS.slice(1).join(', ')} are not available yet)` })
+  format?: WebhookFormat;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsObject() headers?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'true re-enables a disabled webhook' }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ type: [SubscriptionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SubscriptionDto)
+  subscriptions?: SubscriptionDto[];
+}
+
+export class ReplaceSubscriptionsDto {
+  @ApiProperty({ type: [SubscriptionDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SubscriptionDto)
+  subscriptions: SubscriptionDto[];
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ description: 'whsec_<base64>; generated when absent' }) @IsOptional() @IsString() secret?: string;
+}
+
+export class RecoverDto {
+  @ApiProperty({ example: '2026-11-19T00:00:00Z' }) @Type(() => Date) @IsDate() since: Date;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+}
+
+export class TestUnsavedWebhookDto {
+  @ApiProperty() @IsString() @MaxLength(2048) url: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() secret?: string;
+  @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsObject() headers?: Record<string, string>;
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { parseConfig, processEnv } from '@tidings/config';
+import { migrateOnStart } from '@tidings/database';
+import { createWorkerApp } from './create-worker-app';
+
+/** The worker process: relays the outbox to BullMQ and delivers webhooks. */
+async function main(): Promise<void> {
+  const config = parseConfig(processEnv());
+  await migrateOnStart(config);
+  await createWorkerApp(config);
+  new Logger('Tidings').log(`worker started (concurrency ${config.worker.concurrency})`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnApplicationBootstrap } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { DeliverWebhook } from '@tidings/deliveries';
+import { JOB, JobPayloads, QUEUE } from '@tidings/queue';
+import { Job } from 'bullmq';
+
+type Handlers = { [Name in keyof JobPayloads]: (data: JobPayloads[Name]) => Promise<unknown> };
+
+/** Translates BullMQ jobs to use-cases; retries live in Postgres, so BullMQ makes one try per job. */
+@Processor(QUEUE.webhooks)
+export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  /** Typed: a job name without a handler (or with two) does not compile. */
+  private readonly handlers: Handlers;
+
+  constructor(
+    deliver: DeliverWebhook,
+    private readonly config: TidingsConfig,
+  ) {
+    super();
+    this.handlers = { [JOB.deliverWebhook]: (data) => deliver.execute(data) };
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.worker.concurrency;
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const handler = this.handlers[job.name as keyof JobPayloads];
+    if (!handler) throw new Error(`No handler for job ${job.name} on ${QUEUE.webhooks}`);
+    return handler(job.data);
+  }
+}

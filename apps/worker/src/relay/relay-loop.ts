@@ -1,0 +1,123 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { OutboxRelay } from '@tidings/deliveries';
+import { deliverWebhookJobId, JOB, QUEUE, redisOptions } from '@tidings/queue';
+import { Queue } from 'bullmq';
+import { OutboxListener } from './outbox-listener';
+
+const ENQUEUE_TIMEOUT_MS = 5000;
+
+/**
+ * The only place that enqueues: claims due deliveries from Postgres in
+ * batches and adds one BullMQ job per delivery attempt, with a deterministic
+ * job id. Woken by NOTIFY on commit, and polls as a safety net. When Redis
+ * refuses, the claims go straight back to `pending`; Redis can always be
+ * rebuilt from Postgres.
+ */
+@Injectable()
+export class RelayLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayLoop.name);
+  private queue: Queue;
+  private stopping = false;
+  private running?: Promise<void>;
+  private wake: () => void = () => undefined;
+  private woken = false;
+  private lastWarning = 0;
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly listener: OutboxListener,
+    private readonly config: TidingsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.queue = new Queue(QUEUE.webhooks, { connection: redisOptions(this.config.redisUrl, 'producer'), prefix: this.config.queuePrefix });
+    this.queue.on('error', () => undefined);
+    this.listener.start(() => this.poke());
+    this.running = this.run();
+  }
+
+  /** Ask for a relay pass now (a commit happened, claims were released). */
+  poke(): void {
+    this.woken = true;
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let relayed = 0;
+      try {
+        relayed = await this.relayOnce();
+      } catch (error) {
+        this.warn(`relay pass failed: ${(error as Error).message}`);
+      }
+      if (relayed < this.config.worker.relayBatchSize) await this.sleep(this.config.worker.relayIntervalMs);
+    }
+  }
+
+  /** One pass: claim a batch, enqueue it; resolves to how many were relayed. */
+  async relayOnce(): Promise<number> {
+    const client = await this.queue.client;
+    if (client.status !== 'ready') return 0;
+    const jobs = await this.relay.claimDue(this.config.worker.relayBatchSize);
+    if (jobs.length === 0) return 0;
+    try {
+      await withTimeout(
+        this.queue.addBulk(
+          jobs.map((data) => ({
+            name: JOB.deliverWebhook,
+            data,
+            opts: { jobId: deliverWebhookJobId(data), attempts: 1, removeOnComplete: true, removeOnFail: true },
+          })),
+        ),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    } catch (error) {
+      await this.relay.release(jobs.map((j) => j.deliveryId));
+      throw error;
+    }
+    return jobs.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.woken = false;
+        done();
+      };
+    });
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarning > 10_000) {
+      this.lastWarning = Date.now();
+      this.logger.warn(message);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running;
+    await this.queue?.close().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}

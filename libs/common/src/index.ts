@@ -1,0 +1,4 @@
+export * from './tidings-error';
+export * from './validation';
+export * from './event-type-groups';
+export * from './sql';

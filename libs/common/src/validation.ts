@@ -1,0 +1,30 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { ErrorDetail } from './tidings-error';
+
+/** Flattens class-validator's tree into `{field, message}` with dotted paths. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const error of errors) {
+    const field = prefix ? (/^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      const text = message.startsWith(`${error.property} `) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`;
+      details.push({ field, message: text });
+    }
+    if (error.children?.length) details.push(...flattenValidationErrors(error.children, field));
+  }
+  return details;
+}
+
+/**
+ * Validates a plain value against a DTO class: unknown properties are errors,
+ * and a missing object is validated as `{}` so required fields are named.
+ */
+export function validatePlain<T extends object>(dto: new () => T, value: unknown, path: string): { value?: T; errors: ErrorDetail[] } {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    return { errors: [{ field: path, message: `${path} must be an object` }] };
+  }
+  const instance = plainToInstance(dto, value ?? {}, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return errors.length ? { errors: flattenValidationErrors(errors, path) } : { value: instance, errors: [] };
+}

@@ -1,0 +1,3 @@
+export * from './tidings-config';
+export * from './config.module';
+export * from './duration';

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ipaddr from 'ipaddr.js';
+import { parseDuration } from './duration';
+
+export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * The one typed configuration object. Built once from the environment by
+ * `parseConfig`; nothing else in the code base reads `process.env`.
+ * It is an abstract class so that Nest can inject it by type.
+ */
+export abstract class TidingsConfig {
+  readonly version: string;
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly redisUrl: string;
+  /** BullMQ key prefix; lets several installations (or test runs) share one Redis. */
+  readonly queuePrefix: string;
+  readonly port: number;
+  readonly adminKey?: string;
+  readonly encryptionKey?: Buffer;
+  readonly publicUrl?: string;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  readonly webhook: {
+    readonly timeoutMs: number;
+    readonly retryScheduleMs: readonly number[];
+    readonly allowedCidrs: readonly Cidr[];
+    readonly disableAfterMs: number;
+  };
+  readonly telemetry: {
+    readonly disabled: boolean;
+    readonly analyticsUrl?: string;
+    readonly analyticsApiKey?: string;
+  };
+  readonly worker: {
+    readonly concurrency: number;
+    /** A claim older than this goes back to `pending` (a worker died or Redis lost the job). */
+    readonly claimLeaseMs: number;
+    /** The relay's safety-net poll; LISTEN/NOTIFY wakes it sooner. */
+    readonly relayIntervalMs: number;
+    readonly relayBatchSize: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly retentionDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')).version;
+  } catch {
+    try {
+      return JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')).version;
+    } catch {
+      return '0.0.0';
+    }
+  }
+}
+
+/**
+ * Validates the environment once. Every problem is collected and reported
+ * together, each naming its variable, so a bad deployment fails at start with
+ * one clear message rather than at the first request.
+ */
+export function parseConfig(env: Env): TidingsConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    try {
+      return parse(raw.trim());
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return fallback;
+    }
+  };
+  const int = (min: number, max: number) => (raw: string) => {
+    if (!/^\d+$/.test(raw)) throw new Error(`"${raw}" is not a whole number`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`${n} is outside ${min}..${max}`);
+    return n;
+  };
+  const duration = (min: number) => (raw: string) => {
+    const ms = parseDuration(raw);
+    if (ms < min) throw new Error(`"${raw}" is shorter than the minimum of ${min} ms`);
+    return ms;
+  };
+  const url = (protocols: string[]) => (raw: string) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error(`"${raw}" is not a URL`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new Error(`"${raw}" must use ${protocols.join(' or ')}`);
+    }
+    return raw;
+  };
+  const bool = (raw: string) => {
+    const v = raw.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    throw new Error(`"${raw}" is not a boolean (true/false)`);
+  };
+  const size = (raw: string) => {
+    const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
+    if (!m) throw new Error(`"${raw}" is not a size (e.g. 5mb, 512kb)`);
+    const mult = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+    return Number(m[1]) * mult;
+  };
+
+  const timeoutMs = read('WEBHOOK_TIMEOUT_MS', 15_000, int(100, 300_000));
+  const config = {
+    version: packageVersion(),
+    databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
+    databasePoolSize: read('DATABASE_POOL_SIZE', 20, int(1, 500)),
+    redisUrl: read('REDIS_URL', 'redis://localhost:6379', url(['redis:', 'rediss:'])),
+    queuePrefix: read('QUEUE_PREFIX', 'tidings', (raw) => {
+      if (!/^[A-Za-z0-9_.-]+$/.test(raw)) throw new Error(`"${raw}" may hold only letters, digits, ".", "_" and "-"`);
+      return raw;
+    }),
+    port: read('PORT', 3000, int(0, 65535)),
+    adminKey: read<string | undefined>('TIDINGS_ADMIN_KEY', undefined, (raw) => {
+      if (raw.length < 16) throw new Error('must be at least 16 characters');
+      return raw;
+    }),
+    encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, parseEncryptionKey),
+    publicUrl: read<string | undefined>('PUBLIC_URL', undefined, url(['http:', 'https:'])),
+    bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
+    logLevel: read('LOG_LEVEL', 'log' as TidingsConfig['logLevel'], (raw) => {
+      const levels = ['error', 'warn', 'log', 'debug', 'verbose'];
+      if (!levels.includes(raw)) throw new Error(`"${raw}" is not one of ${levels.join(', ')}`);
+      return raw as TidingsConfig['logLevel'];
+    }),
+    webhook: {
+      timeoutMs,
+      retryScheduleMs: read('WEBHOOK_RETRY_SCHEDULE', [0, 5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6], (raw) => {
+        const steps = raw.split(',').map((step) => parseDuration(step));
+        if (steps.length < 1 || steps.length > 50) throw new Error('must list 1 to 50 steps');
+        return steps;
+      }),
+      allowedCidrs: read('WEBHOOK_ALLOWED_CIDRS', [] as Cidr[], (raw) =>
+        raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((cidr) => {
+            try {
+              return ipaddr.parseCIDR(cidr) as Cidr;
+            } catch {
+              throw new Error(`"${cidr}" is not a CIDR (e.g. 10.0.0.0/8, 127.0.0.1/32, ::1/128)`);
+            }
+          }),
+      ),
+      disableAfterMs: read('WEBHOOK_DISABLE_AFTER', 5 * 86_400_000, duration(1000)),
+    },
+    telemetry: {
+      disabled: read('TELEMETRY_DISABLED', false, bool),
+      analyticsUrl: read<string | undefined>('ANALYTICS_URL', undefined, url(['http:', 'https:'])),
+      analyticsApiKey: read<string | undefined>('ANALYTICS_API_KEY', undefined, (raw) => raw),
+    },
+    worker: {
+      concurrency: read('WORKER_CONCURRENCY', 50, int(1, 1000)),
+      claimLeaseMs: read('DELIVERY_CLAIM_LEASE', Math.max(60_000, timeoutMs * 2), duration(1000)),
+      relayIntervalMs: read('RELAY_INTERVAL', 1000, duration(10)),
+      relayBatchSize: read('RELAY_BATCH_SIZE', 500, int(1, 10_000)),
+      shutdownGraceMs: read('SHUTDOWN_GRACE', timeoutMs + 5000, duration(0)),
+    },
+    retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
+  };
+  if (config.worker.claimLeaseMs <= timeoutMs) {
+    problems.push(`DELIVERY_CLAIM_LEASE: must be longer than WEBHOOK_TIMEOUT_MS (${timeoutMs} ms)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(Object.setPrototypeOf(config, TidingsConfig.prototype)) as TidingsConfig;
+}
+
+function parseEncryptionKey(raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new Error('must be 32 bytes, given as 64 hex characters or base64');
+  return key;
+}

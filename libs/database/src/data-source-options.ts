@@ -1,0 +1,24 @@
+import { TidingsConfig } from '@tidings/config';
+import { MIGRATIONS } from '@tidings/migrations';
+import { DataSourceOptions } from 'typeorm';
+import { allEntities } from './entities';
+
+/** The one DataSource definition. Schema changes are migrations: never `synchronize`. */
+export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidings'): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities: allEntities(),
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    applicationName,
+    extra: {
+      max: config.databasePoolSize,
+      // Fail a request with 503 rather than hang when Postgres is away.
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 30_000,
+    },
+  };
+}

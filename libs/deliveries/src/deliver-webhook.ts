@@ -1,0 +1,206 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { isEngineType, queryRows } from '@tidings/common';
+import { TidingsConfig } from '@tidings/config';
+import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
+import { DeliverWebhookJob } from '@tidings/queue';
+import { buildWebhookRequest, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
+import { DataSource, EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AttemptTrigger } from './delivery.entity';
+import { DisableWebhook } from './disable-webhook';
+import { parseRetryAfter, RetryPolicy } from './retry-policy';
+
+/** A claimed delivery with what is needed to send it. */
+interface DeliveryToSend {
+  id: string;
+  event_id: string | null;
+  event_type: string;
+  subscriber_id: string;
+  payload: Record<string, unknown>;
+  attempt_count: number;
+  next_trigger: AttemptTrigger;
+  name: string;
+  url: string;
+  secrets: StoredSecret[];
+  content_type: string;
+  verify_tls: boolean;
+  headers: Record<string, string>;
+  enabled: boolean;
+  disabled_reason: string | null;
+  deleted_at: Date | null;
+}
+
+export type DeliverOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'skipped';
+
+/**
+ * Makes one attempt of one delivery: signs (Standard Webhooks), POSTs, records
+ * the attempt, then either marks the delivery delivered or lets the retry
+ * policy act: the next attempt is scheduled in Postgres, or the delivery is
+ * failed (the dead letter) and `tidings:delivery:exhausted` is recorded.
+ * Errors are recorded, never swallowed.
+ */
+@Injectable()
+export class DeliverWebhook {
+  private readonly logger = new Logger(DeliverWebhook.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly sender: WebhookSender,
+    private readonly secrets: SecretBox,
+    private readonly retry: RetryPolicy,
+    private readonly events: EventRegistrar,
+    private readonly disableWebhook: DisableWebhook,
+    private readonly config: TidingsConfig,
+  ) {}
+
+  async execute(job: DeliverWebhookJob): Promise<DeliverOutcome> {
+    const delivery = await this.start(job);
+    if (!delivery) return 'skipped';
+    if (delivery.deleted_at) return this.settleWithoutAttempt(delivery, 'cancelled', 'webhook deleted');
+    if (!delivery.enabled) {
+      return this.settleWithoutAttempt(delivery, 'failed', `webhook disabled: ${delivery.disabled_reason ?? 'no reason given'}`);
+    }
+
+    const { body, headers } = buildWebhookRequest({
+      id: delivery.id,
+      payload: delivery.payload,
+      contentType: delivery.content_type,
+      eventType: delivery.event_type,
+      attempt: job.attempt,
+      secrets: this.validSecrets(delivery.secrets),
+      customHeaders: delivery.headers,
+      version: this.config.version,
+    });
+    const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
+    return this.db.transaction((tx) => this.record(tx, delivery, job.attempt, result));
+  }
+
+  /**
+   * Takes the delivery for this attempt and renews its claim. A stale job
+   * (already attempted, cancelled, delivered) finds nothing and is skipped.
+   */
+  private async start(job: DeliverWebhookJob): Promise<DeliveryToSend | undefined> {
+    const rows: DeliveryToSend[] = await this.db.query(
+      `WITH d AS (
+         UPDATE deliveries SET status = 'claimed', claimed_at = now(), updated_at = now()
+          WHERE id = $1 AND attempt_count = $2
+            AND (status = 'claimed' OR (status = 'pending' AND next_attempt_at <= now()))
+      RETURNING id, event_id, event_type, subscriber_id, payload, attempt_count, next_trigger)
+       SELECT d.*, s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers, s.enabled, s.disabled_reason, s.deleted_at
+         FROM d JOIN subscribers s ON s.id = d.subscriber_id`,
+      [job.deliveryId, job.attempt - 1],
+    );
+    return rows[0];
+  }
+
+  private validSecrets(stored: StoredSecret[]): string[] {
+    const now = Date.now();
+    return stored.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.secrets.open(s.value));
+  }
+
+  private async record(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult): Promise<DeliverOutcome> {
+    await tx.query(
+      `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        uuidv7(),
+        d.id,
+        attempt,
+        d.next_trigger,
+        result.startedAt,
+        result.durationMs,
+        result.status ?? null,
+        result.headers ? JSON.stringify(result.headers) : null,
+        result.body ?? null,
+        result.error ?? null,
+      ],
+    );
+    const ok = result.status !== undefined && result.status >= 200 && result.status < 300 && !result.error;
+    const lastError = ok ? null : (result.error ?? `HTTP ${result.status}`);
+
+    if (ok) {
+      await this.settle(tx, d, attempt, result, 'delivered', null);
+      await tx.query(`UPDATE subscribers SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [d.subscriber_id]);
+      return 'delivered';
+    }
+
+    if (result.status === 410) {
+      await this.settle(tx, d, attempt, result, 'failed', lastError);
+      await this.disableWebhook.execute(tx, d.subscriber_id, 'The endpoint answered 410 Gone');
+      return 'failed';
+    }
+
+    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers?.['retry-after']) : undefined;
+    const delay = d.next_trigger === 'manual' ? null : this.retry.nextDelayMs(attempt, retryAfter);
+    const settled =
+      delay === null
+        ? await this.settle(tx, d, attempt, result, 'failed', lastError)
+        : await this.settle(tx, d, attempt, result, 'pending', lastError, delay);
+
+    const [{ failing_since }] = await queryRows(
+      tx,
+      `UPDATE subscribers SET failing_since = COALESCE(failing_since, $2) WHERE id = $1 RETURNING failing_since`,
+      [d.subscriber_id, result.startedAt],
+    );
+    if (Date.now() - new Date(failing_since).getTime() >= this.config.webhook.disableAfterMs) {
+      await this.disableWebhook.execute(tx, d.subscriber_id, `Failing continuously since ${new Date(failing_since).toISOString()}`);
+    }
+    // A manual replay that fails is simply failed again; loops are avoided for engine events.
+    if (settled && delay === null && d.next_trigger === 'auto' && !isEngineType(d.event_type)) {
+      await this.events.register(
+        tx,
+        DeliveryExhausted.create({
+          webhook: { id: d.subscriber_id, name: d.name, url_host: new URL(d.url).host },
+          delivery: {
+            id: d.id,
+            event_id: d.event_id ?? undefined,
+            event_type: d.event_type,
+            attempts: attempt,
+            last_response_status: result.status,
+            last_error: lastError ?? undefined,
+          },
+        }),
+      );
+    }
+    return delay === null ? 'failed' : 'retrying';
+  }
+
+  /**
+   * Moves the delivery on from this attempt. Guarded by status and attempt
+   * count: if a cancel or a duplicate job got there first, nothing changes
+   * (the attempt itself is still recorded).
+   */
+  private async settle(
+    tx: EntityManager,
+    d: DeliveryToSend,
+    attempt: number,
+    result: SendResult,
+    status: 'delivered' | 'failed' | 'pending',
+    lastError: string | null,
+    delayMs?: number,
+  ): Promise<boolean> {
+    const rows = await queryRows(
+      tx,
+      `UPDATE deliveries
+          SET status = $3, attempt_count = $2, next_trigger = 'auto',
+              next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4::double precision / 1000) END,
+              claimed_at = NULL, last_attempt_at = $5, last_response_status = $6, last_error = $7,
+              delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
+              updated_at = now()
+        WHERE id = $1 AND attempt_count = $2 - 1 AND status = 'claimed'
+    RETURNING id`,
+      [d.id, attempt, status, delayMs ?? 0, result.startedAt, result.status ?? null, lastError],
+    );
+    if (rows.length === 0) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
+    return rows.length > 0;
+  }
+
+  private async settleWithoutAttempt(d: DeliveryToSend, status: 'failed' | 'cancelled', reason: string): Promise<DeliverOutcome> {
+    await this.db.query(
+      `UPDATE deliveries SET status = $2, last_error = $3, claimed_at = NULL, next_attempt_at = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'claimed'`,
+      [d.id, status, reason],
+    );
+    return status;
+  }
+}

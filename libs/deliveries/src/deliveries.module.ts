@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '@tidings/events';
+import { WebhooksModule } from '@tidings/webhooks';
+import { CancelDelivery } from './cancel-delivery';
+import { DeliverWebhook } from './deliver-webhook';
+import { DeliveryQueries } from './delivery-queries';
+import { DisableWebhook } from './disable-webhook';
+import { OutboxRelay } from './outbox-relay';
+import { RecoverDeliveries } from './recover-deliveries';
+import { ReplayDelivery } from './replay-delivery';
+import { RetryPolicy } from './retry-policy';
+
+const useCases = [
+  CancelDelivery,
+  DeliverWebhook,
+  DeliveryQueries,
+  DisableWebhook,
+  OutboxRelay,
+  RecoverDeliveries,
+  ReplayDelivery,
+  RetryPolicy,
+];
+
+@Module({
+  imports: [EventsModule, WebhooksModule],
+  providers: useCases,
+  exports: useCases,
+})
+export class DeliveriesModule {}

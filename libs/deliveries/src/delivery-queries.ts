@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DeliveryError } from './delivery-error';
+
+export interface DeliveryFilter {
+  status?: string;
+  webhook_id?: string;
+  event_id?: string;
+  event_type?: string;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AttemptView {
+  number: number;
+  trigger: string;
+  started_at: Date;
+  duration_ms: number;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface DeliveryView {
+  id: string;
+  event_id: string | null;
+  event_type: string;
+  webhook: { id: string; name: string };
+  status: string;
+  attempt_count: number;
+  next_attempt_at: Date | null;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+  last_response_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  payload?: Record<string, unknown>;
+  attempts?: AttemptView[];
+}
+
+const COLUMNS = `d.id, d.event_id, d.event_type, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.delivered_at,
+  d.last_response_status, d.last_error, d.created_at, d.updated_at, s.id AS webhook_id, s.name AS webhook_name`;
+
+/** Reads the delivery log: newest first, keyset-paginated on the time-ordered id. */
+@Injectable()
+export class DeliveryQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async list(filter: DeliveryFilter): Promise<DeliveryView[]> {
+    const where: string[] = [`s.kind = 'webhook'`];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add(`d.status = ?`, filter.status);
+    if (filter.webhook_id) add(`d.subscriber_id = ?`, filter.webhook_id);
+    if (filter.event_id) add(`d.event_id = ?`, filter.event_id);
+    if (filter.event_type?.endsWith(':*')) add(`d.event_type LIKE ?`, filter.event_type.slice(0, -1).replace(/[\\%_]/g, '\\$&') + '%');
+    else if (filter.event_type && filter.event_type !== '*') add(`d.event_type = ?`, filter.event_type);
+    if (filter.since) add(`d.created_at >= ?`, filter.since);
+    if (filter.until) add(`d.created_at < ?`, filter.until);
+    if (filter.cursor) add(`d.id < ?`, filter.cursor);
+    params.push(filter.limit);
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toView);
+  }
+
+  async get(id: string): Promise<DeliveryView> {
+    const [row] = await this.db.query(
+      `SELECT ${COLUMNS}, d.payload FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = $1`,
+      [id],
+    );
+    if (!row) throw new DeliveryError('not_found', `No delivery ${id}`);
+    const attempts: AttemptView[] = await this.db.query(
+      `SELECT number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error
+         FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number, started_at`,
+      [id],
+    );
+    return { ...toView(row), payload: row.payload, attempts };
+  }
+}
+
+function toView(row: Record<string, any>): DeliveryView {
+  const { webhook_id, webhook_name, payload: _payload, ...rest } = row;
+  return { ...rest, webhook: { id: webhook_id, name: webhook_name } } as DeliveryView;
+}

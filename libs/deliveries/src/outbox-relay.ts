@@ -1,0 +1,58 @@
+import { queryRows } from '@tidings/common';
+import { Injectable } from '@nestjs/common';
+import { DeliverWebhookJob } from '@tidings/queue';
+import { DataSource } from 'typeorm';
+
+/**
+ * The Postgres side of the relay: claims due deliveries in batches for
+ * enqueueing, hands them back when the queue cannot take them, and returns
+ * claims whose lease ran out (a killed worker, a flushed Redis) to `pending`.
+ */
+@Injectable()
+export class OutboxRelay {
+  constructor(private readonly db: DataSource) {}
+
+  /** Claims up to `limit` due pending deliveries (index-backed; concurrent relays skip each other's rows). */
+  async claimDue(limit: number): Promise<DeliverWebhookJob[]> {
+    const rows: { id: string; attempt_count: number }[] = await queryRows(
+      this.db,
+      `UPDATE deliveries d
+          SET status = 'claimed', claimed_at = now(), updated_at = now()
+         FROM (SELECT id FROM deliveries
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                ORDER BY next_attempt_at
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED) due
+        WHERE d.id = due.id
+    RETURNING d.id, d.attempt_count`,
+      [limit],
+    );
+    return rows.map((row) => ({ deliveryId: row.id, attempt: row.attempt_count + 1 }));
+  }
+
+  /** Gives claims back at once (the queue refused them), rather than waiting for the lease. */
+  async release(deliveryIds: string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'claimed'`,
+      [deliveryIds],
+    );
+  }
+
+  /** Returns expired claims to `pending`, at most `limit` at a time; resolves to how many. */
+  async releaseExpiredClaims(leaseMs: number, limit = 1000): Promise<number> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE deliveries d
+          SET status = 'pending', claimed_at = NULL, updated_at = now()
+         FROM (SELECT id FROM deliveries
+                WHERE status = 'claimed' AND claimed_at < now() - make_interval(secs => $1::double precision / 1000)
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED) expired
+        WHERE d.id = expired.id
+    RETURNING d.id`,
+      [leaseMs, limit],
+    );
+    return rows.length;
+  }
+}

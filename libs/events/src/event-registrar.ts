@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { MatchedSubscriber, SubscriptionMatcher } from './subscription-matcher';
+import { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { hydrateEvent } from './event-classes';
+import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
+
+export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
+  event: T;
+  /** False when the idempotency key was seen before: `event` is then the original. */
+  created: boolean;
+  deliveries: number;
+}
+
+/** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
+export const OUTBOX_CHANNEL = 'tidings_outbox';
+
+const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', ...SCOPE_COLUMNS];
+
+/**
+ * Records an event and its outbox rows inside the caller's transaction: the
+ * event row, then one pending delivery per matching enabled subscriber, each
+ * with the payload snapshot of that moment. A rollback leaves neither.
+ *
+ *   await dataSource.transaction(async (tx) => {
+ *     await tx.save(order);
+ *     await events.register(tx, JobPipelineRunFailed.create({ project, job, pipeline_run }));
+ *   });
+ */
+@Injectable()
+export class EventRegistrar {
+  constructor(private readonly matcher: SubscriptionMatcher) {}
+
+  async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
+    const values = [
+      event.id,
+      event.type,
+      event.occurredAt,
+      event.idempotencyKey,
+      event.source,
+      JSON.stringify(event.data),
+      ...SCOPE_COLUMNS.map((column) => event[column] ?? null),
+    ];
+    const inserted: { recorded_at: Date }[] = await tx.query(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+       VALUES (${EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING recorded_at`,
+      values,
+    );
+    if (inserted.length === 0) return this.original(tx, event.idempotencyKey!) as Promise<RegisterResult<T>>;
+    event.recordedAt = inserted[0].recorded_at;
+
+    const subscribers = await this.matcher.match(tx, event.type, event.scope);
+    if (subscribers.length > 0) {
+      const payloads = this.payloads(event, subscribers);
+      await tx.query(
+        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, payload, next_attempt_at)
+         SELECT d.id, $1, $2, d.subscriber_id, d.payload::jsonb, now()
+           FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS d(id, subscriber_id, payload)`,
+        [event.id, event.type, subscribers.map(() => uuidv7()), subscribers.map((s) => s.id), payloads],
+      );
+      await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    }
+    return { event, created: true, deliveries: subscribers.length };
+  }
+
+  /** One payload per subscriber; the event part is serialised once per format. */
+  private payloads(event: TidingsEvent, subscribers: MatchedSubscriber[]): string[] {
+    const byFormat = new Map<string, string>();
+    return subscribers.map((subscriber) => {
+      let body = byFormat.get(subscriber.format);
+      if (body === undefined) {
+        body = JSON.stringify(event.toNotificationPayload());
+        byFormat.set(subscriber.format, body);
+      }
+      const deliveredFor = JSON.stringify({ id: subscriber.id, name: subscriber.name, type: subscriber.kind });
+      return `{"delivered_for":${deliveredFor},"event":${body}}`;
+    });
+  }
+
+  private async original(tx: EntityManager, idempotencyKey: string): Promise<RegisterResult> {
+    const [row] = await tx.query(
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
+         FROM events e WHERE e.idempotency_key = $1`,
+      [idempotencyKey],
+    );
+    return { event: hydrateEvent(row), created: false, deliveries: row.delivery_count };
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { subscriptionPatternsFor } from '@tidings/common';
+import { EntityManager } from 'typeorm';
+
+export interface MatchScope {
+  project_uuid?: string;
+  job_uuid?: string;
+  pipeline_key?: string;
+}
+
+export interface MatchedSubscriber {
+  id: string;
+  name: string;
+  kind: 'webhook' | 'analytics';
+  format: string;
+  content_type: string;
+}
+
+/**
+ * Finds the enabled subscribers with a subscription selecting an event: by
+ * exact type, prefix wildcard or `*` (looked up by index as a list of
+ * candidate patterns), then narrowed by each scope filter the subscription
+ * sets. One row per subscriber however many of its subscriptions match.
+ */
+@Injectable()
+export class SubscriptionMatcher {
+  async match(tx: EntityManager, type: string, scope: MatchScope): Promise<MatchedSubscriber[]> {
+    return tx.query(
+      `SELECT DISTINCT s.id, s.name, s.kind, s.format, s.content_type
+         FROM subscriptions sub
+         JOIN subscribers s ON s.id = sub.subscriber_id
+        WHERE sub.event_type = ANY($1::text[])
+          AND s.enabled AND s.deleted_at IS NULL
+          AND (sub.project_uuid IS NULL OR sub.project_uuid = $2::uuid)
+          AND (sub.job_uuid IS NULL OR sub.job_uuid = $3::uuid)
+          AND (sub.pipeline_key IS NULL OR sub.pipeline_key = $4::text)`,
+      [subscriptionPatternsFor(type), scope.project_uuid ?? null, scope.job_uuid ?? null, scope.pipeline_key ?? null],
+    );
+  }
+}

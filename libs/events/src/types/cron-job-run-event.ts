@@ -1,0 +1,14 @@
+import { LAYER } from '../layers/layer-specs';
+import { CronRunLayer } from '../layers/layer-dtos';
+import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { JobEvent } from './job-event';
+
+/** `project:cron-job:run:*` — one scheduled run of a cron job; nests `run` in `job`. */
+export class CronJobRunEvent extends JobEvent {
+  static override readonly LAYERS: readonly LayerSpec[] = [...JobEvent.LAYERS, LAYER.cronRun];
+  declare data: JobEvent['data'] & { run: CronRunLayer };
+
+  protected override notificationTree(): NotificationTree {
+    return nestLayer(super.notificationTree(), 'run', this.data.run);
+  }
+}

@@ -1,0 +1,14 @@
+import { LAYER } from '../layers/layer-specs';
+import { ImageBuildLayer } from '../layers/layer-dtos';
+import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { EnvironmentEvent } from './environment-event';
+
+/** `project:environment:image-build:*` — nests `image_build` in `environment`. */
+export class EnvironmentImageBuildEvent extends EnvironmentEvent {
+  static override readonly LAYERS: readonly LayerSpec[] = [...EnvironmentEvent.LAYERS, LAYER.imageBuild];
+  declare data: EnvironmentEvent['data'] & { image_build: ImageBuildLayer };
+
+  protected override notificationTree(): NotificationTree {
+    return nestLayer(super.notificationTree(), 'image_build', this.data.image_build);
+  }
+}

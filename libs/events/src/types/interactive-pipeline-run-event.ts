@@ -1,0 +1,14 @@
+import { LAYER } from '../layers/layer-specs';
+import { PipelineRunLayer } from '../layers/layer-dtos';
+import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { InteractiveSessionEvent } from './interactive-session-event';
+
+/** `project:pipeline:interactive-session:pipeline-run:*` — nests `pipeline_run` in the session. */
+export class InteractivePipelineRunEvent extends InteractiveSessionEvent {
+  static override readonly LAYERS: readonly LayerSpec[] = [...InteractiveSessionEvent.LAYERS, LAYER.pipelineRun];
+  declare data: InteractiveSessionEvent['data'] & { pipeline_run: PipelineRunLayer };
+
+  protected override notificationTree(): NotificationTree {
+    return nestLayer(super.notificationTree(), 'pipeline_run', this.data.pipeline_run);
+  }
+}

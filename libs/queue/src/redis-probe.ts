@@ -1,0 +1,32 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import Redis from 'ioredis';
+import { redisOptions } from './redis-connection';
+
+/** A small, fail-fast Redis connection for readiness checks. */
+@Injectable()
+export class RedisProbe implements OnModuleDestroy {
+  private readonly client: Redis;
+
+  constructor(config: TidingsConfig) {
+    this.client = new Redis({ ...redisOptions(config.redisUrl, 'producer'), lazyConnect: true, connectTimeout: 1000 });
+    this.client.on('error', () => undefined);
+  }
+
+  async reachable(timeoutMs = 1000): Promise<boolean> {
+    try {
+      if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect().catch(() => undefined);
+      const pong = await Promise.race([
+        this.client.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+      ]);
+      return pong === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.client.disconnect();
+  }
+}
