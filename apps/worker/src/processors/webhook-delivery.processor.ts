@@ -7,8 +7,14 @@ import { Job } from 'bullmq';
 
 type Handlers = { [Name in keyof JobPayloads]: (data: JobPayloads[Name]) => Promise<unknown> };
 
-/** Translates BullMQ jobs to use-cases; retries live in Postgres, so BullMQ makes one try per job. */
-@Processor(QUEUE.webhooks)
+/**
+ * Translates BullMQ jobs to use-cases; retries live in Postgres, so BullMQ
+ * makes one try per job. The job lock is short (BullMQ renews it while the
+ * job runs): a job held by a killed worker is back in the queue within
+ * seconds, and its deterministic id would otherwise block the relay's
+ * re-enqueue until then.
+ */
+@Processor(QUEUE.webhooks, { lockDuration: 10_000, stalledInterval: 5_000 })
 export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   /** Typed: a job name without a handler (or with two) does not compile. */
   private readonly handlers: Handlers;

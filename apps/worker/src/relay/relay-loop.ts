@@ -6,6 +6,10 @@ import { Queue } from 'bullmq';
 import { OutboxListener } from './outbox-listener';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
+const QUEUE_FULL_PAUSE_MS = 25;
+
+/** `more`: a full batch was relayed, go again; `queue-full`: wait for workers; `idle`: nothing due. */
+type RelayPass = 'more' | 'queue-full' | 'idle';
 
 /**
  * The only place that enqueues: claims due deliveries from Postgres in
@@ -45,22 +49,27 @@ export class RelayLoop implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      let relayed = 0;
+      let pass: RelayPass = 'idle';
       try {
-        relayed = await this.relayOnce();
+        pass = await this.relayOnce();
       } catch (error) {
         this.warn(`relay pass failed: ${(error as Error).message}`);
       }
-      if (relayed < this.config.worker.relayBatchSize) await this.sleep(this.config.worker.relayIntervalMs);
+      if (pass === 'more') continue;
+      await this.sleep(pass === 'queue-full' ? QUEUE_FULL_PAUSE_MS : this.config.worker.relayIntervalMs);
     }
   }
 
-  /** One pass: claim a batch, enqueue it; resolves to how many were relayed. */
-  async relayOnce(): Promise<number> {
+  /** One pass: claim a batch and enqueue it. */
+  async relayOnce(): Promise<RelayPass> {
     const client = await this.queue.client;
-    if (client.status !== 'ready') return 0;
-    const jobs = await this.relay.claimDue(this.config.worker.relayBatchSize);
-    if (jobs.length === 0) return 0;
+    if (client.status !== 'ready') return 'idle';
+    // Backpressure: claim only what the workers can start soon, so no job waits in Redis past its claim lease.
+    const room = this.maxQueued() - (await this.queue.getWaitingCount());
+    if (room <= 0) return 'queue-full';
+    const wanted = Math.min(room, this.config.worker.relayBatchSize);
+    const jobs = await this.relay.claimDue(wanted);
+    if (jobs.length === 0) return 'idle';
     try {
       await withTimeout(
         this.queue.addBulk(
@@ -76,7 +85,11 @@ export class RelayLoop implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.relay.release(jobs.map((j) => j.deliveryId));
       throw error;
     }
-    return jobs.length;
+    return jobs.length === wanted ? 'more' : 'idle';
+  }
+
+  private maxQueued(): number {
+    return Math.max(this.config.worker.relayBatchSize, this.config.worker.concurrency * 4);
   }
 
   private sleep(ms: number): Promise<void> {

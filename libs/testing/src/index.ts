@@ -1,0 +1,5 @@
+export * from './test-services';
+export * from './test-database';
+export * from './wait-for';
+export * from './fake-webhook-receiver';
+export * from './queue-cleanup';
