@@ -1,0 +1,242 @@
+import { EventRegistrar, JobPipelineRunFailed, ProjectCreated } from '@tidings/events';
+import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
+import { randomUUID } from 'node:crypto';
+import { pipelineRunEvent } from './support/fixtures';
+import { Harness, startTidings } from './support/tidings-harness';
+
+describe('events: registration, validation, idempotency, scoping', () => {
+  let t: Harness;
+  let receiver: FakeWebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await FakeWebhookReceiver.start();
+    t = await startTidings();
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await receiver?.stop();
+  });
+
+  const counts = async () => {
+    const [row] = await t.db.query(`SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM deliveries) AS deliveries`);
+    return row as { events: number; deliveries: number };
+  };
+
+  async function webhook(path: string, subscriptions: object[]) {
+    const res = await t.http('POST', '/v1/webhooks', { name: path, url: receiver.url(path), subscriptions });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  it('refuses unknown types and missing fields with 400 naming them, and writes nothing', async () => {
+    await webhook('/everything', [{ event_type: '*' }]);
+    const before = await counts();
+
+    const unknown = await t.http('POST', '/v1/events', { type: 'project:exploded', project: { uuid: randomUUID() } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'type' }] });
+
+    const missing = await t.http('POST', '/v1/events', { type: 'project:one-off-job:pipeline-run:failed', project: { name: 'demo' }, job: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details.map((d: any) => d.field).sort()).toEqual(['job.uuid', 'pipeline_run.uuid', 'project.uuid']);
+
+    const extra = await t.http('POST', '/v1/events', { ...pipelineRunEvent(), colour: 'blue' });
+    expect(extra.status).toBe(400);
+    expect(extra.body.details).toEqual([expect.objectContaining({ field: 'colour' })]);
+
+    const internal = await t.http('POST', '/v1/events', { type: 'tidings:webhook:disabled', webhook: { id: randomUUID() } });
+    expect(internal.status).toBe(400);
+
+    const updatedWithoutChanges = await t.http('POST', '/v1/events', { type: 'project:updated', project: { uuid: randomUUID() } });
+    expect(updatedWithoutChanges.status).toBe(400);
+    expect(updatedWithoutChanges.body.details[0].field).toMatch(/^update/);
+
+    for (const body of ['[1,2', '"just a string"', 'null', '[]']) {
+      const res = await t.http('POST', '/v1/events', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBeDefined();
+    }
+    const wrongType = await t.http('POST', '/v1/events', 'type=project:created', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(wrongType.status).toBe(415);
+
+    expect(await counts()).toEqual(before);
+  });
+
+  it('an Idempotency-Key repeat returns the original with 200 and creates no deliveries', async () => {
+    const key = `order-${randomUUID()}`;
+    const body = pipelineRunEvent();
+    const first = await t.http('POST', '/v1/events', body, { headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const before = await counts();
+    const again = await t.http('POST', '/v1/events', { ...body, job: { ...body.job, name: 'changed' } }, { headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true, deliveries: first.body.deliveries });
+    const viaField = await t.http('POST', '/v1/events', { ...body, idempotency_key: key });
+    expect(viaField).toMatchObject({ status: 200, body: { id: first.body.id } });
+    expect(await counts()).toEqual(before);
+
+    const conflicting = await t.http('POST', '/v1/events', { ...body, idempotency_key: 'a' }, { headers: { 'idempotency-key': 'b' } });
+    expect(conflicting.status).toBe(400);
+  });
+
+  it('register(tx, event) writes nothing when the caller rolls back, and both rows when it commits', async () => {
+    const registrar = t.api.get(EventRegistrar);
+    const body = pipelineRunEvent();
+    const before = await counts();
+    await expect(
+      t.db.transaction(async (tx) => {
+        const result = await registrar.register(tx, JobPipelineRunFailed.create(body));
+        expect(result.deliveries).toBeGreaterThan(0);
+        throw new Error('the business write failed');
+      }),
+    ).rejects.toThrow('the business write failed');
+    expect(await counts()).toEqual(before);
+
+    const committed = await t.db.transaction((tx) => registrar.register(tx, JobPipelineRunFailed.create(body)));
+    const after = await counts();
+    expect(after.events).toBe(before.events + 1);
+    expect(after.deliveries).toBe(before.deliveries + committed.deliveries);
+    const [row] = await t.db.query(`SELECT source, project_uuid, job_uuid, pipeline_run_uuid FROM events WHERE id = $1`, [committed.event.id]);
+    expect(row).toEqual({ source: 'internal', project_uuid: body.project.uuid, job_uuid: body.job.uuid, pipeline_run_uuid: body.pipeline_run.uuid });
+  });
+
+  it('matches subscriptions by exact type, prefix wildcard and *, narrowed by project and job; one delivery per webhook', async () => {
+    const project = randomUUID();
+    const job = randomUUID();
+    const hooks = {
+      exact: await webhook('/exact', [{ event_type: 'project:one-off-job:pipeline-run:failed' }]),
+      wildcard: await webhook('/wildcard', [{ event_type: 'project:one-off-job:*' }]),
+      projectScoped: await webhook('/project', [{ event_type: 'project:*', project_uuid: project }]),
+      jobScoped: await webhook('/job', [{ event_type: 'project:one-off-job:*', job_uuid: job }]),
+      twoMatches: await webhook('/two', [{ event_type: '*' }, { event_type: 'project:*' }]),
+      otherType: await webhook('/other', [{ event_type: 'project:cron-job:*' }]),
+    };
+    const disabled = await webhook('/disabled', [{ event_type: '*' }]);
+    await t.http('PATCH', `/v1/webhooks/${disabled}`, { enabled: false });
+
+    const receivers = async (eventId: string) => {
+      const res = await t.http('GET', `/v1/deliveries?event_id=${eventId}&limit=200`);
+      return new Set(res.body.data.map((d: any) => d.webhook.id));
+    };
+    const inScope = await t.http('POST', '/v1/events', pipelineRunEvent({ project, job }));
+    const got = await receivers(inScope.body.id);
+    for (const id of [hooks.exact, hooks.wildcard, hooks.projectScoped, hooks.jobScoped, hooks.twoMatches]) expect(got).toContain(id);
+    expect(got).not.toContain(hooks.otherType);
+    expect(got).not.toContain(disabled);
+    const twoMatchDeliveries = (await t.http('GET', `/v1/deliveries?event_id=${inScope.body.id}&webhook_id=${hooks.twoMatches}`)).body.data;
+    expect(twoMatchDeliveries).toHaveLength(1);
+
+    const otherJob = await receivers((await t.http('POST', '/v1/events', pipelineRunEvent({ project }))).body.id);
+    expect(otherJob).toContain(hooks.projectScoped);
+    expect(otherJob).not.toContain(hooks.jobScoped);
+
+    const otherProject = await receivers((await t.http('POST', '/v1/events', pipelineRunEvent({ job }))).body.id);
+    expect(otherProject).not.toContain(hooks.projectScoped);
+    expect(otherProject).toContain(hooks.jobScoped);
+
+    const projectEvent = await t.http('POST', '/v1/events', { type: 'project:created', project: { uuid: project, name: 'p' } });
+    const forProject = await receivers(projectEvent.body.id);
+    expect(forProject).toContain(hooks.projectScoped);
+    expect(forProject).not.toContain(hooks.wildcard);
+    expect(forProject).not.toContain(hooks.jobScoped);
+
+    await receiver.waitForRequests('/job', 2);
+    expect(receiver.received('/job').every((r) => JSON.parse(r.body).event.project.job.uuid === job)).toBe(true);
+  });
+
+  it('refuses subscriptions to unknown types, client events and filters a type cannot match', async () => {
+    const bad = await t.http('POST', '/v1/webhooks', {
+      name: 'bad',
+      url: receiver.url('/bad'),
+      subscriptions: [
+        { event_type: 'project:nope' },
+        { event_type: 'nothing:*' },
+        { event_type: 'client:heartbeat' },
+        { event_type: 'project:created', job_uuid: randomUUID() },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: any) => d.field)).toEqual([
+      'subscriptions[0].event_type',
+      'subscriptions[1].event_type',
+      'subscriptions[2].event_type',
+      'subscriptions[3].job_uuid',
+    ]);
+    const loopback = await t.http('POST', '/v1/webhooks', { name: 'meta', url: 'http://169.254.169.254/latest', subscriptions: [] });
+    expect(loopback.status).toBe(400);
+    expect(loopback.body.details[0].field).toBe('url');
+  });
+
+  it('batch: each event validated alone, the valid ones registered, a summary returned', async () => {
+    const good = pipelineRunEvent();
+    const res = await t.http('POST', '/v1/events/batch', [good, { type: 'project:nope' }, pipelineRunEvent(), { type: 'project:created', project: {} }]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'partial_success',
+      summary: { received: 4, successful: 2, failed: 2 },
+      failed_events: [{ index: 1 }, { index: 3 }],
+    });
+    expect(res.body.failed_events[1].reason).toMatch(/project\.uuid/);
+    const ids = res.body.events.map((e: any) => e.id);
+    for (const id of ids) expect((await t.http('GET', `/v1/events/${id}`)).status).toBe(200);
+
+    expect((await t.http('POST', '/v1/events/batch', { events: [{ type: 'nope' }] })).body.status).toBe('failure');
+    expect((await t.http('POST', '/v1/events/batch', [])).status).toBe(400);
+    expect((await t.http('POST', '/v1/events/batch', { not: 'a list' })).status).toBe(400);
+    const tooMany = await t.http('POST', '/v1/events/batch', Array.from({ length: 1001 }, () => good));
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('lists events newest first with filters and cursor pagination; one event shows its payload and deliveries', async () => {
+    const project = randomUUID();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await t.http('POST', '/v1/events', pipelineRunEvent({ project, number: i }))).body.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await t.http('GET', `/v1/events?project_uuid=${project}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.data.map((e: any) => e.id));
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const byWildcard = await t.http('GET', `/v1/events?type=project:one-off-job:*&project_uuid=${project}`);
+    expect(byWildcard.body.data).toHaveLength(5);
+    expect((await t.http('GET', `/v1/events?type=project:cron-job:*&project_uuid=${project}`)).body.data).toHaveLength(0);
+
+    const one = await t.http('GET', `/v1/events/${ids[0]}`);
+    expect(one.body).toMatchObject({ id: ids[0], source: 'api', scope: { project_uuid: project }, payload: { project: { uuid: project } } });
+    expect(Array.isArray(one.body.deliveries)).toBe(true);
+    expect((await t.http('GET', `/v1/events/${randomUUID()}`)).status).toBe(404);
+    expect((await t.http('GET', `/v1/events/not-a-uuid`)).status).toBe(400);
+    expect((await t.http('GET', `/v1/events?since=yesterday`)).status).toBe(400);
+  });
+
+  it('lists the whole catalogue with scope filters and example payloads', async () => {
+    const res = await t.http('GET', '/v1/event-types');
+    expect(res.status).toBe(200);
+    const byName = new Map(res.body.data.map((t: any) => [t.name, t]));
+    // DESIGN §4: 58 platform, 12 observability, 8 lineage, 3 engine and 7 client types.
+    expect(byName.size).toBe(88);
+    for (const group of ['platform', 'observability', 'lineage', 'engine', 'client']) {
+      expect(res.body.data.some((t: any) => t.group === group)).toBe(true);
+    }
+    expect(byName.get('project:one-off-job:pipeline-run:failed')).toMatchObject({
+      registrable_via_api: true,
+      scope_filters: ['project_uuid', 'job_uuid'],
+      example: { type: 'project:one-off-job:pipeline-run:failed', project: { job: { pipeline_run: {} } } },
+    });
+    expect(byName.get('client:heartbeat')).toMatchObject({ registrable_via_api: false });
+    expect(byName.get('project:cron-job:succeeded')).toBeUndefined();
+  });
+
+  it('an in-process caller registers engine-free platform events with the typed classes too', async () => {
+    const registrar = t.api.get(EventRegistrar);
+    const id = await webhook('/inproc', [{ event_type: 'project:created' }]);
+    const project = randomUUID();
+    await t.db.transaction((tx) => registrar.register(tx, ProjectCreated.create({ project: { uuid: project, name: 'from code' } })));
+    const [request] = await receiver.waitForRequests('/inproc', 1);
+    expect(JSON.parse(request.body)).toMatchObject({ delivered_for: { id }, event: { type: 'project:created', project: { uuid: project, name: 'from code' } } });
+    await waitFor('delivered', async () => (await t.http('GET', `/v1/deliveries?webhook_id=${id}&status=delivered`)).body.data.length === 1);
+  });
+});
