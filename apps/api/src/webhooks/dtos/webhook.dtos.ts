@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -54,25 +54,8 @@ export class CreateWebhookDto {
   subscriptions: SubscriptionDto[];
 }
 
-export class UpdateWebhookDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) url?: string;
-  @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
-  @ApiPropertyOptional({ enum: [CHAT_FORMATS_PENDING] })
-  @IsOptional()
-  @IsIn([CHAT_FORMATS_PENDING], { message: `format must be "standard" (${WEBHOOK_FORMATS.slice(1).join(', ')} are not available yet)` })
-  format?: WebhookFormat;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsObject() headers?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'true re-enables a disabled webhook' }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ type: [SubscriptionDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => SubscriptionDto)
-  subscriptions?: SubscriptionDto[];
-}
+/** Every field of a webhook but its secret (rotate-secret changes that); `enabled: true` re-enables a disabled one. */
+export class UpdateWebhookDto extends PartialType(OmitType(CreateWebhookDto, ['secret'] as const)) {}
 
 export class ReplaceSubscriptionsDto {
   @ApiProperty({ type: [SubscriptionDto] })
