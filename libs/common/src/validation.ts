@@ -25,6 +25,6 @@ export function validatePlain<T extends object>(dto: new () => T, value: unknown
     return { errors: [{ field: path, message: `${path} must be an object` }] };
   }
   const instance = plainToInstance(dto, value ?? {}, { enableImplicitConversion: false });
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   return errors.length ? { errors: flattenValidationErrors(errors, path) } : { value: instance, errors: [] };
 }

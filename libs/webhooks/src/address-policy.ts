@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Cidr, TidingsConfig } from '@tidings/config';
 import * as ipaddr from 'ipaddr.js';
 
+const IPV4_COMPATIBLE = ipaddr.parse('::');
+
 /**
  * Which addresses a webhook may reach. Only globally routable unicast
  * addresses pass by default: loopback, RFC 1918, link-local (incl. cloud
@@ -23,7 +25,9 @@ export class AddressPolicy {
     let ip = ipaddr.parse(address);
     if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
     if (this.allowed.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits))) return null;
-    const range = ip.range();
+    // ipaddr.js calls the deprecated IPv4-compatible form (::a.b.c.d) unicast; it embeds an IPv4 address, so refuse it.
+    let range: string = ip.range();
+    if (range === 'unicast' && ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE, 96)) range = 'ipv4Compatible';
     return range === 'unicast' ? null : `${address} is a ${range} address (allow it with WEBHOOK_ALLOWED_CIDRS)`;
   }
 }
