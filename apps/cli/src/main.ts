@@ -20,9 +20,13 @@ async function main(argv: string[]): Promise<number> {
     options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, arg] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
-    return command ? 0 : 1;
+    return 0;
+  }
+  if (!command) {
+    console.error(USAGE);
+    return 1;
   }
   const config = parseConfig(processEnv());
   await migrateOnStart(config);

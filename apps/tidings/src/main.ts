@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { parseConfig, processEnv } from '@tidings/config';
+import { armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const api = await createApiApp(config);
   await api.listen(config.port, '0.0.0.0');
   new Logger('Tidings').log(`api on http://localhost:${config.port} (docs at /docs) and worker in one process`);
+  armShutdownDeadline(config.worker.shutdownGraceMs);
   const stop = async () => {
     await api.close();
     await worker.close();

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { parseConfig, processEnv } from '@tidings/config';
+import { armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createWorkerApp } from './create-worker-app';
 
@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const config = parseConfig(processEnv());
   await migrateOnStart(config);
   await createWorkerApp(config);
+  armShutdownDeadline(config.worker.shutdownGraceMs);
   new Logger('Tidings').log(`worker started (concurrency ${config.worker.concurrency})`);
 }
 

@@ -1,3 +1,4 @@
 export * from './tidings-config';
 export * from './config.module';
 export * from './duration';
+export * from './shutdown-deadline';

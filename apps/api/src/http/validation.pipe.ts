@@ -7,6 +7,7 @@ export function tidingsValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
+    stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
       return new TidingsError('validation_failed', `Invalid request: ${details.map((d) => d.field).join(', ')}`, details);

@@ -1,0 +1,25 @@
+# Tidings: one image for both processes.
+#   api:    node dist/apps/api/src/main.js      (the default)
+#   worker: node dist/apps/worker/src/main.js
+# Both run pending migrations at start under a Postgres advisory lock.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+COPY migrations ./migrations
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# package.json sits beside dist/: libs/config reads the version from it at runtime.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+CMD ["node", "dist/apps/api/src/main.js"]
