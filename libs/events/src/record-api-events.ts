@@ -48,7 +48,11 @@ export class RecordApiEvents {
 
   /** Each event is validated alone; the valid ones are registered together in one transaction. */
   async batch(items: unknown): Promise<BatchSummary> {
-    const list = Array.isArray(items) ? items : (items as { events?: unknown })?.events;
+    const wrapped = items !== null && typeof items === 'object' && !Array.isArray(items);
+    if (wrapped && Object.keys(items).some((key) => key !== 'events')) {
+      throw new EventError('validation_failed', 'A batch object holds only "events"', [{ field: 'body', message: 'only the events field is allowed' }]);
+    }
+    const list = wrapped ? (items as { events?: unknown }).events : items;
     if (!Array.isArray(list)) throw new EventError('validation_failed', 'The body must be a JSON array of events (or {"events": [...]})');
     if (list.length === 0) throw new EventError('validation_failed', 'The batch is empty');
     if (list.length > MAX_BATCH_EVENTS) {

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@n
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CancelDelivery, DeliveryQueries, DeliveryView, ReplayDelivery } from '@tidings/deliveries';
 import { Page, page } from '../http/pagination';
+import { toDate } from '../http/validators';
 import { ListDeliveriesQuery } from './dtos/list-deliveries.query';
 
 @ApiTags('deliveries')
@@ -18,7 +19,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'List webhook deliveries, newest first' })
   async list(@Query() query: ListDeliveriesQuery): Promise<Page<DeliveryView>> {
     const limit = query.limit ?? 50;
-    return page(await this.deliveries.list({ ...query, limit }), limit);
+    return page(await this.deliveries.list({ ...query, since: toDate(query.since), until: toDate(query.until), limit }), limit);
   }
 
   @Get(':id')

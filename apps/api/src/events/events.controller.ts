@@ -5,6 +5,7 @@ import { DeliveryQueries, DeliveryView } from '@tidings/deliveries';
 import { Response } from 'express';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { Page, page } from '../http/pagination';
+import { toDate } from '../http/validators';
 import { ListEventsQuery } from './dtos/list-events.query';
 import { RegisterEventDto, RegisterEventResponse } from './dtos/register-event.dto';
 
@@ -48,7 +49,7 @@ export class EventsController {
   @ApiOperation({ summary: 'List events, newest first' })
   async list(@Query() query: ListEventsQuery): Promise<Page<EventView>> {
     const limit = query.limit ?? 50;
-    return page(await this.events.list({ ...query, limit }), limit);
+    return page(await this.events.list({ ...query, since: toDate(query.since), until: toDate(query.until), limit }), limit);
   }
 
   @Get(':id')

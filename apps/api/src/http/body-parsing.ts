@@ -1,17 +1,30 @@
 import { INestApplication } from '@nestjs/common';
 import { json, NextFunction, Request, Response } from 'express';
 import { ErrorBody } from './error-body';
+import { unsafeJsonReason } from './unsafe-json';
 
 /**
  * JSON bodies, plain or compressed (gzip/deflate/br). Decompression streams and
  * counts the inflated bytes against the limit, so a gzip bomb is refused with
  * 413 after `limitBytes`, never inflated into memory. Parser failures become
- * the API's error shape instead of Express's HTML page.
+ * the API's error shape instead of Express's HTML page, and bodies that are
+ * valid JSON but unsafe to process further (see unsafeJsonReason) get a 400.
  */
 export function useJsonBodies(app: INestApplication, limitBytes: number): void {
   app.use(requireJsonContentType);
   app.use(json({ limit: limitBytes, inflate: true, strict: false, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrors);
+  app.use(refuseUnsafeJson);
+}
+
+function refuseUnsafeJson(req: Request, res: Response, next: NextFunction): void {
+  // body-parser leaves req.body undefined when there was no JSON body to parse.
+  const reason = req.body === undefined ? null : unsafeJsonReason(req.body);
+  if (reason) {
+    res.status(400).json({ error: 'validation_failed', message: reason, details: [{ field: 'body', message: reason }] } satisfies ErrorBody);
+    return;
+  }
+  next();
 }
 
 function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {

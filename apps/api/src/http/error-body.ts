@@ -17,3 +17,9 @@ export function isDatabaseUnavailable(error: any): boolean {
     message,
   );
 }
+
+/** A Postgres data exception (class 22: bad text for a type, out of range, NUL …) is the client's input, not our failure. */
+export function isInvalidInput(error: any): boolean {
+  const code: string | undefined = error?.code ?? error?.driverError?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { TidingsError } from '@tidings/common';
 import { Response } from 'express';
-import { ErrorBody, isDatabaseUnavailable } from './error-body';
+import { ErrorBody, isDatabaseUnavailable, isInvalidInput } from './error-body';
 
 const NAMES: Record<number, string> = {
   400: 'bad_request',
@@ -46,6 +46,11 @@ export class TidingsExceptionFilter implements ExceptionFilter {
             ? response.message.join('; ')
             : (response.message ?? exception.message);
       return [status, { error: NAMES[status] ?? `http_${status}`, message }];
+    }
+    if (isInvalidInput(exception)) {
+      // Validation should have caught it; log so the gap gets closed, but do not blame the server.
+      this.logger.warn(`Input reached Postgres invalid: ${(exception as Error).message}`);
+      return [HttpStatus.BAD_REQUEST, { error: 'validation_failed', message: 'A value in the request is not valid' }];
     }
     if (isDatabaseUnavailable(exception)) {
       return [HttpStatus.SERVICE_UNAVAILABLE, { error: 'unavailable', message: 'The database is unavailable; retry later' }];

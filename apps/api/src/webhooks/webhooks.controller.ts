@@ -12,6 +12,7 @@ import {
   WebhookView,
 } from '@tidings/webhooks';
 import { Page, page, PageQuery } from '../http/pagination';
+import { toDate } from '../http/validators';
 import {
   CreateWebhookDto,
   RecoverDto,
@@ -97,6 +98,6 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Replay every failed delivery of this webhook created in [since, until)' })
   recover(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RecoverDto): Promise<{ replayed: number }> {
-    return this.recoverDeliveries.execute(id, dto.since, dto.until);
+    return this.recoverDeliveries.execute(id, new Date(dto.since), toDate(dto.until));
   }
 }

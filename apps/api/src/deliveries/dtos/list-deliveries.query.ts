@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { DELIVERY_STATUSES } from '@tidings/deliveries';
 import { PageQuery } from '../../http/pagination';
+import { IsIsoDate } from '../../http/validators';
 
 export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: string;
@@ -13,6 +13,6 @@ export class ListDeliveriesQuery extends PageQuery {
   @IsString()
   @Matches(/^(\*|[a-z0-9:-]+(:\*)?)$/, { message: 'event_type must be an event type, a prefix wildcard or *' })
   event_type?: string;
-  @ApiPropertyOptional({ description: 'created at or after' }) @IsOptional() @Type(() => Date) @IsDate() since?: Date;
-  @ApiPropertyOptional({ description: 'created before' }) @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+  @ApiPropertyOptional({ description: 'created at or after' }) @IsOptional() @IsIsoDate() since?: string;
+  @ApiPropertyOptional({ description: 'created before' }) @IsOptional() @IsIsoDate() until?: string;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { EVENT_SOURCES } from '@tidings/events';
 import { PageQuery } from '../../http/pagination';
+import { IsIsoDate } from '../../http/validators';
 
 export class ListEventsQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'project:one-off-job:*', description: 'Exact type, prefix wildcard or *' })
@@ -15,6 +15,6 @@ export class ListEventsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() project_uuid?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() job_uuid?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() pipeline_run_uuid?: string;
-  @ApiPropertyOptional({ description: 'recorded at or after (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() since?: Date;
-  @ApiPropertyOptional({ description: 'recorded before (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+  @ApiPropertyOptional({ description: 'recorded at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() since?: string;
+  @ApiPropertyOptional({ description: 'recorded before (ISO 8601)' }) @IsOptional() @IsIsoDate() until?: string;
 }

@@ -4,10 +4,8 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDate,
   IsIn,
   IsNotEmpty,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,6 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsHeaderMap, IsIsoDate } from '../../http/validators';
 import { WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
 
 const CHAT_FORMATS_PENDING = 'standard';
@@ -43,7 +42,7 @@ export class CreateWebhookDto {
   @IsIn([CHAT_FORMATS_PENDING], { message: `format must be "standard" (${WEBHOOK_FORMATS.slice(1).join(', ')} are not available yet)` })
   format?: WebhookFormat;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() verify_tls?: boolean;
-  @ApiPropertyOptional({ example: { 'x-team': 'data' } }) @IsOptional() @IsObject() headers?: Record<string, string>;
+  @ApiPropertyOptional({ example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 
   @ApiProperty({ type: [SubscriptionDto] })
@@ -71,8 +70,8 @@ export class RotateSecretDto {
 }
 
 export class RecoverDto {
-  @ApiProperty({ example: '2026-11-19T00:00:00Z' }) @Type(() => Date) @IsDate() since: Date;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() until?: Date;
+  @ApiProperty({ example: '2026-11-19T00:00:00Z' }) @IsIsoDate() since: string;
+  @ApiPropertyOptional() @IsOptional() @IsIsoDate() until?: string;
 }
 
 export class TestUnsavedWebhookDto {
@@ -80,5 +79,5 @@ export class TestUnsavedWebhookDto {
   @ApiPropertyOptional() @IsOptional() @IsString() secret?: string;
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsObject() headers?: Record<string, string>;
+  @ApiPropertyOptional() @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
 }

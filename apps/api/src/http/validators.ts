@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsISO8601, registerDecorator, ValidationOptions } from 'class-validator';
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers Tidings sets itself, or that the HTTP client must own. */
+const RESERVED = /^(content-type|content-length|host|transfer-encoding|connection|user-agent|webhook-.*|x-tidings-.*)$/i;
+
+/** Custom webhook headers: at most 20, HTTP token names not owned by Tidings, string values without line breaks. */
+export function IsHeaderMap(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isHeaderMap',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate(value: unknown) {
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return (
+            entries.length <= 20 &&
+            entries.every(
+              ([name, v]) => TOKEN.test(name) && !RESERVED.test(name) && typeof v === 'string' && v.length <= 1024 && !/[\r\n\u0000]/.test(v),
+            )
+          );
+        },
+        defaultMessage: () =>
+          `${String(propertyName)} must map at most 20 header names (not content-type, webhook-*, x-tidings-* or other reserved ones) to strings of at most 1024 characters`,
+      },
+    });
+}
+
+/** An ISO 8601 date or date-time string (numbers and booleans are not dates). */
+export const IsIsoDate = () => applyDecorators(IsISO8601({ strict: true }, { message: ({ property }) => `${property} must be an ISO 8601 date-time, e.g. 2026-11-20T10:00:00Z` }));
+
+export function toDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}
