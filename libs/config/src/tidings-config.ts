@@ -36,6 +36,8 @@ export abstract class TidingsConfig {
   };
   readonly worker: {
     readonly concurrency: number;
+    /** Attempts in flight to one endpoint per worker process; the rest wait, so one slow endpoint cannot take every slot. */
+    readonly endpointConcurrency: number;
     /** A claim older than this goes back to `pending` (a worker died or Redis lost the job). */
     readonly claimLeaseMs: number;
     /** The relay's safety-net poll; LISTEN/NOTIFY wakes it sooner. */
@@ -121,6 +123,7 @@ export function parseConfig(env: Env): TidingsConfig {
   };
 
   const timeoutMs = read('WEBHOOK_TIMEOUT_MS', 15_000, int(100, 300_000));
+  const concurrency = read('WORKER_CONCURRENCY', 50, int(1, 1000));
   const config = {
     version: packageVersion(),
     databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
@@ -171,7 +174,8 @@ export function parseConfig(env: Env): TidingsConfig {
       analyticsApiKey: read<string | undefined>('ANALYTICS_API_KEY', undefined, (raw) => raw),
     },
     worker: {
-      concurrency: read('WORKER_CONCURRENCY', 50, int(1, 1000)),
+      concurrency,
+      endpointConcurrency: read('WEBHOOK_ENDPOINT_CONCURRENCY', Math.max(1, Math.floor(concurrency / 4)), int(1, 1000)),
       claimLeaseMs: read('DELIVERY_CLAIM_LEASE', Math.max(60_000, timeoutMs * 2), duration(1000)),
       relayIntervalMs: read('RELAY_INTERVAL', 1000, duration(10)),
       relayBatchSize: read('RELAY_BATCH_SIZE', 500, int(1, 10_000)),

@@ -8,6 +8,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptTrigger } from './delivery.entity';
 import { DisableWebhook } from './disable-webhook';
+import { EndpointSlots } from './endpoint-slots';
+import { OutboxRelay } from './outbox-relay';
 import { parseRetryAfter, RetryPolicy } from './retry-policy';
 
 /** A claimed delivery with what is needed to send it. */
@@ -30,7 +32,7 @@ interface DeliveryToSend {
   deleted_at: Date | null;
 }
 
-export type DeliverOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'skipped';
+export type DeliverOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'skipped' | 'deferred';
 
 /**
  * Makes one attempt of one delivery: signs (Standard Webhooks), POSTs, records
@@ -51,9 +53,28 @@ export class DeliverWebhook {
     private readonly events: EventRegistrar,
     private readonly disableWebhook: DisableWebhook,
     private readonly config: TidingsConfig,
-  ) {}
+    private readonly slots: EndpointSlots,
+    private readonly relay: OutboxRelay,
+  ) {
+    // Long enough not to churn while the endpoint's own attempts run, short enough to refill a freed slot soon.
+    this.deferMs = Math.min(5000, Math.max(100, Math.floor(config.webhook.timeoutMs / 4)));
+  }
+
+  private readonly deferMs: number;
 
   async execute(job: DeliverWebhookJob): Promise<DeliverOutcome> {
+    if (!this.slots.tryAcquire(job.subscriberId)) {
+      await this.relay.defer(job, this.deferMs);
+      return 'deferred';
+    }
+    try {
+      return await this.attempt(job);
+    } finally {
+      this.slots.release(job.subscriberId);
+    }
+  }
+
+  private async attempt(job: DeliverWebhookJob): Promise<DeliverOutcome> {
     const delivery = await this.start(job);
     if (!delivery) return 'skipped';
     if (delivery.deleted_at) return this.settleWithoutAttempt(delivery, 'cancelled', 'webhook deleted');

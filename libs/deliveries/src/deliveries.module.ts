@@ -5,6 +5,7 @@ import { CancelDelivery } from './cancel-delivery';
 import { DeliverWebhook } from './deliver-webhook';
 import { DeliveryQueries } from './delivery-queries';
 import { DisableWebhook } from './disable-webhook';
+import { EndpointSlots } from './endpoint-slots';
 import { OutboxRelay } from './outbox-relay';
 import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
@@ -15,6 +16,7 @@ const useCases = [
   DeliverWebhook,
   DeliveryQueries,
   DisableWebhook,
+  EndpointSlots,
   OutboxRelay,
   RecoverDeliveries,
   ReplayDelivery,

@@ -10,3 +10,4 @@ export * from './recover-deliveries';
 export * from './cancel-delivery';
 export * from './deliveries.module';
 export * from './delivery-queries';
+export * from './endpoint-slots';

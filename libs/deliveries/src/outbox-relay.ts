@@ -14,7 +14,7 @@ export class OutboxRelay {
 
   /** Claims up to `limit` due pending deliveries (index-backed; concurrent relays skip each other's rows). */
   async claimDue(limit: number): Promise<DeliverWebhookJob[]> {
-    const rows: { id: string; attempt_count: number }[] = await queryRows(
+    const rows: { id: string; subscriber_id: string; attempt_count: number }[] = await queryRows(
       this.db,
       `UPDATE deliveries d
           SET status = 'claimed', claimed_at = now(), updated_at = now()
@@ -24,10 +24,10 @@ export class OutboxRelay {
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED) due
         WHERE d.id = due.id
-    RETURNING d.id, d.attempt_count`,
+    RETURNING d.id, d.subscriber_id, d.attempt_count`,
       [limit],
     );
-    return rows.map((row) => ({ deliveryId: row.id, attempt: row.attempt_count + 1 }));
+    return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
   }
 
   /** Gives claims back at once (the queue refused them), rather than waiting for the lease. */
@@ -36,6 +36,19 @@ export class OutboxRelay {
       `UPDATE deliveries SET status = 'pending', claimed_at = NULL, updated_at = now()
         WHERE id = ANY($1::uuid[]) AND status = 'claimed'`,
       [deliveryIds],
+    );
+  }
+
+  /**
+   * Puts a claimed delivery back for later without an attempt (its endpoint is
+   * busy in this worker). The attempt count is unchanged, so the retry
+   * schedule is not spent on waiting.
+   */
+  async defer(job: DeliverWebhookJob, delayMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
+        WHERE id = $1 AND attempt_count = $2 AND status = 'claimed'`,
+      [job.deliveryId, job.attempt - 1, delayMs],
     );
   }
 

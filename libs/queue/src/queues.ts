@@ -16,6 +16,8 @@ export interface JobPayloads {
 
 export interface DeliverWebhookJob {
   deliveryId: string;
+  /** Lets the worker hold back attempts to an endpoint that already has its share of slots, before any query. */
+  subscriberId: string;
   /** The attempt this job makes (1-based); a stale duplicate finds another count and does nothing. */
   attempt: number;
 }
