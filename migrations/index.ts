@@ -1,4 +1,5 @@
 import { InitialSchema1763600000000 } from './1763600000000-InitialSchema';
+import { DeliveryRetention1763650000000 } from './1763650000000-DeliveryRetention';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
-export const MIGRATIONS = [InitialSchema1763600000000];
+export const MIGRATIONS = [InitialSchema1763600000000, DeliveryRetention1763650000000];

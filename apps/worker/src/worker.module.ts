@@ -7,6 +7,7 @@ import { EventsModule } from '@tidings/events';
 import { QUEUE, redisOptions } from '@tidings/queue';
 import { WebhooksModule } from '@tidings/webhooks';
 import { ClaimSweeper } from './maintenance/claim-sweeper';
+import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
@@ -25,7 +26,7 @@ export class WorkerModule {
         WebhooksModule,
         DeliveriesModule,
       ],
-      providers: [OutboxListener, RelayLoop, ClaimSweeper, WebhookDeliveryProcessor],
+      providers: [OutboxListener, RelayLoop, ClaimSweeper, Maintenance, WebhookDeliveryProcessor],
     };
   }
 }

@@ -46,6 +46,10 @@ export abstract class TidingsConfig {
     readonly shutdownGraceMs: number;
   };
   readonly retentionDays: number;
+  /** Unset: events are kept forever (they are the audit log). */
+  readonly eventRetentionDays?: number;
+  /** How often the worker runs retention and endpoint-health checks. */
+  readonly maintenanceIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +186,8 @@ export function parseConfig(env: Env): TidingsConfig {
       shutdownGraceMs: read('SHUTDOWN_GRACE', timeoutMs + 5000, duration(0)),
     },
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
+    eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
+    maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
   };
   if (config.worker.claimLeaseMs <= timeoutMs) {
     problems.push(`DELIVERY_CLAIM_LEASE: must be longer than WEBHOOK_TIMEOUT_MS (${timeoutMs} ms)`);

@@ -4,9 +4,11 @@ import { WebhooksModule } from '@tidings/webhooks';
 import { CancelDelivery } from './cancel-delivery';
 import { DeliverWebhook } from './deliver-webhook';
 import { DeliveryQueries } from './delivery-queries';
+import { DisableFailingWebhooks } from './disable-failing-webhooks';
 import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
 import { OutboxRelay } from './outbox-relay';
+import { PurgeSettledDeliveries } from './purge-settled-deliveries';
 import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
@@ -15,9 +17,11 @@ const useCases = [
   CancelDelivery,
   DeliverWebhook,
   DeliveryQueries,
+  DisableFailingWebhooks,
   DisableWebhook,
   EndpointSlots,
   OutboxRelay,
+  PurgeSettledDeliveries,
   RecoverDeliveries,
   ReplayDelivery,
   RetryPolicy,

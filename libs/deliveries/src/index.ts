@@ -11,3 +11,5 @@ export * from './cancel-delivery';
 export * from './deliveries.module';
 export * from './delivery-queries';
 export * from './endpoint-slots';
+export * from './purge-settled-deliveries';
+export * from './disable-failing-webhooks';

@@ -1,0 +1,39 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { DisableFailingWebhooks, PurgeSettledDeliveries } from '@tidings/deliveries';
+
+/** Periodic housekeeping: retention purge and endpoint health. Safe to run in every worker replica. */
+@Injectable()
+export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Maintenance.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly purge: PurgeSettledDeliveries,
+    private readonly health: DisableFailingWebhooks,
+    private readonly config: TidingsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    }, this.config.maintenanceIntervalMs);
+  }
+
+  async runOnce(): Promise<void> {
+    try {
+      const purged = await this.purge.execute(this.config.retentionDays, this.config.eventRetentionDays);
+      if (purged.deliveries || purged.events) this.logger.log(`Retention: purged ${purged.deliveries} deliveries, ${purged.events} events`);
+      const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
+      if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
+    } catch (error) {
+      this.logger.warn(`maintenance failed: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

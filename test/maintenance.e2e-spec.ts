@@ -1,0 +1,89 @@
+import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { Maintenance } from '../apps/worker/src/maintenance/maintenance';
+import { pipelineRunEvent } from './support/fixtures';
+import { Harness, startTidings } from './support/tidings-harness';
+
+describe('maintenance: retention, endpoint health; secrets at rest', () => {
+  let t: Harness;
+  let receiver: FakeWebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await FakeWebhookReceiver.start();
+    t = await startTidings({
+      env: {
+        TIDINGS_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        RETENTION_DAYS: '7',
+        WEBHOOK_DISABLE_AFTER: '1h',
+        WEBHOOK_RETRY_SCHEDULE: '0,1h',
+        MAINTENANCE_INTERVAL: '1h',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await receiver?.stop();
+  });
+
+  const statusCounts = async (webhookId: string) =>
+    Object.fromEntries(
+      (await t.db.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 GROUP BY status`, [webhookId])).map((r: any) => [r.status, r.n]),
+    );
+
+  it('purges delivered and cancelled deliveries (with their attempts) past RETENTION_DAYS; keeps failed ones and events', async () => {
+    receiver.on('/fail', { status: 500 });
+    const ok = (await t.http('POST', '/v1/webhooks', { name: 'ok', url: receiver.url('/ok'), subscriptions: [{ event_type: '*' }] })).body;
+    const bad = (await t.http('POST', '/v1/webhooks', { name: 'bad', url: receiver.url('/fail'), subscriptions: [{ event_type: '*' }] })).body;
+    const events = (await t.http('POST', '/v1/events/batch', Array.from({ length: 6 }, () => pipelineRunEvent()))).body.events;
+    await waitFor('delivered', async () => (await statusCounts(ok.id)).delivered === 6);
+    await waitFor('bad attempted', async () => (await t.db.query(`SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.subscriber_id = $1`, [bad.id]))[0].n === 6);
+    await t.db.query(`UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE subscriber_id = $1`, [bad.id]);
+    const [cancelled] = (await t.http('GET', `/v1/deliveries?webhook_id=${ok.id}&limit=1`)).body.data;
+    await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [cancelled.id]);
+    // Age everything but one delivered row past the retention window.
+    const [fresh] = (await t.http('GET', `/v1/deliveries?webhook_id=${ok.id}&status=delivered&limit=1`)).body.data;
+    await t.db.query(`UPDATE deliveries SET updated_at = now() - interval '8 days' WHERE id <> $1`, [fresh.id]);
+
+    await t.worker!.get(Maintenance).runOnce();
+
+    expect(await statusCounts(ok.id)).toEqual({ delivered: 1 });
+    expect(await statusCounts(bad.id)).toEqual({ failed: 6 });
+    const [orphans] = await t.db.query(`SELECT count(*)::int AS n FROM delivery_attempts a LEFT JOIN deliveries d ON d.id = a.delivery_id WHERE d.id IS NULL`);
+    expect(orphans.n).toBe(0);
+    for (const e of events) expect((await t.http('GET', `/v1/events/${e.id}`)).status).toBe(200);
+  });
+
+  it('disables a webhook failing for longer than WEBHOOK_DISABLE_AFTER and records tidings:webhook:disabled', async () => {
+    receiver.on('/down', { status: 503 });
+    const down = (await t.http('POST', '/v1/webhooks', { name: 'down', url: receiver.url('/down'), subscriptions: [{ event_type: 'project:*' }] })).body;
+    const ops = (await t.http('POST', '/v1/webhooks', { name: 'ops', url: receiver.url('/ops'), subscriptions: [{ event_type: 'tidings:webhook:disabled' }] })).body;
+    await t.http('POST', '/v1/events', pipelineRunEvent());
+    await waitFor('failing', async () => (await t.http('GET', `/v1/webhooks/${down.id}`)).body.failing_since !== null);
+    expect((await t.http('GET', `/v1/webhooks/${down.id}`)).body.enabled).toBe(true);
+    // Its next retry is an hour away; the sweep disables it once the streak is old enough.
+    await t.db.query(`UPDATE subscribers SET failing_since = now() - interval '2 hours' WHERE id = $1`, [down.id]);
+    await t.worker!.get(Maintenance).runOnce();
+    const after = (await t.http('GET', `/v1/webhooks/${down.id}`)).body;
+    expect(after).toMatchObject({ enabled: false });
+    expect(after.disabled_reason).toMatch(/Failing continuously since/);
+    const [notice] = await receiver.waitForRequests('/ops', 1);
+    const payload = new Webhook(ops.secret).verify(notice.body, notice.headers as any) as any;
+    expect(payload.event).toMatchObject({ type: 'tidings:webhook:disabled', webhook: { id: down.id, name: 'down' } });
+  });
+
+  it('keeps webhook secrets encrypted at rest when TIDINGS_ENCRYPTION_KEY is set, and still signs with them', async () => {
+    const created = (await t.http('POST', '/v1/webhooks', { name: 'sealed', url: receiver.url('/sealed'), subscriptions: [{ event_type: 'project:created' }] })).body;
+    const rotated = (await t.http('POST', `/v1/webhooks/${created.id}/rotate-secret`, {})).body;
+    const [row] = await t.db.query(`SELECT secrets::text AS secrets FROM subscribers WHERE id = $1`, [created.id]);
+    for (const secret of [created.secret, rotated.secret]) {
+      expect(row.secrets).not.toContain(secret);
+      expect(row.secrets).not.toContain(secret.slice('whsec_'.length));
+    }
+    expect(row.secrets).toContain('enc:v1:');
+    await t.http('POST', '/v1/events', { type: 'project:created', project: { uuid: '0b3c6a4e-4f43-4c35-9a4c-6f2f0a1d1e01' } });
+    const [request] = await receiver.waitForRequests('/sealed', 1);
+    new Webhook(created.secret).verify(request.body, request.headers as any);
+    new Webhook(rotated.secret).verify(request.body, request.headers as any);
+  });
+});
