@@ -6,6 +6,7 @@ import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
+import { IngestModule } from '@tidings/ingest';
 import { RedisProbe } from '@tidings/queue';
 import { WebhooksModule } from '@tidings/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -16,6 +17,10 @@ import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { tidingsValidationPipe } from './http/validation.pipe';
+import { LineageIngestController } from './lineage/lineage-ingest.controller';
+import { LineageController } from './lineage/lineage.controller';
+import { ObservabilityIngestController } from './observability/observability-ingest.controller';
+import { ObservabilityController } from './observability/observability.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
@@ -31,8 +36,20 @@ export class ApiModule {
         EventsModule,
         WebhooksModule,
         DeliveriesModule,
+        IngestModule,
       ],
-      controllers: [EventsController, EventTypesController, WebhooksController, DeliveriesController, ApiKeysController, HealthController],
+      controllers: [
+        EventsController,
+        EventTypesController,
+        WebhooksController,
+        DeliveriesController,
+        ApiKeysController,
+        HealthController,
+        LineageIngestController,
+        LineageController,
+        ObservabilityIngestController,
+        ObservabilityController,
+      ],
       providers: [
         RedisProbe,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

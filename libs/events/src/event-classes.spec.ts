@@ -10,10 +10,18 @@ import {
   JobPipelineRunFailed,
   JobUpdated,
   JupyterImageBuildFailed,
+  LineageDataset,
+  LineageRunFail,
+  ObservabilityDatasetOperation,
+  ObservabilityMessageLog,
+  ObservabilityMetricLog,
+  ObservabilityRunFailed,
+  ObservabilityTaskRunning,
+  ObservabilityTestOutcomes,
   Ping,
   ProjectCreated,
 } from './event-types';
-import { EventClass, EventInput, NotificationEvent, SCOPE_COLUMNS } from './tidings-event.entity';
+import { EventClass, EventInput, layerScopes, NotificationEvent, readLayerField, SCOPE_COLUMNS } from './tidings-event.entity';
 
 const PROJECT = '0b3c6a4e-4f43-4c35-9a4c-6f2f0a1d1e11';
 const PIPELINE = '5d1e1a10-8b1b-4bb4-9e8a-2f6ad5e0c712';
@@ -36,8 +44,10 @@ function eventErrorOf(fn: () => unknown): EventError {
 
 const fieldsOf = (error: EventError) => (error.details ?? []).map((d) => d.field);
 
-/** Layer keys from the root down: `event.<k0>.<k1>…`. */
-const path = (cls: EventClass) => cls.LAYERS.map((layer) => layer.key);
+/** Layer keys from the root down: `event.<k0>.<k1>…` (layers placed on the event itself are not on the path). */
+const path = (cls: EventClass) => cls.LAYERS.filter((layer) => layer.placement !== 'root').map((layer) => layer.key);
+/** Layers that sit on the event itself (`event.<key>`), beside the nested path. */
+const rootLayers = (cls: EventClass) => cls.LAYERS.filter((layer) => layer.placement === 'root').map((layer) => layer.key);
 
 /** Follows `keys` down from `root`, failing if a level is missing. */
 function dig(root: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -79,6 +89,7 @@ describe('typed event classes', () => {
     for (const key of path(cls)) {
       leaf = leaf[key] = { ...(input[key] as object) };
     }
+    for (const key of rootLayers(cls)) expected[key] = input[key];
     if (cls.HAS_UPDATE) expected.update = input.update;
     expect(event.toNotificationPayload()).toEqual(expected);
   });
@@ -89,7 +100,7 @@ describe('typed event classes', () => {
     const event = cls.create(input);
     const expected: Record<string, unknown> = {};
     for (const layer of cls.LAYERS) {
-      if (layer.scope) expected[layer.scope.column] = (input[layer.key] as Record<string, unknown>)[layer.scope.field];
+      for (const scope of layerScopes(layer)) expected[scope.column] = readLayerField(input[layer.key], scope.field);
     }
     expect(event.scope).toEqual(expected);
   });
@@ -176,6 +187,79 @@ describe('typed event classes', () => {
       const payload = event.toNotificationPayload() as NotificationEvent;
       expect(payload).toEqual({ id: event.id, type: 'jupyter:image-build:failed', occurred_at: '2026-11-20T10:00:00.000Z', image_build: { uuid: IMAGE_BUILD, status: 'FAILURE' } });
       expect(event.scope).toEqual({});
+    });
+  });
+
+  describe('observability and lineage payloads (DESIGN §5), spelled out', () => {
+    const base = { occurred_at: '2026-11-20T10:00:00Z' };
+    const pipeline = { key: 'SFTP_to_Tableau', name: 'SFTP to Tableau' };
+    const run = { key: 'airflow-123', status: 'FAILED' };
+
+    it('observability:run:failed → event.pipeline.run, scoped and filterable by pipeline_key', () => {
+      const event = ObservabilityRunFailed.create({ ...base, pipeline, run, context: { external_url: 'https://airflow.example.com/x' } });
+      expect(event.toNotificationPayload()).toEqual({
+        id: event.id,
+        type: 'observability:run:failed',
+        occurred_at: '2026-11-20T10:00:00.000Z',
+        pipeline: { ...pipeline, run },
+        context: { external_url: 'https://airflow.example.com/x' },
+      });
+      expect(event.scope).toEqual({ pipeline_key: 'SFTP_to_Tableau', run_key: 'airflow-123' });
+      expect(ObservabilityRunFailed.scopeFilters()).toEqual(['pipeline_key']);
+    });
+
+    it('observability:task:* → event.pipeline.run.task', () => {
+      const task = { key: 'redshift_load', status: 'RUNNING' };
+      const payload = ObservabilityTaskRunning.create({ ...base, pipeline, run: { key: 'r', status: 'RUNNING' }, task }).toNotificationPayload() as any;
+      expect(payload.pipeline.run.task).toEqual(task);
+      expect(() => ObservabilityTaskRunning.create({ ...base, pipeline, run })).toThrow(EventError);
+    });
+
+    it('observability:message-log → the log on the event itself, with or without a task', () => {
+      const log = { level: 'ERROR', message: 'COPY failed' };
+      const forRun = ObservabilityMessageLog.create({ ...base, pipeline, run, log });
+      expect(forRun.toNotificationPayload()).toMatchObject({ pipeline: { ...pipeline, run }, log });
+      expect((forRun.toNotificationPayload() as any).pipeline.run.task).toBeUndefined();
+      expect(forRun.scope).toEqual({ pipeline_key: 'SFTP_to_Tableau', run_key: 'airflow-123' });
+      const forTask = ObservabilityMessageLog.create({ ...base, pipeline, run, task: { key: 't', status: 'RUNNING' }, log });
+      expect(forTask.toNotificationPayload()).toMatchObject({ pipeline: { run: { task: { key: 't' } } }, log });
+      expect(forTask.task_key).toBe('t');
+    });
+
+    it('a metric must be a finite number, a test outcome list 1–500 long', () => {
+      expect(() => ObservabilityMetricLog.create({ ...base, pipeline, run, metric: { key: 'rows', value: Number.POSITIVE_INFINITY } })).toThrow(EventError);
+      expect(() => ObservabilityTestOutcomes.create({ ...base, pipeline, run, tests: { total: 0, passed: 0, failed: 0, warning: 0, outcomes: [] } })).toThrow(EventError);
+    });
+
+    it('observability:dataset-operation → event.dataset, no pipeline scope', () => {
+      const event = ObservabilityDatasetOperation.create({ ...base, dataset: { key: 'orders_raw', operation: 'WRITE' } });
+      expect(event.toNotificationPayload()).toMatchObject({ dataset: { key: 'orders_raw', operation: 'WRITE' } });
+      expect(event.scope).toEqual({});
+      expect(ObservabilityDatasetOperation.scopeFilters()).toEqual([]);
+    });
+
+    it('lineage:run:fail → event.lineage with job, run (state, parent), datasets and the errorMessage facet; all four lineage scope columns', () => {
+      const lineage = {
+        event_type: 'FAIL',
+        producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.24.2/integration/spark',
+        job: { namespace: 'spark', name: 'load' },
+        run: { id: RUN, state: 'FAILED', parent: { id: PIPELINE_RUN, job: { namespace: 'airflow', name: 'dag' } } },
+        inputs: [{ namespace: 's3://b', name: 'in' }],
+        outputs: [],
+        error: { message: 'boom', programmingLanguage: 'JAVA' },
+      };
+      const event = LineageRunFail.create({ ...base, lineage });
+      expect(event.toNotificationPayload()).toEqual({ id: event.id, type: 'lineage:run:fail', occurred_at: '2026-11-20T10:00:00.000Z', lineage });
+      expect(event.scope).toEqual({ lineage_namespace: 'spark', lineage_job: 'load', lineage_run_id: RUN, lineage_parent_run_id: PIPELINE_RUN });
+      const orphan = LineageRunFail.create({ ...base, lineage: { ...lineage, run: { id: RUN, state: 'FAILED' } } });
+      expect(orphan.scope).toEqual({ lineage_namespace: 'spark', lineage_job: 'load', lineage_run_id: RUN });
+      expect(() => LineageRunFail.create({ ...base, lineage: { ...lineage, run: { id: 'run-1', state: 'DONE' } } })).toThrow(EventError);
+    });
+
+    it('lineage:dataset → event.lineage.dataset, scoped by the dataset namespace', () => {
+      const event = LineageDataset.create({ ...base, lineage: { producer: 'p', dataset: { namespace: 'bigquery', name: 'proj.ds.table' } } });
+      expect((event.toNotificationPayload() as any).lineage.dataset).toEqual({ namespace: 'bigquery', name: 'proj.ds.table' });
+      expect(event.scope).toEqual({ lineage_namespace: 'bigquery' });
     });
   });
 
@@ -346,13 +430,13 @@ describe('eventClassFor', () => {
 });
 
 describe('the event catalogue and the classes', () => {
-  const withClasses = EVENT_CATALOGUE_V1.filter((t) => t.group === 'platform' || t.group === 'engine').map((t) => t.name);
+  const withClasses = EVENT_CATALOGUE_V1.filter((t) => ['platform', 'engine', 'observability', 'lineage'].includes(t.group)).map((t) => t.name);
 
-  it('has a class for every platform and engine type in the catalogue', () => {
+  it('has a class for every platform, engine, observability and lineage type in the catalogue', () => {
     expect(withClasses.filter((name) => !EVENT_CLASSES.has(name))).toEqual([]);
   });
 
-  it('has no class for a type the catalogue does not list as platform or engine', () => {
+  it('has no class for a type the catalogue does not list as platform, engine, observability or lineage', () => {
     expect([...EVENT_CLASSES.keys()].filter((name) => !withClasses.includes(name))).toEqual([]);
   });
 

@@ -10,6 +10,15 @@ import { InteractiveSessionEvent } from './types/interactive-session-event';
 import { JobEvent } from './types/job-event';
 import { JobPipelineRunEvent } from './types/job-pipeline-run-event';
 import { JupyterImageBuildEvent } from './types/jupyter-image-build-event';
+import { LineageDatasetEvent } from './types/lineage-dataset-event';
+import { LineageJobEvent } from './types/lineage-job-event';
+import { LineageRunEvent } from './types/lineage-run-event';
+import { ObservabilityDatasetOperationEvent } from './types/observability-dataset-operation-event';
+import { ObservabilityMessageLogEvent } from './types/observability-message-log-event';
+import { ObservabilityMetricLogEvent } from './types/observability-metric-log-event';
+import { ObservabilityRunEvent } from './types/observability-run-event';
+import { ObservabilityTaskEvent } from './types/observability-task-event';
+import { ObservabilityTestOutcomesEvent } from './types/observability-test-outcomes-event';
 import { PipelineEvent } from './types/pipeline-event';
 import { ProjectEvent } from './types/project-event';
 
@@ -129,3 +138,27 @@ export const JupyterImageBuildSucceeded = defineEventType('jupyter:image-build:s
 export const WebhookDisabled = defineEventType('tidings:webhook:disabled', WebhookEvent);
 export const DeliveryExhausted = defineEventType('tidings:delivery:exhausted', DeliveryEvent);
 export const Ping = defineEventType('ping', PingEvent);
+
+// Recorded by the observability ingestion (POST /events/v1/*), never by POST /v1/events.
+export const ObservabilityRunRunning = defineEventType('observability:run:running', ObservabilityRunEvent);
+export const ObservabilityRunCompleted = defineEventType('observability:run:completed', ObservabilityRunEvent);
+export const ObservabilityRunCompletedWithWarnings = defineEventType('observability:run:completed-with-warnings', ObservabilityRunEvent);
+export const ObservabilityRunFailed = defineEventType('observability:run:failed', ObservabilityRunEvent);
+export const ObservabilityTaskRunning = defineEventType('observability:task:running', ObservabilityTaskEvent);
+export const ObservabilityTaskCompleted = defineEventType('observability:task:completed', ObservabilityTaskEvent);
+export const ObservabilityTaskCompletedWithWarnings = defineEventType('observability:task:completed-with-warnings', ObservabilityTaskEvent);
+export const ObservabilityTaskFailed = defineEventType('observability:task:failed', ObservabilityTaskEvent);
+export const ObservabilityMessageLog = defineEventType('observability:message-log', ObservabilityMessageLogEvent);
+export const ObservabilityTestOutcomes = defineEventType('observability:test-outcomes', ObservabilityTestOutcomesEvent);
+export const ObservabilityMetricLog = defineEventType('observability:metric-log', ObservabilityMetricLogEvent);
+export const ObservabilityDatasetOperation = defineEventType('observability:dataset-operation', ObservabilityDatasetOperationEvent);
+
+// Recorded by the OpenLineage ingestion (POST /api/v1/lineage*), never by POST /v1/events.
+export const LineageRunStart = defineEventType('lineage:run:start', LineageRunEvent);
+export const LineageRunRunning = defineEventType('lineage:run:running', LineageRunEvent);
+export const LineageRunComplete = defineEventType('lineage:run:complete', LineageRunEvent);
+export const LineageRunAbort = defineEventType('lineage:run:abort', LineageRunEvent);
+export const LineageRunFail = defineEventType('lineage:run:fail', LineageRunEvent);
+export const LineageRunOther = defineEventType('lineage:run:other', LineageRunEvent);
+export const LineageDataset = defineEventType('lineage:dataset', LineageDatasetEvent);
+export const LineageJob = defineEventType('lineage:job', LineageJobEvent);

@@ -20,6 +20,7 @@ export const SCOPE_COLUMNS = [
   'lineage_namespace',
   'lineage_job',
   'lineage_run_id',
+  'lineage_parent_run_id',
 ] as const;
 export type ScopeColumn = (typeof SCOPE_COLUMNS)[number];
 export type EventScope = Partial<Record<ScopeColumn, string>>;
@@ -28,14 +29,38 @@ export type EventScope = Partial<Record<ScopeColumn, string>>;
 export const SUBSCRIPTION_FILTERS = ['project_uuid', 'job_uuid', 'pipeline_key'] as const;
 export type SubscriptionFilter = (typeof SUBSCRIPTION_FILTERS)[number];
 
-/** A payload layer: the input key it reads, its DTO, and the scope column its id fills. */
+/** A scope column filled from a layer field; `field` may be a dotted path (`job.namespace`). */
+export interface LayerScope {
+  column: ScopeColumn;
+  field: string;
+}
+
+/** A payload layer: the input key it reads, its DTO, and the scope column(s) its ids fill. */
 export interface LayerSpec {
   key: string;
   dto: new () => object;
   /** Absent optional layers are simply left out; a required one is validated as `{}`. */
   required: boolean;
-  scope?: { column: ScopeColumn; field: string };
+  scope?: LayerScope | readonly LayerScope[];
+  /** `root`: the notification puts this layer on the event itself instead of nesting it under the previous one. */
+  placement?: 'root';
   example: Record<string, unknown>;
+}
+
+/** The scope columns a layer fills, as a list. */
+export function layerScopes(layer: LayerSpec): readonly LayerScope[] {
+  if (!layer.scope) return [];
+  return 'column' in layer.scope ? [layer.scope] : layer.scope;
+}
+
+/** Reads a dotted path (`run.parent.id`) from a layer's data; undefined when any step is missing. */
+export function readLayerField(data: unknown, field: string): unknown {
+  let value: unknown = data;
+  for (const part of field.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 export interface NotificationEvent {
@@ -92,6 +117,7 @@ export class TidingsEvent {
   @Column('text', { name: 'lineage_namespace', nullable: true }) lineage_namespace?: string;
   @Column('text', { name: 'lineage_job', nullable: true }) lineage_job?: string;
   @Column('uuid', { name: 'lineage_run_id', nullable: true }) lineage_run_id?: string;
+  @Column('uuid', { name: 'lineage_parent_run_id', nullable: true }) lineage_parent_run_id?: string;
 
   /**
    * Validates `input` layer by layer and builds the event. Throws an
@@ -133,7 +159,10 @@ export class TidingsEvent {
       }
       // Keep the caller's own JSON (already whitelisted), not the DTO instance.
       event.data[layer.key] = JSON.parse(JSON.stringify(raw ?? {}));
-      if (layer.scope) (event as any)[layer.scope.column] = event.data[layer.key][layer.scope.field];
+      for (const scope of layerScopes(layer)) {
+        const value = readLayerField(event.data[layer.key], scope.field);
+        if (value != null) (event as any)[scope.column] = value;
+      }
     }
     if (errors.length) {
       throw new EventError('validation_failed', `Invalid ${this.TYPE} event: ${errors.map((e) => e.field).join(', ')}`, errors);
@@ -143,7 +172,7 @@ export class TidingsEvent {
 
   /** The subscription filters that can narrow this type (from its layers' scope columns). */
   static scopeFilters(): SubscriptionFilter[] {
-    const columns = new Set(this.LAYERS.map((l) => l.scope?.column));
+    const columns = new Set(this.LAYERS.flatMap((l) => layerScopes(l).map((s) => s.column)));
     return SUBSCRIPTION_FILTERS.filter((f) => columns.has(f));
   }
 

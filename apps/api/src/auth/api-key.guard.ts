@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { ApiKeysService } from '@tidings/auth';
 import { TidingsError } from '@tidings/common';
 import { Request } from 'express';
-import { PUBLIC_KEY, SCOPE_KEY } from './require-scope.decorator';
+import { PUBLIC_KEY, SCOPE_KEY, SERVICE_ACCOUNT_KEY } from './require-scope.decorator';
 
-/** Bearer API keys: missing or invalid → 401, valid without the scope → 403. */
+/** Bearer API keys (or ServiceAccountAuthenticationKey where a route accepts it): missing or invalid → 401, valid without the scope → 403. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -18,8 +18,19 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new TidingsError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"');
+    let match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const serviceAccount = this.reflector.getAllAndOverride<boolean>(SERVICE_ACCOUNT_KEY, targets);
+    if (!match && header === undefined && serviceAccount) {
+      // Data tools speaking the DataKitchen API send the bare key in their own header.
+      const alternative = req.headers['serviceaccountauthenticationkey'];
+      match = typeof alternative === 'string' ? /^\s*(?:Bearer\s+)?(\S+)\s*$/i.exec(alternative) : null;
+    }
+    if (!match) {
+      const how = serviceAccount
+        ? '"Authorization: Bearer <key>" or "ServiceAccountAuthenticationKey: <key>"'
+        : '"Authorization: Bearer <key>"';
+      throw new TidingsError('unauthorized', `Send an API key as ${how}`);
+    }
     const key = await this.keys.verify(match[1]);
     if (!key) throw new TidingsError('unauthorized', 'The API key is invalid or revoked');
     const needed = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) ?? 'admin';

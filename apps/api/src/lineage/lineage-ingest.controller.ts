@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IngestLineageBatch, IngestLineageEvent, LineageBatchSummary, LineageIngestResult, MAX_LINEAGE_BATCH } from '@tidings/ingest';
+import { RequireScope } from '../auth/require-scope.decorator';
+
+const EVENT_SCHEMA = {
+  type: 'object',
+  description: 'An OpenLineage 2-0-2 RunEvent, DatasetEvent or JobEvent (https://openlineage.io/spec/2-0-2/OpenLineage.json)',
+  example: {
+    eventType: 'COMPLETE',
+    eventTime: '2026-11-20T10:04:12.345Z',
+    producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.24.2/integration/spark',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    run: { runId: '0193689a-0000-7000-8000-0000000000b1' },
+    job: { namespace: 'spark-prod', name: 'daily_orders.load_orders' },
+    inputs: [{ namespace: 's3://raw-bucket', name: 'orders/2026-11-19' }],
+    outputs: [{ namespace: 'redshift://warehouse.example.com:5439', name: 'analytics.public.orders' }],
+  },
+};
+
+/** OpenLineage's HTTP transport posts here (its default endpoint is /api/v1/lineage). */
+@ApiTags('lineage')
+@ApiBearerAuth()
+@Controller('api/v1/lineage')
+export class LineageIngestController {
+  constructor(
+    private readonly ingestEvent: IngestLineageEvent,
+    private readonly ingestBatch: IngestLineageBatch,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScope('events:write')
+  @ApiOperation({ summary: 'Ingest one OpenLineage event (gzip allowed); it becomes a typed lineage:* event' })
+  @ApiBody({ schema: EVENT_SCHEMA })
+  @ApiResponse({ status: 201, description: '{id, type, deliveries, run_state?}' })
+  @ApiResponse({ status: 400, description: 'Invalid per OpenLineage 2-0-2; details name each field by JSON pointer (/run/runId)' })
+  ingest(@Body() body: unknown): Promise<LineageIngestResult> {
+    return this.ingestEvent.execute(body);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @RequireScope('events:write')
+  @ApiOperation({ summary: `Ingest up to ${MAX_LINEAGE_BATCH} OpenLineage events; each is validated and stored alone` })
+  @ApiBody({ schema: { type: 'array', items: EVENT_SCHEMA } })
+  @ApiResponse({
+    status: 200,
+    description: '{status, summary: {received, successful, failed}, failed_events: [{index, reason, details}], events}',
+  })
+  batch(@Body() body: unknown): Promise<LineageBatchSummary> {
+    return this.ingestBatch.execute(body);
+  }
+}

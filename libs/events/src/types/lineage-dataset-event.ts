@@ -1,0 +1,13 @@
+import { LINEAGE_LAYER } from '../layers/lineage-layer-specs';
+import { LineageDatasetLayer, RawOpenLineageEvent } from '../layers/lineage-layer-dtos';
+import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+
+/** `lineage:dataset` — an OpenLineage DatasetEvent: `event.lineage = {dataset}`; raw event in `data.openlineage`. */
+export class LineageDatasetEvent extends TidingsEvent {
+  static override readonly LAYERS: readonly LayerSpec[] = [LINEAGE_LAYER.dataset];
+  declare data: { lineage: LineageDatasetLayer; openlineage?: RawOpenLineageEvent } & Record<string, any>;
+
+  protected override notificationTree(): NotificationTree {
+    return nestLayer(super.notificationTree(), 'lineage', this.data.lineage);
+  }
+}

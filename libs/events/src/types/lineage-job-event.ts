@@ -1,0 +1,13 @@
+import { LINEAGE_LAYER } from '../layers/lineage-layer-specs';
+import { LineageJobLayer, RawOpenLineageEvent } from '../layers/lineage-layer-dtos';
+import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+
+/** `lineage:job` — an OpenLineage JobEvent: `event.lineage = {job, inputs, outputs}`; raw event in `data.openlineage`. */
+export class LineageJobEvent extends TidingsEvent {
+  static override readonly LAYERS: readonly LayerSpec[] = [LINEAGE_LAYER.job];
+  declare data: { lineage: LineageJobLayer; openlineage?: RawOpenLineageEvent } & Record<string, any>;
+
+  protected override notificationTree(): NotificationTree {
+    return nestLayer(super.notificationTree(), 'lineage', this.data.lineage);
+  }
+}
