@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorDetail, isClientType, isPlatformType } from '@tidings/common';
 import { DataSource } from 'typeorm';
 import { EVENT_CLASSES } from './event-types';
-import { NotificationEvent, SubscriptionFilter } from './tidings-event.entity';
+import { NotificationEvent, SUBSCRIPTION_FILTERS, SubscriptionFilter } from './tidings-event.entity';
 
 export interface EventTypeInfo {
   name: string;
@@ -60,7 +60,7 @@ export class EventTypeCatalogue {
       return [{ field: `${path}.event_type`, message: 'client events are delivered to analytics only' }];
     }
     const problems: ErrorDetail[] = [];
-    for (const filter of ['project_uuid', 'job_uuid', 'pipeline_key'] as const) {
+    for (const filter of SUBSCRIPTION_FILTERS) {
       if (sub[filter] != null && !selected.some((t) => t.scope_filters.includes(filter))) {
         problems.push({ field: `${path}.${filter}`, message: `${pattern} events carry no ${filter}, so this filter would never match` });
       }
@@ -80,7 +80,7 @@ export class EventTypeCatalogue {
         event.id = '01933f6c-0000-7000-8000-000000000001';
         example = event.toNotificationPayload();
       }
-      const scopeFilters: SubscriptionFilter[] = cls ? cls.scopeFilters() : row.group === 'observability' ? ['pipeline_key'] : [];
+      const scopeFilters: SubscriptionFilter[] = cls ? cls.scopeFilters() : [];
       return { ...row, registrable_via_api: isPlatformType(row.name), scope_filters: scopeFilters, example };
     });
   }

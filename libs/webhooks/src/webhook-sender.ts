@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
@@ -38,7 +38,7 @@ class RefusedAddressError extends Error {
  * the socket's own lookup).
  */
 @Injectable()
-export class WebhookSender implements OnModuleDestroy {
+export class WebhookSender implements OnApplicationShutdown {
   private readonly verifying: Agent;
   private readonly lenient: Agent;
   private readonly timeoutMs: number;
@@ -106,7 +106,8 @@ export class WebhookSender implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After every module's destroy hook: the worker has drained its attempts in flight by then. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.verifying.close(), this.lenient.close()]);
   }
 }

@@ -1,3 +1,6 @@
+/** Half of a UTF-16 pair without the other half: not valid Unicode, and Postgres refuses it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Deeper than this is not a real event; recursive code further in would overflow the stack. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -15,6 +18,7 @@ export function unsafeJsonReason(body: unknown): string | null {
     const { value, depth, path } = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return `${path || 'the body'} contains a NUL character`;
+      if (LONE_SURROGATE.test(value)) return `${path || 'the body'} contains an unpaired UTF-16 surrogate`;
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -29,7 +33,7 @@ export function unsafeJsonReason(body: unknown): string | null {
       if (key === 'constructor' && child !== null && typeof child === 'object' && 'prototype' in child) {
         return `${path ? `${path}.` : ''}constructor.prototype is not an allowed key`;
       }
-      if (key.includes('\u0000')) return `a key in ${path || 'the body'} contains a NUL character`;
+      if (key.includes('\u0000') || LONE_SURROGATE.test(key)) return `a key in ${path || 'the body'} is not valid text`;
       stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: path ? `${path}.${key}` : key });
     }
   }

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliverWebhook } from '@tidings/deliveries';
 import { JOB, JobPayloads, QUEUE } from '@tidings/queue';
@@ -15,7 +15,7 @@ type Handlers = { [Name in keyof JobPayloads]: (data: JobPayloads[Name]) => Prom
  * re-enqueue until then.
  */
 @Processor(QUEUE.webhooks, { lockDuration: 10_000, stalledInterval: 5_000 })
-export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   /** Typed: a job name without a handler (or with two) does not compile. */
   private readonly handlers: Handlers;
 
@@ -29,6 +29,16 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.worker.concurrency;
+  }
+
+  /**
+   * Drain on shutdown, first: Nest runs every module's destroy hook before any
+   * shutdown hook, and the HTTP agents, database pool and Redis connections
+   * close in shutdown hooks. Attempts in flight finish and are recorded; the
+   * whole drain is bounded by SHUTDOWN_GRACE (see armShutdownDeadline).
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { OutboxRelay } from '@tidings/deliveries';
 import { deliverWebhookJobId, JOB, QUEUE, redisOptions } from '@tidings/queue';
@@ -19,7 +19,7 @@ type RelayPass = 'more' | 'queue-full' | 'idle';
  * rebuilt from Postgres.
  */
 @Injectable()
-export class RelayLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(RelayLoop.name);
   private queue: Queue;
   private stopping = false;
@@ -117,10 +117,14 @@ export class RelayLoop implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stop claiming as soon as shutdown starts, so nothing new is claimed while the worker drains. */
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queue?.close().catch(() => undefined);
   }
 }

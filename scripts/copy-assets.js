@@ -1,0 +1,4 @@
+// Files tsc does not emit but the build must carry: the OpenLineage schemas' licence (Apache-2.0 asks for it beside them).
+const { cpSync } = require('node:fs');
+
+cpSync('libs/ingest/src/openlineage/schema/LICENSE', 'dist/libs/ingest/src/openlineage/schema/LICENSE');
