@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@tidings/auth';
 import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
@@ -15,6 +16,7 @@ import { DeliveriesController } from './deliveries/deliveries.controller';
 import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { IngestThrottlerGuard } from './http/ingest-throttler.guard';
 import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { tidingsValidationPipe } from './http/validation.pipe';
 import { LineageIngestController } from './lineage/lineage-ingest.controller';
@@ -32,6 +34,10 @@ export class ApiModule {
         TidingsConfigModule.forConfig(config),
         DatabaseModule.forRoot('tidings-api'),
         TerminusModule,
+        ThrottlerModule.forRoot({
+          throttlers: config.ingestRateLimit ? [{ name: 'default', ttl: config.ingestRateLimit.windowMs, limit: config.ingestRateLimit.limit }] : [],
+          errorMessage: 'Too many requests for this API key; retry after the time in Retry-After (seconds)',
+        }),
         AuthModule,
         EventsModule,
         WebhooksModule,
@@ -52,6 +58,7 @@ export class ApiModule {
       ],
       providers: [
         RedisProbe,
+        IngestThrottlerGuard,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },

@@ -22,6 +22,8 @@ export abstract class TidingsConfig {
   readonly encryptionKey?: Buffer;
   readonly publicUrl?: string;
   readonly bodyLimitBytes: number;
+  /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
+  readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly webhook: {
     readonly timeoutMs: number;
@@ -145,6 +147,12 @@ export function parseConfig(env: Env): TidingsConfig {
     encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, parseEncryptionKey),
     publicUrl: read<string | undefined>('PUBLIC_URL', undefined, url(['http:', 'https:'])),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
+    ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
+      if (raw === 'off') return undefined;
+      const [count, window] = raw.split('/');
+      if (!/^\d+$/.test(count ?? '') || Number(count) < 1 || window === undefined) throw new Error(`"${raw}" is not a rate (e.g. 5000/1s, 100/1m, or off)`);
+      return { limit: Number(count), windowMs: duration(1)(window) };
+    }),
     logLevel: read('LOG_LEVEL', 'log' as TidingsConfig['logLevel'], (raw) => {
       const levels = ['error', 'warn', 'log', 'debug', 'verbose'];
       if (!levels.includes(raw)) throw new Error(`"${raw}" is not one of ${levels.join(', ')}`);

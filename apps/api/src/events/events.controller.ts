@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { BatchSummary, EventQueries, EventView, RecordApiEvents } from '@tidings/events';
 import { DeliveryQueries, DeliveryView } from '@tidings/deliveries';
 import { Response } from 'express';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
 import { Page, page } from '../http/pagination';
 import { toDate } from '../http/validators';
 import { ListEventsQuery } from './dtos/list-events.query';
@@ -21,6 +22,7 @@ export class EventsController {
 
   @Post()
   @RequireScope('events:write')
+  @UseGuards(IngestThrottlerGuard)
   @ApiOperation({ summary: 'Register one platform event; its deliveries are created in the same transaction' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: RegisterEventDto })
@@ -39,6 +41,7 @@ export class EventsController {
   @Post('batch')
   @HttpCode(200)
   @RequireScope('events:write')
+  @UseGuards(IngestThrottlerGuard)
   @ApiOperation({ summary: 'Register up to 1000 events; each is validated alone, the valid ones are registered' })
   @ApiBody({ type: [RegisterEventDto] })
   async batch(@Body() body: unknown): Promise<BatchSummary> {

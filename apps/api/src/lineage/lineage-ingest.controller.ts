@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IngestLineageBatch, IngestLineageEvent, LineageBatchSummary, LineageIngestResult, MAX_LINEAGE_BATCH } from '@tidings/ingest';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
 
 const EVENT_SCHEMA = {
   type: 'object',
@@ -21,6 +22,7 @@ const EVENT_SCHEMA = {
 /** OpenLineage's HTTP transport posts here (its default endpoint is /api/v1/lineage). */
 @ApiTags('lineage')
 @ApiBearerAuth()
+@UseGuards(IngestThrottlerGuard)
 @Controller('api/v1/lineage')
 export class LineageIngestController {
   constructor(

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IngestObservabilityEvent, ObservabilityKind } from '@tidings/ingest';
 import { AcceptServiceAccountKey, RequireScope } from '../auth/require-scope.decorator';
+import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
 
 const COMMON = {
   pipeline_key: 'SFTP_to_Tableau',
@@ -24,6 +25,7 @@ const COMMON = {
 })
 @ApiResponse({ status: 204, description: 'Accepted' })
 @ApiResponse({ status: 400, description: '{error, message, details: [{field, message}]}: invalid or unknown fields' })
+@UseGuards(IngestThrottlerGuard)
 @Controller('events/v1')
 @RequireScope('events:write')
 @AcceptServiceAccountKey()
