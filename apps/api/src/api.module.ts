@@ -10,6 +10,7 @@ import { EventsModule } from '@tidings/events';
 import { IngestModule } from '@tidings/ingest';
 import { RedisProbe } from '@tidings/queue';
 import { WebhooksModule } from '@tidings/webhooks';
+import { AdminController } from './admin/admin.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -55,6 +56,7 @@ export class ApiModule {
         LineageController,
         ObservabilityIngestController,
         ObservabilityController,
+        AdminController,
       ],
       providers: [
         RedisProbe,

@@ -14,3 +14,4 @@ export * from './observability/observability-validator';
 export * from './observability/observed-state';
 export * from './observability/ingest-observability-event';
 export * from './observability/get-observed-run-summary';
+export * from './observability/list-observed-runs';

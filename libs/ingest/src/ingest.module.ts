@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '@tidings/events';
 import { GetObservedRunSummary } from './observability/get-observed-run-summary';
 import { IngestObservabilityEvent } from './observability/ingest-observability-event';
+import { ListObservedRuns } from './observability/list-observed-runs';
 import { GetLineageGraph } from './openlineage/get-lineage-graph';
 import { GetLineageRun } from './openlineage/get-lineage-run';
 import { IngestLineageBatch } from './openlineage/ingest-lineage-batch';
 import { IngestLineageEvent } from './openlineage/ingest-lineage-event';
 import { OpenLineageValidator } from './openlineage/openlineage-validator';
 
-const USE_CASES = [IngestLineageEvent, IngestLineageBatch, GetLineageGraph, GetLineageRun, IngestObservabilityEvent, GetObservedRunSummary];
+const USE_CASES = [IngestLineageEvent, IngestLineageBatch, GetLineageGraph, GetLineageRun, IngestObservabilityEvent, GetObservedRunSummary, ListObservedRuns];
 
 /** OpenLineage and observability ingestion, and the queries over what they keep. */
 @Module({

@@ -1,0 +1,78 @@
+import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { pipelineRunEvent } from './support/fixtures';
+import { Harness, startTidings } from './support/tidings-harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = join(__dirname, '..', 'docs', 'admin-page.png');
+
+describe('admin page in a real headless browser', () => {
+  let t: Harness;
+  let receiver: FakeWebhookReceiver;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Never skip silently: without the browser this test cannot say anything, so it fails and says why.
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs it with "apt-get install -y chromium"`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    receiver = await FakeWebhookReceiver.start();
+    t = await startTidings({ env: { WEBHOOK_RETRY_SCHEDULE: '0,200ms' } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+    await receiver?.stop();
+  });
+
+  it('signs in, finds a failed delivery, replays it and sees it delivered', async () => {
+    receiver.on('/crm', { status: 500, body: 'database is down' });
+    const crm = (await t.http('POST', '/v1/webhooks', { name: 'crm-sync', url: receiver.url('/crm'), subscriptions: [{ event_type: 'project:one-off-job:*' }] })).body;
+    await t.http('POST', '/v1/webhooks', { name: 'ops-alerts', url: receiver.url('/ops'), subscriptions: [{ event_type: '*' }] });
+    const event = (await t.http('POST', '/v1/events', pipelineRunEvent())).body;
+    await t.http('POST', '/v1/events', { type: 'project:created', project: { uuid: '0b3c6a4e-4f43-4c35-9a4c-6f2f0a1d1e01', name: 'demo' } });
+    const failed = await waitFor('the crm delivery to fail', async () => {
+      const [d] = (await t.http('GET', `/v1/deliveries?webhook_id=${crm.id}&event_id=${event.id}`)).body.data;
+      return d?.status === 'failed' ? d : undefined;
+    });
+    receiver.on('/crm', { status: 200 });
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/admin`);
+    await page.fill('#key', 'not-a-key');
+    await page.click('#login-form button');
+    await page.waitForSelector('#login-error:has-text("not accepted")');
+    await page.fill('#key', t.adminKey);
+    await page.click('#login-form button');
+
+    await page.selectOption('#delivery-filters select[name=status]', 'failed');
+    await page.click('#delivery-filters button[type=submit]');
+    const row = page.locator(`#delivery-rows tr[data-delivery-id="${failed.id}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: 'View' }).click();
+    await page.waitForSelector('#attempt-rows tr');
+    expect(await page.locator('#attempt-rows tr').count()).toBe(failed.attempt_count);
+    await page.locator('#delivery-detail').getByText('database is down').first().waitFor();
+    mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await page.locator(`#delivery-rows tr[data-delivery-id="${failed.id}"][data-status="delivered"]`).waitFor();
+    const replayed = receiver.received('/crm').filter((r) => r.headers['webhook-id'] === failed.id);
+    expect(replayed.length).toBe(failed.attempt_count + 1);
+    expect((await t.http('GET', `/v1/deliveries/${failed.id}`)).body).toMatchObject({ status: 'delivered' });
+
+    // The other tabs render what the API holds.
+    await page.click('#tabs button[data-tab=webhooks]');
+    await page.locator('#webhook-rows tr', { hasText: 'crm-sync' }).waitFor();
+    await page.click('#tabs button[data-tab=events]');
+    await page.locator(`#event-rows tr[data-event-id="${event.id}"]`).waitFor();
+    await page.close();
+  });
+});
