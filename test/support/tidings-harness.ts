@@ -1,4 +1,4 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { parseConfig, TidingsConfig } from '@tidings/config';
 import { clearQueuePrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
@@ -20,11 +20,11 @@ export interface Harness {
   adminKey: string;
   baseUrl: string;
   api: INestApplication;
-  worker?: INestApplicationContext;
+  worker?: INestApplication;
   /** The api's DataSource: for transactions in-process callers make, and for assertions. */
   db: DataSource;
   http<T = any>(method: string, path: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<HttpResult<T>>;
-  startWorker(): Promise<INestApplicationContext>;
+  startWorker(): Promise<INestApplication>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,7 +42,8 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
     DELIVERY_CLAIM_LEASE: '5s',
     RELAY_INTERVAL: '200ms',
     DATABASE_POOL_SIZE: '5',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
+    WORKER_PORT: '0',
     PORT: '0',
     ...overrides,
   };
@@ -53,7 +54,7 @@ export async function startTidings(options: { env?: Record<string, string>; work
   const database = await createTestDatabase();
   const env = testEnv(database, options.env);
   const config = parseConfig(env);
-  const api = await createApiApp(config, { logger: ['error', 'warn'] });
+  const api = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
 
@@ -81,7 +82,7 @@ export async function startTidings(options: { env?: Record<string, string>; work
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
     async startWorker() {
-      harness.worker = await createWorkerApp(config, { logger: ['error', 'warn'] });
+      harness.worker = await createWorkerApp(config);
       return harness.worker;
     },
     async stopWorker() {

@@ -8,6 +8,8 @@ import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
 import { IngestModule } from '@tidings/ingest';
+import { loggingModule } from '@tidings/logging';
+import { MetricsModule } from '@tidings/metrics';
 import { RedisProbe } from '@tidings/queue';
 import { WebhooksModule } from '@tidings/webhooks';
 import { AdminController } from './admin/admin.controller';
@@ -24,6 +26,7 @@ import { LineageIngestController } from './lineage/lineage-ingest.controller';
 import { LineageController } from './lineage/lineage.controller';
 import { ObservabilityIngestController } from './observability/observability-ingest.controller';
 import { ObservabilityController } from './observability/observability.controller';
+import { MetricsController } from './operations/metrics.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
@@ -34,6 +37,8 @@ export class ApiModule {
       imports: [
         TidingsConfigModule.forConfig(config),
         DatabaseModule.forRoot('tidings-api'),
+        loggingModule(config, 'api'),
+        MetricsModule.forRoot('api'),
         TerminusModule,
         ThrottlerModule.forRoot({
           throttlers: config.ingestRateLimit ? [{ name: 'default', ttl: config.ingestRateLimit.windowMs, limit: config.ingestRateLimit.limit }] : [],
@@ -57,6 +62,7 @@ export class ApiModule {
         ObservabilityIngestController,
         ObservabilityController,
         AdminController,
+        MetricsController,
       ],
       providers: [
         RedisProbe,

@@ -3,22 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeysService } from '@tidings/auth';
+import { requestId } from '@tidings/logging';
+import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
 import { ApiModule } from './api.module';
 import { useJsonBodies } from './http/body-parsing';
 
-export interface ApiAppOptions {
-  logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
-}
-
 /** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
-export async function createApiApp(config: TidingsConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
-    bodyParser: false,
-    logger: options.logger ?? logLevels(config.logLevel),
-  });
+export async function createApiApp(config: TidingsConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(requestId);
   useJsonBodies(app, config.bodyLimitBytes);
   app.enableShutdownHooks();
 
@@ -37,9 +34,4 @@ export async function createApiApp(config: TidingsConfig, options: ApiAppOptions
 
   if (config.adminKey) await app.get(ApiKeysService).ensureBootstrapKey(config.adminKey);
   return app;
-}
-
-export function logLevels(level: TidingsConfig['logLevel']): ('error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
-  const all = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1);
 }

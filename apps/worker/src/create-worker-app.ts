@@ -1,18 +1,17 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TidingsConfig } from '@tidings/config';
+import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
-export interface WorkerAppOptions {
-  logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
-}
-
-/** The worker: relay, webhook processor, claim sweeper. No HTTP. */
-export async function createWorkerApp(config: TidingsConfig, options: WorkerAppOptions = {}): Promise<INestApplicationContext> {
-  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: options.logger ?? [...levels.slice(0, levels.indexOf(config.logLevel) + 1)],
-  });
+/**
+ * The worker: relay, webhook processor, claim sweeper, maintenance. Its only
+ * HTTP is on WORKER_PORT: /health/live, /health/ready and /metrics.
+ */
+export async function createWorkerApp(config: TidingsConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await app.listen(config.workerPort, '0.0.0.0');
   return app;
 }

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   await migrateOnStart(config);
   await createWorkerApp(config);
   armShutdownDeadline(config.worker.shutdownGraceMs);
-  new Logger('Tidings').log(`worker started (concurrency ${config.worker.concurrency})`);
+  new Logger('Tidings').log(`worker started (concurrency ${config.worker.concurrency}; health and metrics on :${config.workerPort})`);
 }
 
 main().catch((error) => {

@@ -4,13 +4,17 @@ import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
-import { QUEUE, redisOptions } from '@tidings/queue';
+import { QUEUE, RedisProbe, redisOptions } from '@tidings/queue';
+import { TerminusModule } from '@nestjs/terminus';
+import { loggingModule } from '@tidings/logging';
+import { MetricsModule } from '@tidings/metrics';
 import { WebhooksModule } from '@tidings/webhooks';
 import { ClaimSweeper } from './maintenance/claim-sweeper';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
+import { WorkerHealthController } from './worker-health.controller';
 
 @Module({})
 export class WorkerModule {
@@ -20,13 +24,17 @@ export class WorkerModule {
       imports: [
         TidingsConfigModule.forConfig(config),
         DatabaseModule.forRoot('tidings-worker'),
+        loggingModule(config, 'worker'),
+        MetricsModule.forRoot('worker'),
+        TerminusModule,
         BullModule.forRoot({ connection: redisOptions(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: QUEUE.webhooks }),
         EventsModule,
         WebhooksModule,
         DeliveriesModule,
       ],
-      providers: [OutboxListener, RelayLoop, ClaimSweeper, Maintenance, WebhookDeliveryProcessor],
+      controllers: [WorkerHealthController],
+      providers: [RedisProbe, OutboxListener, RelayLoop, ClaimSweeper, Maintenance, WebhookDeliveryProcessor],
     };
   }
 }

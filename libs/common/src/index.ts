@@ -2,3 +2,4 @@ export * from './tidings-error';
 export * from './validation';
 export * from './event-type-groups';
 export * from './sql';
+export * from './request-context';

@@ -18,6 +18,8 @@ export abstract class TidingsConfig {
   /** BullMQ key prefix; lets several installations (or test runs) share one Redis. */
   readonly queuePrefix: string;
   readonly port: number;
+  /** The worker's own HTTP port (health and metrics); 0 picks a free one. */
+  readonly workerPort: number;
   readonly adminKey?: string;
   readonly encryptionKey?: Buffer;
   readonly publicUrl?: string;
@@ -140,6 +142,7 @@ export function parseConfig(env: Env): TidingsConfig {
       return raw;
     }),
     port: read('PORT', 3000, int(0, 65535)),
+    workerPort: read('WORKER_PORT', 3001, int(0, 65535)),
     adminKey: read<string | undefined>('TIDINGS_ADMIN_KEY', undefined, (raw) => {
       if (raw.length < 16) throw new Error('must be at least 16 characters');
       return raw;

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { isEngineType, queryRows } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
+import { TidingsMetrics } from '@tidings/metrics';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { buildWebhookRequest, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
@@ -15,6 +16,9 @@ import { parseRetryAfter, RetryPolicy } from './retry-policy';
 /** A claimed delivery with what is needed to send it. */
 interface DeliveryToSend {
   id: string;
+  created_at: Date;
+  /** The HTTP request that recorded the event, carried into this worker's log lines. */
+  request_id: string | null;
   event_id: string | null;
   event_type: string;
   subscriber_id: string;
@@ -55,6 +59,7 @@ export class DeliverWebhook {
     private readonly config: TidingsConfig,
     private readonly slots: EndpointSlots,
     private readonly relay: OutboxRelay,
+    @Optional() private readonly metrics?: TidingsMetrics,
   ) {
     // Long enough not to churn while the endpoint's own attempts run, short enough to refill a freed slot soon.
     this.deferMs = Math.min(5000, Math.max(100, Math.floor(config.webhook.timeoutMs / 4)));
@@ -63,15 +68,18 @@ export class DeliverWebhook {
   private readonly deferMs: number;
 
   async execute(job: DeliverWebhookJob): Promise<DeliverOutcome> {
+    let outcome: DeliverOutcome = 'deferred';
     if (!this.slots.tryAcquire(job.subscriberId)) {
       await this.relay.defer(job, this.deferMs);
-      return 'deferred';
+    } else {
+      try {
+        outcome = await this.attempt(job);
+      } finally {
+        this.slots.release(job.subscriberId);
+      }
     }
-    try {
-      return await this.attempt(job);
-    } finally {
-      this.slots.release(job.subscriberId);
-    }
+    this.metrics?.deliveries.inc({ outcome });
+    return outcome;
   }
 
   private async attempt(job: DeliverWebhookJob): Promise<DeliverOutcome> {
@@ -93,7 +101,31 @@ export class DeliverWebhook {
       version: this.config.version,
     });
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
-    return this.db.transaction((tx) => this.record(tx, delivery, job.attempt, result));
+    const outcome = await this.db.transaction((tx) => this.record(tx, delivery, job.attempt, result));
+    this.observe(delivery, job.attempt, result, outcome);
+    return outcome;
+  }
+
+  /** One structured log line per attempt (with the request that recorded the event), and the metrics. */
+  private observe(d: DeliveryToSend, attempt: number, result: SendResult, outcome: DeliverOutcome): void {
+    this.metrics?.attemptDuration.observe({ result: outcome === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
+    if (outcome === 'delivered') this.metrics?.deliveryLatency.observe((Date.now() - new Date(d.created_at).getTime()) / 1000);
+    const line = {
+      msg: 'webhook attempt',
+      delivery_id: d.id,
+      webhook_id: d.subscriber_id,
+      event_id: d.event_id,
+      event_type: d.event_type,
+      request_id: d.request_id,
+      attempt,
+      trigger: d.next_trigger,
+      outcome,
+      response_status: result.status ?? null,
+      duration_ms: result.durationMs,
+      error: result.error ?? null,
+    };
+    if (outcome === 'delivered') this.logger.log(line);
+    else this.logger.warn(line);
   }
 
   /**
@@ -106,9 +138,10 @@ export class DeliverWebhook {
          UPDATE deliveries SET status = 'claimed', claimed_at = now(), updated_at = now()
           WHERE id = $1 AND attempt_count = $2
             AND (status = 'claimed' OR (status = 'pending' AND next_attempt_at <= now()))
-      RETURNING id, event_id, event_type, subscriber_id, payload, attempt_count, next_trigger)
-       SELECT d.*, s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers, s.enabled, s.disabled_reason, s.deleted_at
-         FROM d JOIN subscribers s ON s.id = d.subscriber_id`,
+      RETURNING id, event_id, event_type, subscriber_id, payload, attempt_count, next_trigger, created_at)
+       SELECT d.*, s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers, s.enabled, s.disabled_reason, s.deleted_at, e.request_id
+         FROM d JOIN subscribers s ON s.id = d.subscriber_id
+         LEFT JOIN events e ON e.id = d.event_id`,
       [job.deliveryId, job.attempt - 1],
     );
     return rows[0];

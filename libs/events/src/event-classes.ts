@@ -36,6 +36,7 @@ export function hydrateEvent(row: Record<string, any>): TidingsEvent {
   event.recordedAt = new Date(row.recorded_at);
   event.idempotencyKey = row.idempotency_key;
   event.source = row.source;
+  event.requestId = row.request_id ?? undefined;
   event.data = row.data ?? {};
   for (const column of SCOPE_COLUMNS) if (row[column] != null) event[column] = row[column];
   return event;

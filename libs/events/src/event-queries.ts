@@ -23,6 +23,7 @@ export interface EventView {
   occurred_at: Date;
   recorded_at: Date;
   idempotency_key: string | null;
+  request_id: string | null;
   scope: EventScope;
   payload: NotificationEvent;
   delivery_count: number;
@@ -83,6 +84,7 @@ function toView(row: Record<string, any>): EventView {
     occurred_at: event.occurredAt,
     recorded_at: event.recordedAt!,
     idempotency_key: event.idempotencyKey,
+    request_id: event.requestId ?? null,
     scope: event.scope,
     payload: event.toNotificationPayload(),
     delivery_count: row.delivery_count,

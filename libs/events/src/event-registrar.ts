@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { currentRequestId } from '@tidings/common';
+import { TidingsMetrics } from '@tidings/metrics';
 import { MatchedSubscriber, SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,7 +17,7 @@ export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
 /** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
 export const OUTBOX_CHANNEL = 'tidings_outbox';
 
-const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', ...SCOPE_COLUMNS];
+const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', ...SCOPE_COLUMNS];
 
 /**
  * Records an event and its outbox rows inside the caller's transaction: the
@@ -29,7 +31,10 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
  */
 @Injectable()
 export class EventRegistrar {
-  constructor(private readonly matcher: SubscriptionMatcher) {}
+  constructor(
+    private readonly matcher: SubscriptionMatcher,
+    @Optional() private readonly metrics?: TidingsMetrics,
+  ) {}
 
   async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
     const values = [
@@ -39,6 +44,7 @@ export class EventRegistrar {
       event.idempotencyKey,
       event.source,
       JSON.stringify(event.data),
+      (event.requestId ??= currentRequestId()) ?? null,
       ...SCOPE_COLUMNS.map((column) => event[column] ?? null),
     ];
     const inserted: { recorded_at: Date }[] = await tx.query(
@@ -50,6 +56,7 @@ export class EventRegistrar {
     );
     if (inserted.length === 0) return this.original(tx, event.idempotencyKey!) as Promise<RegisterResult<T>>;
     event.recordedAt = inserted[0].recorded_at;
+    this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
 
     const subscribers = await this.matcher.match(tx, event.type, event.scope);
     if (subscribers.length > 0) {

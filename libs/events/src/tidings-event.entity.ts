@@ -105,6 +105,8 @@ export class TidingsEvent {
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt?: Date;
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey: string | null = null;
   @Column('text') source: EventSource = 'internal';
+  /** The HTTP request that recorded it, when one did (`x-request-id`). */
+  @Column('text', { name: 'request_id', nullable: true }) requestId?: string;
   @Column('jsonb') data: Record<string, any> = {};
   @Column('uuid', { name: 'project_uuid', nullable: true }) project_uuid?: string;
   @Column('uuid', { name: 'job_uuid', nullable: true }) job_uuid?: string;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { OutboxRelay } from '@tidings/deliveries';
+import { TidingsMetrics } from '@tidings/metrics';
 import { deliverWebhookJobId, JOB, QUEUE, redisOptions } from '@tidings/queue';
 import { Queue } from 'bullmq';
 import { OutboxListener } from './outbox-listener';
@@ -32,11 +33,16 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     private readonly relay: OutboxRelay,
     private readonly listener: OutboxListener,
     private readonly config: TidingsConfig,
+    private readonly metrics: TidingsMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
     this.queue = new Queue(QUEUE.webhooks, { connection: redisOptions(this.config.redisUrl, 'producer'), prefix: this.config.queuePrefix });
     this.queue.on('error', () => undefined);
+    this.metrics.addCollector(async () => {
+      const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+      for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QUEUE.webhooks, state }, n);
+    });
     this.listener.start(() => this.poke());
     this.running = this.run();
   }

@@ -1,0 +1,28 @@
+import { DynamicModule } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+
+const PINO_LEVEL: Record<TidingsConfig['logLevel'], string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+
+/**
+ * Structured JSON logs (pino) for either process. Request lines carry only
+ * the id, method, URL and status: no headers and no bodies, so API keys and
+ * webhook secrets never reach a log.
+ */
+export function loggingModule(config: TidingsConfig, process: 'api' | 'worker'): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: PINO_LEVEL[config.logLevel],
+      base: { process },
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics|admin|docs)/.test(req.url ?? '') },
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export * from './tidings-metrics';
+export * from './metrics.module';

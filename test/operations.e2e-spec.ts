@@ -1,0 +1,129 @@
+import { createTestDatabase, FakeWebhookReceiver, TestDatabase, waitFor } from '@tidings/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pipelineRunEvent } from './support/fixtures';
+import { Harness, startTidings, testEnv } from './support/tidings-harness';
+
+const DIST = join(__dirname, '..', 'dist', 'apps');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A process of ours with its stdout kept line by line. */
+function start(app: 'api' | 'worker', env: Record<string, string>): { child: ChildProcess; lines: string[] } {
+  const child = spawn(process.execPath, [join(DIST, app, 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const parts = text.split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n')));
+  return { child, lines };
+}
+
+function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(name) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('operations: metrics, readiness, structured logs with a request id', () => {
+  let t: Harness;
+  let receiver: FakeWebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await FakeWebhookReceiver.start();
+    t = await startTidings();
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await receiver?.stop();
+  });
+
+  it('the api and the worker expose Prometheus metrics for what they did', async () => {
+    await t.http('POST', '/v1/webhooks', { name: 'm', url: receiver.url('/m'), subscriptions: [{ event_type: 'project:*' }] });
+    await t.http('POST', '/v1/events/batch', [pipelineRunEvent(), pipelineRunEvent(), pipelineRunEvent()]);
+    await receiver.waitForRequests('/m', 3);
+
+    const api = await fetch(`${t.baseUrl}/metrics`);
+    expect(api.headers.get('content-type')).toMatch(/^text\/plain/);
+    const apiText = await api.text();
+    expect(metric(apiText, 'tidings_events_registered_total', { type: 'project:one-off-job:pipeline-run:failed', source: 'api' })).toBe(3);
+    expect(apiText).toMatch(/^tidings_outbox_lag_seconds\{process="api"\} /m);
+    expect(apiText).toMatch(/^tidings_webhooks_disabled\{process="api"\} 0$/m);
+
+    const port = (t.worker!.getHttpServer().address() as { port: number }).port;
+    const workerText = await waitFor('delivered counted', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return (metric(text, 'tidings_deliveries_total', { outcome: 'delivered' }) ?? 0) >= 3 ? text : undefined;
+    });
+    expect(metric(workerText, 'tidings_delivery_attempt_duration_seconds_count', { result: 'success' })).toBeGreaterThanOrEqual(3);
+    expect(metric(workerText, 'tidings_delivery_latency_seconds_count')).toBeGreaterThanOrEqual(3);
+    expect(metric(workerText, 'tidings_queue_jobs', { queue: 'webhook-deliveries', state: 'waiting' })).toBeGreaterThanOrEqual(0);
+    expect(workerText).toMatch(/^tidings_process_resident_memory_bytes\{process="worker"\} /m);
+
+    const ready = await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json();
+    expect(ready).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  describe('with processes of their own', () => {
+    let database: TestDatabase;
+    const children: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+    });
+    afterAll(async () => {
+      for (const child of children) child.kill('SIGKILL');
+      await database?.drop();
+    });
+
+    it("the worker is not ready while it cannot reach Redis, and says which dependency is down", async () => {
+      const port = await freePort();
+      const worker = start('worker', { ...testEnv(database), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, WORKER_PORT: String(port) });
+      children.push(worker.child);
+      const res = await waitFor('readiness answers', async () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined), 20_000);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.details).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'down' } });
+      expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+      worker.child.kill('SIGKILL');
+    });
+
+    it('logs JSON lines; the request id of the api call appears in the worker line for its delivery; no key or secret is logged', async () => {
+      const env = { ...testEnv(database), LOG_LEVEL: 'log', PORT: String(await freePort()), WORKER_PORT: String(await freePort()) };
+      const api = start('api', env);
+      const worker = start('worker', env);
+      children.push(api.child, worker.child);
+      const base = `http://127.0.0.1:${env.PORT}`;
+      await waitFor('api up', () => fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false), 20_000);
+      await waitFor('worker up', () => worker.lines.some((l) => l.includes('worker started')), 20_000);
+      const auth = { authorization: `Bearer ${env.TIDINGS_ADMIN_KEY}`, 'content-type': 'application/json' };
+      const hook = await (await fetch(`${base}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'logs', url: receiver.url('/logs'), subscriptions: [{ event_type: '*' }] }) })).json();
+      const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { ...auth, 'x-request-id': 'req-trace-42' }, body: JSON.stringify(pipelineRunEvent()) });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('x-request-id')).toBe('req-trace-42');
+      const [request] = await receiver.waitForRequests('/logs', 1);
+
+      const json = (lines: string[]) => lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const attempt = await waitFor('the worker line for the delivery', () =>
+        json(worker.lines).find((l) => l.msg === 'webhook attempt' && l.delivery_id === request.headers['webhook-id']),
+      );
+      expect(attempt).toMatchObject({ process: 'worker', request_id: 'req-trace-42', outcome: 'delivered', attempt: 1, response_status: 200 });
+      const served = json(api.lines).find((l) => l.req?.id === 'req-trace-42');
+      expect(served).toMatchObject({ process: 'api', req: { method: 'POST', url: '/v1/events' }, res: { status: 201 } });
+      const everything = [...api.lines, ...worker.lines].join('\n');
+      expect(everything).not.toContain(env.TIDINGS_ADMIN_KEY);
+      expect(everything).not.toContain(hook.secret);
+      expect(everything).not.toContain(hook.secret.slice('whsec_'.length));
+    });
+  });
+});
