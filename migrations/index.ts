@@ -1,7 +1,14 @@
 import { InitialSchema1763600000000 } from './1763600000000-InitialSchema';
 import { DeliveryRetention1763650000000 } from './1763650000000-DeliveryRetention';
 import { Ingestion1763700000000 } from './1763700000000-Ingestion';
+import { Telemetry1763800000000 } from './1763800000000-Telemetry';
 import { EventRequestId1763900000000 } from './1763900000000-EventRequestId';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
-export const MIGRATIONS = [InitialSchema1763600000000, DeliveryRetention1763650000000, Ingestion1763700000000, EventRequestId1763900000000];
+export const MIGRATIONS = [
+  InitialSchema1763600000000,
+  DeliveryRetention1763650000000,
+  Ingestion1763700000000,
+  Telemetry1763800000000,
+  EventRequestId1763900000000,
+];

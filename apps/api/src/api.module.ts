@@ -13,6 +13,7 @@ import { MetricsModule } from '@tidings/metrics';
 import { RedisProbe } from '@tidings/queue';
 import { WebhooksModule } from '@tidings/webhooks';
 import { AdminController } from './admin/admin.controller';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -61,6 +62,7 @@ export class ApiModule {
         LineageController,
         ObservabilityIngestController,
         ObservabilityController,
+        AnalyticsController,
         AdminController,
         MetricsController,
       ],

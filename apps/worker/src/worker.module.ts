@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
-import { EventsModule } from '@tidings/events';
+import { EventsModule, telemetryEnabled } from '@tidings/events';
 import { QUEUE, RedisProbe, redisOptions } from '@tidings/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { loggingModule } from '@tidings/logging';
@@ -11,6 +11,7 @@ import { MetricsModule } from '@tidings/metrics';
 import { WebhooksModule } from '@tidings/webhooks';
 import { ClaimSweeper } from './maintenance/claim-sweeper';
 import { Maintenance } from './maintenance/maintenance';
+import { AnalyticsBatchProcessor } from './processors/analytics-batch.processor';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
@@ -28,13 +29,22 @@ export class WorkerModule {
         MetricsModule.forRoot('worker'),
         TerminusModule,
         BullModule.forRoot({ connection: redisOptions(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: QUEUE.webhooks }),
+        BullModule.registerQueue({ name: QUEUE.webhooks }, ...(telemetryEnabled(config) ? [{ name: QUEUE.analytics }] : [])),
         EventsModule,
         WebhooksModule,
         DeliveriesModule,
       ],
       controllers: [WorkerHealthController],
-      providers: [RedisProbe, OutboxListener, RelayLoop, ClaimSweeper, Maintenance, WebhookDeliveryProcessor],
+      providers: [
+        RedisProbe,
+        OutboxListener,
+        RelayLoop,
+        ClaimSweeper,
+        Maintenance,
+        WebhookDeliveryProcessor,
+        // Telemetry off (TELEMETRY_DISABLED, or no ANALYTICS_URL): no analytics queue or worker at all.
+        ...(telemetryEnabled(config) ? [AnalyticsBatchProcessor] : []),
+      ],
     };
   }
 }

@@ -33,6 +33,7 @@ export abstract class TidingsConfig {
     readonly allowedCidrs: readonly Cidr[];
     readonly disableAfterMs: number;
   };
+  /** Telemetry is on only while `analyticsUrl` is set and `disabled` is false (telemetryEnabled in libs/events). */
   readonly telemetry: {
     readonly disabled: boolean;
     readonly analyticsUrl?: string;

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@tidings/events';
 import { WebhooksModule } from '@tidings/webhooks';
+import { AnalyticsCircuit } from './analytics/analytics-circuit';
+import { AnalyticsOutbox } from './analytics/analytics-outbox';
+import { AnalyticsSender } from './analytics/analytics-sender';
+import { DeliverAnalyticsBatch } from './analytics/deliver-analytics-batch';
 import { CancelDelivery } from './cancel-delivery';
 import { DeliverWebhook } from './deliver-webhook';
 import { DeliveryQueries } from './delivery-queries';
@@ -14,6 +18,10 @@ import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
 
 const useCases = [
+  AnalyticsCircuit,
+  AnalyticsOutbox,
+  AnalyticsSender,
+  DeliverAnalyticsBatch,
   CancelDelivery,
   DeliverWebhook,
   DeliveryQueries,

@@ -76,7 +76,7 @@ export class DeliveryQueries {
 
   async get(id: string): Promise<DeliveryView> {
     const [row] = await this.db.query(
-      `SELECT ${COLUMNS}, d.payload FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = $1`,
+      `SELECT ${COLUMNS}, d.payload FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = $1 AND s.kind = 'webhook'`,
       [id],
     );
     if (!row) throw new DeliveryError('not_found', `No delivery ${id}`);

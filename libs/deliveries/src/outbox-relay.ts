@@ -12,14 +12,14 @@ import { DataSource } from 'typeorm';
 export class OutboxRelay {
   constructor(private readonly db: DataSource) {}
 
-  /** Claims up to `limit` due pending deliveries (index-backed; concurrent relays skip each other's rows). */
+  /** Claims up to `limit` due pending webhook deliveries (index-backed; concurrent relays skip each other's rows). */
   async claimDue(limit: number): Promise<DeliverWebhookJob[]> {
     const rows: { id: string; subscriber_id: string; attempt_count: number }[] = await queryRows(
       this.db,
       `UPDATE deliveries d
           SET status = 'claimed', claimed_at = now(), updated_at = now()
          FROM (SELECT id FROM deliveries
-                WHERE status = 'pending' AND next_attempt_at <= now()
+                WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now()
                 ORDER BY next_attempt_at
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED) due
@@ -52,7 +52,7 @@ export class OutboxRelay {
     );
   }
 
-  /** Returns expired claims to `pending`, at most `limit` at a time; resolves to how many. */
+  /** Returns expired claims (webhook and analytics alike) to `pending`, at most `limit` at a time; resolves to how many. */
   async releaseExpiredClaims(leaseMs: number, limit = 1000): Promise<number> {
     const rows = await queryRows(
       this.db,

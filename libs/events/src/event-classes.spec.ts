@@ -430,13 +430,13 @@ describe('eventClassFor', () => {
 });
 
 describe('the event catalogue and the classes', () => {
-  const withClasses = EVENT_CATALOGUE_V1.filter((t) => ['platform', 'engine', 'observability', 'lineage'].includes(t.group)).map((t) => t.name);
+  const withClasses = EVENT_CATALOGUE_V1.map((t) => t.name);
 
-  it('has a class for every platform, engine, observability and lineage type in the catalogue', () => {
+  it('has a class for every type in the catalogue (platform, engine, observability, lineage and client)', () => {
     expect(withClasses.filter((name) => !EVENT_CLASSES.has(name))).toEqual([]);
   });
 
-  it('has no class for a type the catalogue does not list as platform, engine, observability or lineage', () => {
+  it('has no class for a type the catalogue does not list', () => {
     expect([...EVENT_CLASSES.keys()].filter((name) => !withClasses.includes(name))).toEqual([]);
   });
 

@@ -1,16 +1,18 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { currentRequestId } from '@tidings/common';
+import { currentRequestId, isClientType } from '@tidings/common';
 import { TidingsMetrics } from '@tidings/metrics';
 import { MatchedSubscriber, SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { hydrateEvent } from './event-classes';
+import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
   /** False when the idempotency key was seen before: `event` is then the original. */
   created: boolean;
+  /** Webhook deliveries created (the analytics delivery, when telemetry is on, is not counted). */
   deliveries: number;
 }
 
@@ -22,7 +24,9 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
 /**
  * Records an event and its outbox rows inside the caller's transaction: the
  * event row, then one pending delivery per matching enabled subscriber, each
- * with the payload snapshot of that moment. A rollback leaves neither.
+ * with the payload snapshot of that moment, plus one analytics delivery with
+ * the anonymized telemetry payload while telemetry is on. Client events go to
+ * analytics only. A rollback leaves none of them.
  *
  *   await dataSource.transaction(async (tx) => {
  *     await tx.save(order);
@@ -33,6 +37,7 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
 export class EventRegistrar {
   constructor(
     private readonly matcher: SubscriptionMatcher,
+    private readonly analytics: AnalyticsChannel,
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {}
 
@@ -58,24 +63,34 @@ export class EventRegistrar {
     event.recordedAt = inserted[0].recorded_at;
     this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
 
-    const subscribers = await this.matcher.match(tx, event.type, event.scope);
+    const webhooks = isClientType(event.type) ? [] : await this.matcher.match(tx, event.type, event.scope);
+    const analytics = await this.analytics.subscriber();
+    const subscribers = analytics ? [...webhooks, analytics] : webhooks;
     if (subscribers.length > 0) {
       const payloads = this.payloads(event, subscribers);
       await tx.query(
-        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, payload, next_attempt_at)
-         SELECT d.id, $1, $2, d.subscriber_id, d.payload::jsonb, now()
-           FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS d(id, subscriber_id, payload)`,
-        [event.id, event.type, subscribers.map(() => uuidv7()), subscribers.map((s) => s.id), payloads],
+        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
+         SELECT d.id, $1, $2, d.subscriber_id, d.channel, d.payload::jsonb, now()
+           FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, subscriber_id, channel, payload)`,
+        [
+          event.id,
+          event.type,
+          subscribers.map(() => uuidv7()),
+          subscribers.map((s) => s.id),
+          subscribers.map((s) => (s.kind === 'analytics' ? 'analytics' : 'webhook')),
+          payloads,
+        ],
       );
       await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     }
-    return { event, created: true, deliveries: subscribers.length };
+    return { event, created: true, deliveries: webhooks.length };
   }
 
-  /** One payload per subscriber; the event part is serialised once per format. */
+  /** One payload per subscriber; the event part is serialised once per format. Analytics gets the telemetry payload. */
   private payloads(event: TidingsEvent, subscribers: MatchedSubscriber[]): string[] {
     const byFormat = new Map<string, string>();
     return subscribers.map((subscriber) => {
+      if (subscriber.kind === 'analytics') return JSON.stringify(event.toTelemetryPayload(this.analytics.app));
       let body = byFormat.get(subscriber.format);
       if (body === undefined) {
         body = JSON.stringify(event.toNotificationPayload());
@@ -88,7 +103,7 @@ export class EventRegistrar {
 
   private async original(tx: EntityManager, idempotencyKey: string): Promise<RegisterResult> {
     const [row] = await tx.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count
          FROM events e WHERE e.idempotency_key = $1`,
       [idempotencyKey],
     );

@@ -1,5 +1,7 @@
 import { ChildEntity } from 'typeorm';
+import { registerTelemetryEventType } from './telemetry/anonymizer';
 import { EventClass, TidingsEvent } from './tidings-event.entity';
+import { ClientEvent } from './types/client-event';
 import { CronJobRunEvent } from './types/cron-job-run-event';
 import { CronJobRunPipelineRunEvent } from './types/cron-job-run-pipeline-run-event';
 import { DeliveryEvent, PingEvent, WebhookEvent } from './types/engine-events';
@@ -41,6 +43,7 @@ export function defineEventType<B extends typeof TidingsEvent>(type: string, bas
   }[name];
   ChildEntity(type)(concrete);
   classes.set(type, concrete as EventClass);
+  registerTelemetryEventType(type);
   return concrete as unknown as B;
 }
 
@@ -162,3 +165,12 @@ export const LineageRunFail = defineEventType('lineage:run:fail', LineageRunEven
 export const LineageRunOther = defineEventType('lineage:run:other', LineageRunEvent);
 export const LineageDataset = defineEventType('lineage:dataset', LineageDatasetEvent);
 export const LineageJob = defineEventType('lineage:job', LineageJobEvent);
+
+// Relayed from the front end by POST /v1/analytics, delivered to analytics only.
+export const ClientAlertShown = defineEventType('client:alert:shown', ClientEvent);
+export const ClientConfirmShown = defineEventType('client:confirm:shown', ClientEvent);
+export const ClientViewLoaded = defineEventType('client:view:loaded', ClientEvent);
+export const ClientHeartbeat = defineEventType('client:heartbeat', ClientEvent);
+export const ClientJobDuplicated = defineEventType('client:job:duplicated', ClientEvent);
+export const ClientPipelineSaved = defineEventType('client:pipeline:saved', ClientEvent);
+export const ClientDebugPing = defineEventType('client:debug-ping', ClientEvent);

@@ -4,9 +4,11 @@ import { EventRegistrar } from './event-registrar';
 import { RecordApiEvents } from './record-api-events';
 import { EventTypeCatalogue } from './event-type-catalogue';
 import { SubscriptionMatcher } from './subscription-matcher';
+import { AnalyticsChannel } from './telemetry/analytics-channel';
+import { RecordClientEvent } from './record-client-event';
 
 @Module({
-  providers: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries],
-  exports: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries],
+  providers: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, AnalyticsChannel, RecordClientEvent],
+  exports: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, AnalyticsChannel, RecordClientEvent],
 })
 export class EventsModule {}

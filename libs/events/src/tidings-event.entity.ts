@@ -3,6 +3,16 @@ import { Column, Entity, PrimaryColumn, TableInheritance } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EventError } from './event-error';
 import { UpdateLayer } from './layers/layer-dtos';
+import {
+  AppProperties,
+  appTelemetry,
+  applyLayerTelemetry,
+  LayerTelemetry,
+  sizeOf,
+  TelemetryPayload,
+  TelemetryTree,
+  telemetryRoot,
+} from './telemetry/anonymizer';
 
 export const EVENT_SOURCES = ['internal', 'api', 'openlineage', 'observability', 'client'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
@@ -45,6 +55,8 @@ export interface LayerSpec {
   /** `root`: the notification puts this layer on the event itself instead of nesting it under the previous one. */
   placement?: 'root';
   example: Record<string, unknown>;
+  /** What of this layer telemetry keeps (allow-listed fields with their kinds) and derives (counts); see telemetry/anonymizer. */
+  telemetry: LayerTelemetry;
 }
 
 /** The scope columns a layer fills, as a list. */
@@ -204,6 +216,29 @@ export class TidingsEvent {
     const root: NotificationEvent = { id: this.id, type: this.type, occurred_at: this.occurredAt.toISOString() };
     return { root, leaf: root };
   }
+
+  /**
+   * The anonymized payload for the analytics backend (DESIGN §5), built layer
+   * by layer like the notification: ids, types, statuses, numbers and times
+   * each layer allow-lists, plus counts derived from what is left out.
+   */
+  toTelemetryPayload(app: AppProperties = {}): TelemetryPayload {
+    const tree = this.telemetryTree();
+    if (this.data.update) addTelemetryLayer(tree, UPDATE_LAYER, this.data);
+    return { event_properties: tree.event_properties, derived_properties: tree.derived_properties, app_properties: appTelemetry(app) };
+  }
+
+  /** The layer keys the telemetry covered (a class whose layer has no telemetry override shows here). */
+  telemetryLayers(): string[] {
+    const tree = this.telemetryTree();
+    if (this.data.update) tree.layers.push(UPDATE_LAYER.key);
+    return tree.layers;
+  }
+
+  /** Each layer class overrides this: call the parent, then add its own layer's allow-listed properties. */
+  protected telemetryTree(): TelemetryTree {
+    return telemetryRoot(this);
+  }
 }
 
 /** Nests `layer` under the current leaf and makes it the new leaf. */
@@ -213,12 +248,31 @@ export function nestLayer(tree: NotificationTree, key: string, layer: unknown): 
   return { root: tree.root, leaf: node };
 }
 
+/** Adds the telemetry of one layer (read from the event's `data` by the spec's key). */
+export function addTelemetryLayer(tree: TelemetryTree, spec: LayerSpec, data: Record<string, any>): TelemetryTree {
+  return applyLayerTelemetry(tree, spec.key, spec.telemetry, data[spec.key], data);
+}
+
 const UPDATE_LAYER: LayerSpec = {
   key: 'update',
   dto: UpdateLayer,
   required: true,
   example: { changes: [{ type: 'UPDATED', changed_object: 'schedule', old_value: '0 * * * *', new_value: '0 2 * * *' }] },
+  // What changed is free text (changed_object, old and new values): only how many changes of each type.
+  telemetry: {
+    prefix: 'update',
+    derive: {
+      changes_count: { kind: 'count', from: (update) => sizeOf(update.changes) },
+      changes_created_count: { kind: 'count', from: (update) => countChanges(update, 'CREATED') },
+      changes_updated_count: { kind: 'count', from: (update) => countChanges(update, 'UPDATED') },
+      changes_deleted_count: { kind: 'count', from: (update) => countChanges(update, 'DELETED') },
+    },
+  },
 };
+
+function countChanges(update: { changes?: { type?: string }[] }, type: string): number | undefined {
+  return Array.isArray(update.changes) ? update.changes.filter((change) => change?.type === type).length : undefined;
+}
 
 const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 

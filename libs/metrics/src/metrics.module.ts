@@ -18,7 +18,7 @@ export class MetricsModule {
             metrics.addCollector(async () => {
               // Both read partial indexes: the due-pending index's first entry, and the disabled/enabled flag.
               const [row] = await db.query(
-                `SELECT COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now())), 0) AS lag,
+                `SELECT COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now())), 0) AS lag,
                         (SELECT count(*) FROM subscribers WHERE kind = 'webhook' AND NOT enabled AND deleted_at IS NULL)::int AS disabled`,
               );
               metrics.outboxLag.set(Number(row.lag));

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { DisableFailingWebhooks, PurgeSettledDeliveries } from '@tidings/deliveries';
+import { AnalyticsOutbox, DisableFailingWebhooks, PurgeSettledDeliveries } from '@tidings/deliveries';
 
-/** Periodic housekeeping: retention purge and endpoint health. Safe to run in every worker replica. */
+/** Periodic housekeeping: retention purge, endpoint health, stale telemetry. Safe to run in every worker replica. */
 @Injectable()
 export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Maintenance.name);
@@ -12,6 +12,7 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly purge: PurgeSettledDeliveries,
     private readonly health: DisableFailingWebhooks,
+    private readonly analytics: AnalyticsOutbox,
     private readonly config: TidingsConfig,
   ) {}
 
@@ -27,6 +28,8 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
       if (purged.deliveries || purged.events) this.logger.log(`Retention: purged ${purged.deliveries} deliveries, ${purged.events} events`);
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
+      const expired = await this.analytics.expireStale();
+      if (expired) this.logger.log(`Telemetry: failed ${expired} analytics deliveries not sent within 24 h`);
     } catch (error) {
       this.logger.warn(`maintenance failed: ${(error as Error).message}`);
     }

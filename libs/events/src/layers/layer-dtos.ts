@@ -116,3 +116,8 @@ export class DeliveryLayer {
 export class PingLayer {
   @IsString() @MaxLength(NAME) message: string;
 }
+
+/** `client:*` — what the front end sent through /v1/analytics, already anonymized (see anonymizeClientProperties). */
+export class ClientLayer {
+  @IsOptional() @IsObject() properties?: Record<string, unknown>;
+}

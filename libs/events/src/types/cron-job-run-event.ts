@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { CronRunLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { JobEvent } from './job-event';
 
 /** `project:cron-job:run:*` — one scheduled run of a cron job; nests `run` in `job`. */
@@ -10,5 +11,9 @@ export class CronJobRunEvent extends JobEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'run', this.data.run);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.cronRun, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { DeliveryLayer, PingLayer, WebhookLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 
 /** `tidings:webhook:*` — about one of our own webhooks. */
 export class WebhookEvent extends TidingsEvent {
@@ -9,6 +10,10 @@ export class WebhookEvent extends TidingsEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'webhook', this.data.webhook);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.webhook, this.data);
   }
 }
 
@@ -19,6 +24,10 @@ export class DeliveryEvent extends WebhookEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'delivery', this.data.delivery);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.delivery, this.data);
   }
 }
 
@@ -31,5 +40,9 @@ export class PingEvent extends TidingsEvent {
     const tree = super.notificationTree();
     tree.root.message = this.data.ping.message;
     return tree;
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.ping, this.data);
   }
 }

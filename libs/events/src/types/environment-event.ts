@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { EnvironmentLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ProjectEvent } from './project-event';
 
 /** `project:environment:*` — nests `environment` in `project`. */
@@ -10,5 +11,9 @@ export class EnvironmentEvent extends ProjectEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'environment', this.data.environment);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.environment, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { ImageBuildLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { EnvironmentEvent } from './environment-event';
 
 /** `project:environment:image-build:*` — nests `image_build` in `environment`. */
@@ -10,5 +11,9 @@ export class EnvironmentImageBuildEvent extends EnvironmentEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'image_build', this.data.image_build);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.imageBuild, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { InteractiveSessionLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { PipelineEvent } from './pipeline-event';
 
 /** `project:pipeline:interactive-session:*` — nests `interactive_session` in `pipeline`. */
@@ -10,5 +11,9 @@ export class InteractiveSessionEvent extends PipelineEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'interactive_session', this.data.interactive_session ?? {});
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.interactiveSession, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { JobLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ProjectEvent } from './project-event';
 
 /** `project:one-off-job:*` and `project:cron-job:*` — nests `job` in `project`. */
@@ -10,5 +11,9 @@ export class JobEvent extends ProjectEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'job', this.data.job);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.job, this.data);
   }
 }

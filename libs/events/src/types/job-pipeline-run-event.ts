@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { PipelineRunLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { JobEvent } from './job-event';
 
 /** `project:one-off-job:pipeline-run:*` — nests `pipeline_run` in `job`. */
@@ -10,5 +11,9 @@ export class JobPipelineRunEvent extends JobEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'pipeline_run', this.data.pipeline_run);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.pipelineRun, this.data);
   }
 }

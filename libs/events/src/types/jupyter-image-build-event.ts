@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { ImageBuildLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 
 /** `jupyter:image-build:*` — installation-wide, so `image_build` sits at the root. */
 export class JupyterImageBuildEvent extends TidingsEvent {
@@ -9,5 +10,9 @@ export class JupyterImageBuildEvent extends TidingsEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'image_build', this.data.image_build);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.imageBuild, this.data);
   }
 }

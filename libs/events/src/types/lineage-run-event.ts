@@ -1,6 +1,7 @@
 import { LINEAGE_LAYER } from '../layers/lineage-layer-specs';
 import { LineageRunLayer, RawOpenLineageEvent } from '../layers/lineage-layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 
 /**
  * `lineage:run:*` — one OpenLineage RunEvent: `event.lineage = {job, run,
@@ -13,5 +14,9 @@ export class LineageRunEvent extends TidingsEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'lineage', this.data.lineage);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LINEAGE_LAYER.run, this.data);
   }
 }

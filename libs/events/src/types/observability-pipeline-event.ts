@@ -1,6 +1,7 @@
 import { OBSERVABILITY_LAYER } from '../layers/observability-layer-specs';
 import { ObservedContextLayer, ObservedPipelineLayer } from '../layers/observability-layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 
 /**
  * The root of observability:* pipeline events: nests `pipeline`, and puts the
@@ -15,5 +16,13 @@ export class ObservabilityPipelineEvent extends TidingsEvent {
     const tree = nestLayer(super.notificationTree(), 'pipeline', this.data.pipeline);
     if (this.data.context) tree.root.context = { ...this.data.context };
     return tree;
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(
+      addTelemetryLayer(super.telemetryTree(), OBSERVABILITY_LAYER.pipeline, this.data),
+      OBSERVABILITY_LAYER.context,
+      this.data,
+    );
   }
 }

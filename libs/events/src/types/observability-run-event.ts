@@ -1,6 +1,7 @@
 import { OBSERVABILITY_LAYER } from '../layers/observability-layer-specs';
 import { ObservedRunLayer } from '../layers/observability-layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ObservabilityPipelineEvent } from './observability-pipeline-event';
 
 /** `observability:run:*` — a pipeline run's status: nests `run` in `pipeline`. */
@@ -10,5 +11,9 @@ export class ObservabilityRunEvent extends ObservabilityPipelineEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'run', this.data.run);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), OBSERVABILITY_LAYER.run, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { OBSERVABILITY_LAYER } from '../layers/observability-layer-specs';
 import { ObservedTaskLayer } from '../layers/observability-layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ObservabilityRunEvent } from './observability-run-event';
 
 /** Log, metric and test events: about a run, or about one of its tasks when `task` is given (then nested in `run`). */
@@ -11,5 +12,9 @@ export class ObservabilityRunOrTaskEvent extends ObservabilityRunEvent {
   protected override notificationTree(): NotificationTree {
     const tree = super.notificationTree();
     return this.data.task ? nestLayer(tree, 'task', this.data.task) : tree;
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), OBSERVABILITY_LAYER.optionalTask, this.data);
   }
 }

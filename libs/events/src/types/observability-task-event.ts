@@ -1,6 +1,7 @@
 import { OBSERVABILITY_LAYER } from '../layers/observability-layer-specs';
 import { ObservedTaskLayer } from '../layers/observability-layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ObservabilityRunEvent } from './observability-run-event';
 
 /** `observability:task:*` — a task's status: nests `task` in `run`. */
@@ -10,5 +11,9 @@ export class ObservabilityTaskEvent extends ObservabilityRunEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'task', this.data.task);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), OBSERVABILITY_LAYER.task, this.data);
   }
 }

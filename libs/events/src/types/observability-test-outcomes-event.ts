@@ -1,6 +1,7 @@
 import { OBSERVABILITY_LAYER } from '../layers/observability-layer-specs';
 import { TestOutcomesLayer } from '../layers/observability-layer-dtos';
-import { LayerSpec, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ObservabilityRunOrTaskEvent } from './observability-run-or-task-event';
 
 /** `observability:test-outcomes` — test outcomes (`event.tests = {total, passed, failed, warning, outcomes}`) for a run or a task. */
@@ -13,5 +14,9 @@ export class ObservabilityTestOutcomesEvent extends ObservabilityRunOrTaskEvent 
     // On the event itself: the same place whether or not a task is named.
     tree.root.tests = { ...this.data.tests };
     return tree;
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), OBSERVABILITY_LAYER.testOutcomes, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { PipelineLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 import { ProjectEvent } from './project-event';
 
 /** `project:pipeline:*` — nests `pipeline` in `project`. */
@@ -10,5 +11,9 @@ export class PipelineEvent extends ProjectEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'pipeline', this.data.pipeline);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.pipeline, this.data);
   }
 }

@@ -1,6 +1,7 @@
 import { LAYER } from '../layers/layer-specs';
 import { ProjectLayer } from '../layers/layer-dtos';
-import { LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
+import { TelemetryTree } from '../telemetry/anonymizer';
 
 /** `project:*` — the root layer of every platform event. */
 export class ProjectEvent extends TidingsEvent {
@@ -9,5 +10,9 @@ export class ProjectEvent extends TidingsEvent {
 
   protected override notificationTree(): NotificationTree {
     return nestLayer(super.notificationTree(), 'project', this.data.project);
+  }
+
+  protected override telemetryTree(): TelemetryTree {
+    return addTelemetryLayer(super.telemetryTree(), LAYER.project, this.data);
   }
 }
