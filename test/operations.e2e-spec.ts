@@ -92,14 +92,14 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
       children.push(worker.child);
       const res = await waitFor('readiness answers', async () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined), 20_000);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body: any = await res.json();
       expect(body.details).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'down' } });
       expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
       worker.child.kill('SIGKILL');
     });
 
     it('logs JSON lines; the request id of the api call appears in the worker line for its delivery; no key or secret is logged', async () => {
-      const env = { ...testEnv(database), LOG_LEVEL: 'log', PORT: String(await freePort()), WORKER_PORT: String(await freePort()) };
+      const env: Record<string, string> = { ...testEnv(database), LOG_LEVEL: 'log', PORT: String(await freePort()), WORKER_PORT: String(await freePort()) };
       const api = start('api', env);
       const worker = start('worker', env);
       children.push(api.child, worker.child);
@@ -107,7 +107,7 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
       await waitFor('api up', () => fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false), 20_000);
       await waitFor('worker up', () => worker.lines.some((l) => l.includes('worker started')), 20_000);
       const auth = { authorization: `Bearer ${env.TIDINGS_ADMIN_KEY}`, 'content-type': 'application/json' };
-      const hook = await (await fetch(`${base}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'logs', url: receiver.url('/logs'), subscriptions: [{ event_type: '*' }] }) })).json();
+      const hook: any = await (await fetch(`${base}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'logs', url: receiver.url('/logs'), subscriptions: [{ event_type: '*' }] }) })).json();
       const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { ...auth, 'x-request-id': 'req-trace-42' }, body: JSON.stringify(pipelineRunEvent()) });
       expect(res.status).toBe(201);
       expect(res.headers.get('x-request-id')).toBe('req-trace-42');

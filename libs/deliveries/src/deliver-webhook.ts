@@ -60,34 +60,31 @@ export class DeliverWebhook {
     private readonly slots: EndpointSlots,
     private readonly relay: OutboxRelay,
     @Optional() private readonly metrics?: TidingsMetrics,
-  ) {
-    // Long enough not to churn while the endpoint's own attempts run, short enough to refill a freed slot soon.
-    this.deferMs = Math.min(5000, Math.max(100, Math.floor(config.webhook.timeoutMs / 4)));
-  }
-
-  private readonly deferMs: number;
+  ) {}
 
   async execute(job: DeliverWebhookJob): Promise<DeliverOutcome> {
     let outcome: DeliverOutcome = 'deferred';
-    if (!this.slots.tryAcquire(job.subscriberId)) {
-      await this.relay.defer(job, this.deferMs);
+    const slot = this.slots.acquire(job.subscriberId);
+    if (!slot.granted) {
+      await this.relay.defer(job, slot.deferMs);
     } else {
+      let durationMs: number | undefined;
       try {
-        outcome = await this.attempt(job);
+        ({ outcome, durationMs } = await this.attempt(job));
       } finally {
-        this.slots.release(job.subscriberId);
+        this.slots.release(job.subscriberId, durationMs);
       }
     }
     this.metrics?.deliveries.inc({ outcome });
     return outcome;
   }
 
-  private async attempt(job: DeliverWebhookJob): Promise<DeliverOutcome> {
+  private async attempt(job: DeliverWebhookJob): Promise<{ outcome: DeliverOutcome; durationMs?: number }> {
     const delivery = await this.start(job);
-    if (!delivery) return 'skipped';
-    if (delivery.deleted_at) return this.settleWithoutAttempt(delivery, 'cancelled', 'webhook deleted');
+    if (!delivery) return { outcome: 'skipped' };
+    if (delivery.deleted_at) return { outcome: await this.settleWithoutAttempt(delivery, 'cancelled', 'webhook deleted') };
     if (!delivery.enabled) {
-      return this.settleWithoutAttempt(delivery, 'failed', `webhook disabled: ${delivery.disabled_reason ?? 'no reason given'}`);
+      return { outcome: await this.settleWithoutAttempt(delivery, 'failed', `webhook disabled: ${delivery.disabled_reason ?? 'no reason given'}`) };
     }
 
     const { body, headers } = buildWebhookRequest({
@@ -103,7 +100,7 @@ export class DeliverWebhook {
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
     const outcome = await this.db.transaction((tx) => this.record(tx, delivery, job.attempt, result));
     this.observe(delivery, job.attempt, result, outcome);
-    return outcome;
+    return { outcome, durationMs: result.durationMs };
   }
 
   /** One structured log line per attempt (with the request that recorded the event), and the metrics. */

@@ -33,7 +33,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private queue: Queue;
   private stopping = false;
   private running?: Promise<void>;
-  private wake: () => void = () => undefined;
+  private endSleep?: () => void;
   private woken = false;
   private lastWarning = 0;
   private analyticsQueue?: Queue;
@@ -74,8 +74,9 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
 
   /** Ask for a relay pass now (a commit happened, claims were released). */
   poke(): void {
-    this.woken = true;
-    this.wake();
+    // Sleeping: wake now. Mid-pass: remember it, so the next sleep returns at once (a commit is never missed).
+    if (this.endSleep) this.endSleep();
+    else this.woken = true;
   }
 
   private async run(): Promise<void> {
@@ -180,15 +181,13 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const finish = () => {
         clearTimeout(timer);
+        this.endSleep = undefined;
         resolve();
-      }
-      this.wake = () => {
-        this.woken = false;
-        done();
       };
+      const timer = setTimeout(finish, ms);
+      this.endSleep = finish;
     });
   }
 
@@ -202,7 +201,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   /** Stop claiming as soon as shutdown starts, so nothing new is claimed while the worker drains. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.endSleep?.();
     await this.running;
   }
 
