@@ -1,12 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { currentRequestId, isClientType } from '@tidings/common';
+import { TidingsConfig } from '@tidings/config';
 import { TidingsMetrics } from '@tidings/metrics';
 import { MatchedSubscriber, SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { hydrateEvent } from './event-classes';
 import { AnalyticsChannel } from './telemetry/analytics-channel';
-import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
+import { ChatFormat, chatMessage } from './formats/chat-message';
+import { NotificationEvent, SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
@@ -38,6 +40,7 @@ export class EventRegistrar {
   constructor(
     private readonly matcher: SubscriptionMatcher,
     private readonly analytics: AnalyticsChannel,
+    private readonly config: TidingsConfig,
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {}
 
@@ -89,13 +92,17 @@ export class EventRegistrar {
   /** One payload per subscriber; the event part is serialised once per format. Analytics gets the telemetry payload. */
   private payloads(event: TidingsEvent, subscribers: MatchedSubscriber[]): string[] {
     const byFormat = new Map<string, string>();
+    let notification: NotificationEvent | undefined;
     return subscribers.map((subscriber) => {
       if (subscriber.kind === 'analytics') return JSON.stringify(event.toTelemetryPayload(this.analytics.app));
       let body = byFormat.get(subscriber.format);
       if (body === undefined) {
-        body = JSON.stringify(event.toNotificationPayload());
+        notification ??= event.toNotificationPayload();
+        // Chat platforms get their own message shape; the standard format wraps the event with delivered_for.
+        body = subscriber.format === 'standard' ? JSON.stringify(notification) : JSON.stringify(chatMessage(subscriber.format as ChatFormat, notification, this.config.publicUrl));
         byFormat.set(subscriber.format, body);
       }
+      if (subscriber.format !== 'standard') return body;
       const deliveredFor = JSON.stringify({ id: subscriber.id, name: subscriber.name, type: subscriber.kind });
       return `{"delivered_for":${deliveredFor},"event":${body}}`;
     });

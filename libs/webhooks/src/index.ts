@@ -16,5 +16,3 @@ export * from './admin/update-webhook';
 export * from './admin/delete-webhook';
 export * from './admin/rotate-webhook-secret';
 export * from './admin/send-test-ping';
-export * from './formats/event-summary';
-export * from './formats/chat-message';

@@ -50,6 +50,8 @@ export class ObservedRunLayer {
   @IsIn(OBSERVED_STATUSES) status: ObservedStatus;
   @IsOptional() @IsISO8601() started_at?: string;
   @IsOptional() @IsISO8601() ended_at?: string;
+  /** On a run's own status events: how many of its tests have failed so far. */
+  @IsOptional() @IsInt() @Min(0) tests_failed?: number;
 }
 
 export class ObservedTaskLayer extends ObservedRunLayer {}

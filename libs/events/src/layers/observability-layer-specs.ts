@@ -22,7 +22,7 @@ import {
  */
 const runTelemetry = (prefix: string): LayerTelemetry => ({
   prefix,
-  keep: { status: { oneOf: OBSERVED_STATUSES }, started_at: 'timestamp', ended_at: 'timestamp' },
+  keep: { status: { oneOf: OBSERVED_STATUSES }, started_at: 'timestamp', ended_at: 'timestamp', tests_failed: 'count' },
   derive: {
     duration_ms: {
       kind: 'count',

@@ -44,7 +44,12 @@ export class IngestObservabilityEvent {
       if (input.kind === 'message-log') await countLogMessage(tx, run.id, task?.id, input.level);
       if (input.kind === 'test-outcomes') await recordTestOutcomes(tx, run.id, target.taskKey, input.outcomes, at);
       if (input.kind === 'metric-log') await recordMetric(tx, run.id, target.taskKey, input.key, input.value, at);
-      return this.registrar.register(tx, toObservabilityEvent(input, run, task));
+      // A run's own status event says how many of its tests failed, for the one-line chat summary.
+      let testsFailed: number | undefined;
+      if (input.kind === 'run-status' && !target.taskKey) {
+        [{ failed: testsFailed }] = await tx.query(`SELECT count(*)::int AS failed FROM observed_run_tests WHERE run_id = $1 AND status = 'FAILED'`, [run.id]);
+      }
+      return this.registrar.register(tx, toObservabilityEvent(input, run, task, testsFailed));
     });
     return { id: result.event.id, type: result.event.type, deliveries: result.deliveries };
   }

@@ -25,13 +25,18 @@ export function observabilityTypeOf(input: ObservabilityInput): string {
  * layers carry their state after this event was applied and the names stored
  * so far, so a webhook sees `pipeline.run.status` even on a log event.
  */
-export function toObservabilityEvent(input: ObservabilityInput, run?: ObservedRunRow, task?: ObservedTaskRow): TidingsEvent {
+export function toObservabilityEvent(input: ObservabilityInput, run?: ObservedRunRow, task?: ObservedTaskRow, testsFailed?: number): TidingsEvent {
   const layers: Record<string, unknown> = { occurred_at: input.at, ...(input.context ? { context: input.context } : {}) };
   if (input.kind === 'dataset-operation') {
     layers.dataset = input.dataset;
   } else {
     layers.pipeline = { key: input.target.pipelineKey, ...(run?.pipelineName ? { name: run.pipelineName } : {}) };
-    layers.run = { key: input.target.runKey, ...(run?.runName ? { name: run.runName } : {}), ...stateLayer(run!) };
+    layers.run = {
+      key: input.target.runKey,
+      ...(run?.runName ? { name: run.runName } : {}),
+      ...stateLayer(run!),
+      ...(testsFailed !== undefined ? { tests_failed: testsFailed } : {}),
+    };
     if (task) layers.task = { key: task.taskKey, ...(task.taskName ? { name: task.taskName } : {}), ...stateLayer(task) };
     if (input.kind === 'message-log') layers.log = { level: input.level, message: input.message };
     if (input.kind === 'metric-log') layers.metric = { key: input.key, value: input.value };

@@ -40,3 +40,11 @@ export class CheckWebhookUrl {
     if (refusals.length && refusals.every(Boolean)) fail(`${field} is refused: ${host} resolves to ${refusals[0]}`);
   }
 }
+
+/** Chat platforms take JSON only; the form encoding exists for the standard shape. */
+export function checkFormat(format: string, contentType: string): void {
+  if (format !== 'standard' && contentType !== 'application/json') {
+    const message = `format ${format} is sent as application/json; content_type ${contentType} works only with format standard`;
+    throw new WebhookError('validation_failed', message, [{ field: 'content_type', message }]);
+  }
+}

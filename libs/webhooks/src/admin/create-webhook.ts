@@ -6,7 +6,7 @@ import { SecretBox } from '../secret-box';
 import { WebhookContentType, WebhookFormat, WebhookSubscriber } from '../subscriber.entity';
 import { WebhookError } from '../webhook-error';
 import { generateWebhookSecret, isValidWebhookSecret } from '../webhook-secret';
-import { CheckWebhookUrl } from './check-webhook-url';
+import { CheckWebhookUrl, checkFormat } from './check-webhook-url';
 import { WebhookStore } from './webhook-store';
 import { WebhookView } from './webhook-view';
 
@@ -34,6 +34,7 @@ export class CreateWebhook {
 
   async execute(input: CreateWebhookInput): Promise<WebhookView & { secret: string }> {
     await this.checkUrl.execute(input.url);
+    checkFormat(input.format ?? 'standard', input.content_type ?? 'application/json');
     if (input.secret !== undefined && !isValidWebhookSecret(input.secret)) {
       throw new WebhookError('validation_failed', 'Invalid secret', [
         { field: 'secret', message: 'secret must be whsec_ followed by the base64 of 24 to 64 random bytes' },

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { Ping } from '@tidings/events';
+import { ChatFormat, chatMessage, Ping } from '@tidings/events';
 import { v7 as uuidv7 } from 'uuid';
 import { SecretBox } from '../secret-box';
-import { WebhookContentType } from '../subscriber.entity';
+import { WebhookContentType, WebhookFormat } from '../subscriber.entity';
 import { WebhookError } from '../webhook-error';
 import { generateWebhookSecret, isValidWebhookSecret } from '../webhook-secret';
 import { buildWebhookRequest } from '../webhook-request';
@@ -24,6 +24,7 @@ export interface PingResult {
 
 export interface UnsavedWebhook {
   url: string;
+  format?: WebhookFormat;
   secret?: string;
   content_type?: WebhookContentType;
   verify_tls?: boolean;
@@ -47,7 +48,7 @@ export class SendTestPing {
     const secrets = webhook.secrets.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.box.open(s.value));
     return this.send(
       { id: webhook.id, name: webhook.name },
-      { url: webhook.url, content_type: webhook.contentType, verify_tls: webhook.verifyTls, headers: webhook.headers },
+      { url: webhook.url, format: webhook.format, content_type: webhook.contentType, verify_tls: webhook.verifyTls, headers: webhook.headers },
       secrets,
     );
   }
@@ -70,7 +71,10 @@ export class SendTestPing {
     const contentType = target.content_type ?? 'application/json';
     const { body, headers } = buildWebhookRequest({
       id,
-      payload: { delivered_for: { ...deliveredFor, type: 'webhook' }, event: ping.toNotificationPayload() },
+      payload:
+        (target.format ?? 'standard') === 'standard'
+          ? { delivered_for: { ...deliveredFor, type: 'webhook' }, event: ping.toNotificationPayload() }
+          : chatMessage(target.format as ChatFormat, ping.toNotificationPayload(), this.config.publicUrl),
       contentType,
       eventType: ping.type,
       attempt: 1,

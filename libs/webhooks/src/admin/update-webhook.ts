@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SubscriptionSpec } from '@tidings/events';
 import { DataSource } from 'typeorm';
 import { WebhookContentType, WebhookFormat, WebhookSubscriber } from '../subscriber.entity';
-import { CheckWebhookUrl } from './check-webhook-url';
+import { CheckWebhookUrl, checkFormat } from './check-webhook-url';
 import { WebhookStore } from './webhook-store';
 import { WebhookView } from './webhook-view';
 
@@ -30,6 +30,7 @@ export class UpdateWebhook {
     if (input.url !== undefined) await this.checkUrl.execute(input.url);
     return this.db.transaction(async (tx) => {
       const webhook = await this.store.get(id, tx);
+      checkFormat(input.format ?? webhook.format, input.content_type ?? webhook.contentType);
       const changes: Partial<WebhookSubscriber> = { updatedAt: new Date() };
       if (input.name !== undefined) changes.name = input.name;
       if (input.url !== undefined) changes.url = input.url;

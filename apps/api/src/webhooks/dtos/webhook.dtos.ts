@@ -16,8 +16,6 @@ import {
 import { IsHeaderMap, IsIsoDate } from '../../http/validators';
 import { WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
 
-const CHAT_FORMATS_PENDING = 'standard';
-
 export class SubscriptionDto {
   @ApiProperty({
     example: 'project:one-off-job:pipeline-run:failed',
@@ -37,9 +35,13 @@ export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/tidings' }) @IsString() @MaxLength(2048) url: string;
   @ApiPropertyOptional({ description: 'whsec_<base64>; generated when absent' }) @IsOptional() @IsString() secret?: string;
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
-  @ApiPropertyOptional({ enum: [CHAT_FORMATS_PENDING], description: 'slack, discord and teams are not available yet' })
+  @ApiPropertyOptional({
+    enum: WEBHOOK_FORMATS,
+    default: 'standard',
+    description: 'standard: {delivered_for, event}; slack, discord, teams: that platform\'s incoming-webhook message with a one-line summary',
+  })
   @IsOptional()
-  @IsIn([CHAT_FORMATS_PENDING], { message: `format must be "standard" (${WEBHOOK_FORMATS.slice(1).join(', ')} are not available yet)` })
+  @IsIn(WEBHOOK_FORMATS)
   format?: WebhookFormat;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() verify_tls?: boolean;
   @ApiPropertyOptional({ example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
@@ -76,6 +78,7 @@ export class RecoverDto {
 
 export class TestUnsavedWebhookDto {
   @ApiProperty() @IsString() @MaxLength(2048) url: string;
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS }) @IsOptional() @IsIn(WEBHOOK_FORMATS) format?: WebhookFormat;
   @ApiPropertyOptional() @IsOptional() @IsString() secret?: string;
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;

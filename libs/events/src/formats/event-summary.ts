@@ -76,7 +76,7 @@ export function summarizeEvent(event: Payload): string {
     const run = pipeline.run ?? {};
     const ofRun = `run ${run.name ?? run.key} of ${pipeline.name ?? pipeline.key}`;
     if (type.startsWith('observability:run:')) {
-      const failedTests = run.tests?.failed ?? event.tests?.failed;
+      const failedTests = run.tests_failed ?? event.tests?.failed;
       return `Run ${run.name ?? run.key} of ${pipeline.name ?? pipeline.key} ${run.status ?? verb.toUpperCase()}${failedTests ? ` (${failedTests} test${failedTests === 1 ? '' : 's'} failed)` : ''}`;
     }
     if (type.startsWith('observability:task:')) return `Task ${run.task?.name ?? run.task?.key} of ${ofRun} ${run.task?.status ?? verb.toUpperCase()}`;

@@ -20,7 +20,7 @@ describe('summarizeEvent', () => {
     expect(
       summarizeEvent({
         type: 'observability:run:failed',
-        pipeline: { key: 'SFTP_to_Tableau', run: { key: 'airflow-123', status: 'FAILED', tests: { failed: 2 } } },
+        pipeline: { key: 'SFTP_to_Tableau', run: { key: 'airflow-123', status: 'FAILED', tests_failed: 2 } },
       }),
     ).toBe('Run airflow-123 of SFTP_to_Tableau FAILED (2 tests failed)');
     expect(summarizeEvent({ type: 'project:cron-job:run:failed', project: { name: 'demo', job: { name: 'hourly', run: { number: 7 } } } })).toBe(
