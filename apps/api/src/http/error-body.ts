@@ -9,6 +9,8 @@ export interface ErrorBody {
 
 /** Postgres unreachable or going away: the request gets 503, not 500. */
 export function isDatabaseUnavailable(error: any): boolean {
+  // TypeORM releases a transaction's query runner when its connection dies mid-transaction; the next statement then throws these.
+  if (error?.name === 'QueryRunnerAlreadyReleasedError' || error?.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   const code: string | undefined = error?.code ?? error?.driverError?.code;
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;

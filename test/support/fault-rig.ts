@@ -1,0 +1,945 @@
+import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
+import Redis from 'ioredis';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { pipelineRunEvent } from './fixtures';
+
+/*
+ * The fault rig: private Postgres and Redis servers (so a fault never touches
+ * the shared ones other test files and other engineers use), the api and the
+ * worker as real child processes (built `dist/`), a load driver that records
+ * every request's outcome, and the summary line each fault prints.
+ *
+ * Knobs for investigating a failure (not needed in CI):
+ *   FAULT_DEBUG=1         print the api's and worker's output at the end of every fault file
+ *   FAULT_DIST=<dir>      run the processes from another build's dist/ (e.g. a candidate fix)
+ */
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const run = promisify(execFile);
+const IS_ROOT = process.getuid?.() === 0;
+
+/** Last-resort cleanup if Jest exits without running afterAll (synchronous: runs in process 'exit'). */
+const exitCleanups = new Set<() => void>();
+process.once('exit', () => {
+  for (const cleanup of exitCleanups) {
+    try {
+      cleanup();
+    } catch {
+      // best effort
+    }
+  }
+});
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A temp dir marked with the Jest process that owns it, so a later run can tell leftovers from live rigs. */
+function ownedTempDir(kind: 'pg' | 'redis' | 'dist'): string {
+  const dir = mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
+  writeFileSync(join(dir, 'owner'), String(process.pid));
+  return dir;
+}
+
+/** Notes a child process in an owned dir (for reapOrphans). */
+function recordChild(dir: string, pid: number | undefined): void {
+  if (pid) writeFileSync(join(dir, `child-${pid}`), '');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: any) {
+    return error?.code === 'EPERM';
+  }
+}
+
+/**
+ * Leftovers of an interrupted run (Ctrl-C skips afterAll and 'exit'): owned
+ * temp dirs whose Jest process is gone. Kills the children they recorded
+ * (only if still one of ours by command line), stops their Postgres, removes them.
+ */
+export function reapOrphans(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!/^tidings-(pg|redis|dist)-/.test(name)) continue;
+    const dir = join(tmpdir(), name);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
+    } catch {
+      continue; // not ours to judge
+    }
+    if (!owner || isAlive(owner)) continue;
+    for (const file of readdirSync(dir)) {
+      const pid = Number(/^child-(\d+)$/.exec(file)?.[1]);
+      if (!pid) continue;
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (/redis-server|\/dist\/apps\//.test(cmdline)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    if (existsSync(join(dir, 'data', 'postmaster.pid'))) {
+      try {
+        execFileSync(...postgresCommand('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']), {
+          stdio: 'ignore',
+          timeout: 30_000,
+        });
+      } catch {
+        // not running
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A private copy of `dist/`. Other engineers' `npm test` rebuilds the shared
+ * `dist/` while these tests run (tsc, then tsc-alias rewrites the @tidings/*
+ * imports), and a child process started in between dies with "Cannot find
+ * module '@tidings/…'". So each test file snapshots a complete build once and
+ * runs its processes from the copy (node_modules via NODE_PATH).
+ */
+let distSnapshot: Promise<string> | undefined;
+
+export function builtDist(): Promise<string> {
+  // FAULT_DIST: run another build (e.g. a candidate fix built elsewhere) instead of a snapshot of dist/.
+  if (process.env.FAULT_DIST) return Promise.resolve(process.env.FAULT_DIST);
+  distSnapshot ??= takeDistSnapshot();
+  return distSnapshot;
+}
+
+/** Removes the snapshot (the next builtDist() takes a new one). */
+export async function releaseDist(): Promise<void> {
+  const dist = await distSnapshot?.catch(() => undefined);
+  distSnapshot = undefined;
+  if (dist) rmSync(join(dist, '..'), { recursive: true, force: true });
+}
+
+async function takeDistSnapshot(): Promise<string> {
+  const source = join(REPO_ROOT, 'dist');
+  const root = ownedTempDir('dist');
+  exitCleanups.add(() => rmSync(root, { recursive: true, force: true }));
+  const target = join(root, 'dist');
+  let problem = '';
+  await waitFor(
+    'a complete build in dist/ (run `npm run build`)',
+    () => {
+      rmSync(target, { recursive: true, force: true });
+      const before = newestMtime(source);
+      cpSync(source, target, { recursive: true });
+      problem = incompleteBuild(target);
+      // Unchanged while we copied, and tsc-alias has run: a consistent build.
+      return problem === '' && newestMtime(source) === before;
+    },
+    90_000,
+    500,
+  ).catch((error) => {
+    throw new Error(`${error.message}${problem ? ` (${problem})` : ''}`);
+  });
+  // libs/config reads the version from the package.json above dist/.
+  copyFileSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
+  return target;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function incompleteBuild(dist: string): string {
+  for (const role of ['api', 'worker']) {
+    if (!existsSync(join(dist, 'apps', role, 'src', 'main.js'))) return `dist/apps/${role}/src/main.js is missing`;
+  }
+  for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    if (readFileSync(file, 'utf8').includes('require("@tidings/')) return `${file} still imports @tidings/* (tsc-alias has not run yet)`;
+  }
+  return '';
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The newest installed PostgreSQL's bin/ (Debian layout), else whatever is on PATH. */
+function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(root, versions[0], 'bin') : undefined;
+}
+
+/** initdb/pg_ctl refuse to run as root: as root, run them as the postgres user. */
+function postgresCommand(name: string, args: string[]): [string, string[]] {
+  const binDir = postgresBinDir();
+  const bin = binDir ? join(binDir, name) : name;
+  return IS_ROOT ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+}
+
+/** A PostgreSQL cluster of our own in a temp dir, on a free port, trust auth. Stop, crash and restart it at will. */
+export class PrivatePostgres {
+  private running = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<PrivatePostgres> {
+    const pg = new PrivatePostgres(ownedTempDir('pg'), await freePort());
+    exitCleanups.add(pg.cleanupSync);
+    try {
+      if (IS_ROOT) await run('chown', ['postgres', pg.dir]);
+      await pg.pgCommand('initdb', ['-D', pg.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+      await pg.start();
+      await pg.query(`CREATE DATABASE tidings`, [], 'postgres');
+    } catch (error) {
+      await pg.destroy();
+      throw error;
+    }
+    return pg;
+  }
+
+  get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
+  url(database = 'tidings'): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async start(): Promise<void> {
+    const options = [
+      `-p ${this.port}`,
+      `-k ${this.dir}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c max_connections=200',
+      // A throwaway cluster: a Postgres crash (not an OS crash) still loses nothing committed without fsync.
+      '-c fsync=off',
+      '-c full_page_writes=off',
+    ].join(' ');
+    await this.pgCommand('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
+    this.running = true;
+  }
+
+  /** `fast`: a clean stop (sessions terminated); `immediate`: a crash (recovery at next start). */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await this.pgCommand('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+    this.running = false;
+  }
+
+  async restart(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await this.stop(mode);
+    await this.start();
+  }
+
+  /** One query on a short-lived connection (survives restarts between calls). */
+  async query<T = any>(sql: string, params: unknown[] = [], database = 'tidings'): Promise<T[]> {
+    const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    if (this.running) await this.stop('immediate').catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+    exitCleanups.delete(this.cleanupSync);
+  }
+
+  private readonly cleanupSync = () => {
+    if (this.running) {
+      try {
+        execFileSync(...postgresCommand('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']), {
+          stdio: 'ignore',
+          timeout: 30_000,
+        });
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  };
+
+  private async pgCommand(name: string, args: string[]): Promise<void> {
+    const [file, argv] = postgresCommand(name, args);
+    try {
+      await run(file, argv, { timeout: 90_000 });
+    } catch (error: any) {
+      throw new Error(`${name} ${args.join(' ')} failed: ${error.stderr || error.stdout || error.message}`);
+    }
+  }
+}
+
+/** A redis-server child of our own on a free port, no persistence: "stopped" is killed, "started again" comes back empty. */
+export class PrivateRedis {
+  private child?: ChildProcess;
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), ownedTempDir('redis'));
+    exitCleanups.add(redis.cleanupSync);
+    await redis.startServer();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async startServer(): Promise<void> {
+    if (this.isRunning) return;
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    recordChild(this.dir, child.pid);
+    let output = '';
+    let failed: Error | undefined;
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    child.once('error', (error) => (failed = error)); // e.g. redis-server is not installed
+    this.child = child;
+    await waitFor(
+      `redis-server on :${this.port}`,
+      async () => {
+        if (failed) throw new Error(`redis-server did not start: ${failed.message}`);
+        if (!this.isRunning) throw new Error(`redis-server exited: ${output}`);
+        return this.ping();
+      },
+      15_000,
+      50,
+    );
+  }
+
+  /** Kills the server (SIGKILL: an outage, not a clean shutdown). Its data is gone. */
+  async stopServer(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.isRunning) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async ping(): Promise<boolean> {
+    const client = this.client();
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  async command<T>(fn: (client: Redis) => Promise<T>): Promise<T> {
+    const client = this.client();
+    try {
+      await client.connect();
+      return await fn(client);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  async flushAll(): Promise<void> {
+    await this.command((client) => client.flushall());
+  }
+
+  async destroy(): Promise<void> {
+    await this.stopServer();
+    rmSync(this.dir, { recursive: true, force: true });
+    exitCleanups.delete(this.cleanupSync);
+  }
+
+  private client(): Redis {
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: this.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectTimeout: 2000,
+    });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private readonly cleanupSync = () => {
+    if (this.isRunning) this.child!.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  };
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+/** Per process; a Postgres outage alone logs a few thousand error lines. */
+const OUTPUT_LIMIT = 8_000_000;
+
+/**
+ * `node dist/apps/<role>/src/main.js` as a child process. Ready means GET
+ * /health/live answers 200 (the api on PORT, the worker on WORKER_PORT), or
+ * the worker logged "worker started" (at LOG_LEVEL `log`). Output (stdout +
+ * stderr) is kept for assertions and for the failure dump.
+ */
+export class TidingsProcess {
+  private child?: ChildProcess;
+  private out = '';
+  private exitPromise?: Promise<ProcessExit>;
+  /** Each start's pid, oldest first. */
+  readonly pids: number[] = [];
+
+  constructor(
+    readonly role: 'api' | 'worker',
+    private readonly env: Record<string, string>,
+    /** An owned temp dir to note each child in (see reapOrphans). */
+    private readonly ledgerDir?: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get isRunning(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.env.PORT}`;
+  }
+
+  /** Everything the process (all its starts) wrote, stdout and stderr interleaved. */
+  output(): string {
+    return this.out;
+  }
+
+  async start(readyTimeoutMs = 60_000): Promise<void> {
+    if (this.isRunning) throw new Error(`${this.role} is already running (pid ${this.pid})`);
+    const script = join(await builtDist(), 'apps', this.role, 'src', 'main.js');
+    let sinceStart = ''; // this start's first output, where the worker's readiness line appears
+    const child = spawn(process.execPath, [script], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        NODE_PATH: join(REPO_ROOT, 'node_modules'),
+        NO_COLOR: '1',
+        ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.pids.push(child.pid!);
+    if (this.ledgerDir) recordChild(this.ledgerDir, child.pid);
+    exitCleanups.add(this.cleanupSync);
+    const keep = (chunk: Buffer) => {
+      this.out += chunk.toString();
+      if (sinceStart.length < 65_536) sinceStart += chunk.toString();
+      if (this.out.length > OUTPUT_LIMIT) this.out = this.out.slice(-OUTPUT_LIMIT / 2);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    this.exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    this.out += `\n----- ${this.role} pid ${child.pid} started at ${new Date().toISOString()} -----\n`;
+
+    await waitFor(
+      `${this.role} (pid ${child.pid}) to be ready`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`${this.role} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.tail()}`);
+        }
+        if (this.role === 'worker' && sinceStart.includes('worker started')) return true;
+        if (this.role === 'worker' && !this.env.WORKER_PORT) return false;
+        const port = this.role === 'api' ? this.env.PORT : this.env.WORKER_PORT;
+        const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+      readyTimeoutMs,
+      100,
+    ).catch((error) => {
+      if (child.exitCode !== null || child.signalCode !== null) throw error;
+      throw new Error(`${error.message}\n${this.tail()}`);
+    });
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (!this.isRunning) throw new Error(`${this.role} is not running`);
+    this.child!.kill(signal);
+  }
+
+  /** Resolves when the current process has exited; rejects after `timeoutMs`. */
+  async waitExit(timeoutMs = 30_000): Promise<ProcessExit> {
+    if (!this.exitPromise) throw new Error(`${this.role} was never started`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.exitPromise,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${this.role} (pid ${this.pid}) did not exit within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILL if still running, then start again (same env, same port). */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** SIGKILL and wait: cleanup, not a fault. */
+  async stop(): Promise<void> {
+    if (this.isRunning) {
+      this.child!.kill('SIGKILL');
+      await this.waitExit(10_000);
+    }
+    exitCleanups.delete(this.cleanupSync);
+  }
+
+  /** Log lines that mention any of these request ids, leaving out the per-request access lines. */
+  linesFor(requestIds: (string | undefined)[]): string[] {
+    const ids = requestIds.filter((id): id is string => !!id);
+    return this.out.split('\n').filter((line) => ids.some((id) => line.includes(id)) && !/"msg":"request (completed|errored)"/.test(line));
+  }
+
+  /** The last lines of output, leaving out routine per-request log lines. */
+  tail(lines = 60): string {
+    return this.out
+      .split('\n')
+      .filter((line) => !line.includes('"msg":"request completed"'))
+      .slice(-lines)
+      .join('\n');
+  }
+
+  private readonly cleanupSync = () => {
+    if (this.isRunning) this.child!.kill('SIGKILL');
+  };
+}
+
+/** One HTTP request the load driver made. */
+export interface RequestOutcome {
+  index: number;
+  idempotencyKey: string;
+  startedAt: number;
+  durationMs: number;
+  /** HTTP status, when a response came back. */
+  status?: number;
+  /** Network error or client timeout: no response at all. */
+  error?: string;
+  /** The event id in a 200/201 body. */
+  eventId?: string;
+  /** The error code in a 4xx/5xx body. */
+  errorCode?: string;
+  /** The api's x-request-id for this request (its log lines carry it). */
+  requestId?: string;
+  /** The event sent (kept so a client can retry with the same Idempotency-Key). */
+  body: unknown;
+}
+
+export interface LoadOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Requests in flight at most. */
+  concurrency: number;
+  /** Stop after this many requests (else run until stop()). */
+  total?: number;
+  /** Spread requests out: at most this many started per second. */
+  ratePerSecond?: number;
+  /** Client-side bound on each request (then recorded as error "client timeout"). */
+  requestTimeoutMs?: number;
+  /** The body of request `index` (default: a pipeline-run event with fresh ids). */
+  body?: (index: number) => unknown;
+}
+
+/**
+ * POSTs events to /v1/events with bounded concurrency (global fetch, undici),
+ * each with its own Idempotency-Key, and records every outcome: status or
+ * network error, duration, key, event id.
+ */
+export class LoadDriver {
+  readonly outcomes: RequestOutcome[] = [];
+  private next = 0;
+  private posted = 0;
+  private stopped = false;
+  private started = 0;
+  private running?: Promise<void>;
+  private readonly runId = randomBytes(4).toString('hex');
+
+  constructor(private readonly options: LoadOptions) {}
+
+  start(): this {
+    this.started = Date.now();
+    this.running = Promise.all(Array.from({ length: this.options.concurrency }, () => this.lane())).then(() => undefined);
+    return this;
+  }
+
+  /** Requests issued so far. */
+  get issued(): number {
+    return this.posted;
+  }
+
+  get inFlight(): number {
+    return this.posted - this.outcomes.length;
+  }
+
+  /** Resolves when every request has an outcome (after `total`, or after stop()). */
+  async finished(): Promise<RequestOutcome[]> {
+    await this.running;
+    return this.outcomes;
+  }
+
+  /** Issue nothing more; wait for the requests in flight. */
+  async stop(): Promise<RequestOutcome[]> {
+    this.stopped = true;
+    return this.finished();
+  }
+
+  /** Waits until `count` requests have an outcome matching `predicate`. */
+  async waitFor(what: string, count: number, predicate: (o: RequestOutcome) => boolean, timeoutMs: number): Promise<void> {
+    await waitFor(
+      `${count} ${what} (have ${this.outcomes.filter(predicate).length})`,
+      () => this.outcomes.filter(predicate).length >= count,
+      timeoutMs,
+      20,
+    );
+  }
+
+  private async lane(): Promise<void> {
+    for (;;) {
+      if (this.stopped || (this.options.total !== undefined && this.next >= this.options.total)) return;
+      const index = this.next++;
+      if (this.options.ratePerSecond) {
+        const due = this.started + (index * 1000) / this.options.ratePerSecond;
+        if (due > Date.now()) await sleep(due - Date.now());
+        if (this.stopped) return;
+      }
+      this.posted++;
+      this.outcomes.push(await this.post(index));
+    }
+  }
+
+  /** One more request outside the stream (a fresh event and key), recorded like the others. */
+  async sendOne(): Promise<RequestOutcome> {
+    const outcome = await this.post(this.next++);
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
+  /** Sends the same event again with the same Idempotency-Key, as a client retrying after no response would. */
+  resend(original: RequestOutcome): Promise<RequestOutcome> {
+    return this.post(original.index, original.idempotencyKey, original.body);
+  }
+
+  private async post(
+    index: number,
+    idempotencyKey = `fault-${this.runId}-${index}-${randomUUID()}`,
+    body: unknown = this.options.body ? this.options.body(index) : pipelineRunEvent(),
+  ): Promise<RequestOutcome> {
+    const startedAt = Date.now();
+    const outcome: RequestOutcome = { index, idempotencyKey, startedAt, durationMs: 0, body };
+    try {
+      const res = await fetch(`${this.options.baseUrl}/v1/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
+      });
+      outcome.status = res.status;
+      outcome.requestId = res.headers.get('x-request-id') ?? undefined;
+      const text = await res.text();
+      try {
+        const parsed = JSON.parse(text);
+        if (res.status < 300) outcome.eventId = parsed.id;
+        else outcome.errorCode = parsed.error;
+      } catch {
+        // not JSON
+      }
+    } catch (error: any) {
+      outcome.status = undefined;
+      outcome.error = describeFetchError(error);
+    }
+    outcome.durationMs = Date.now() - startedAt;
+    return outcome;
+  }
+}
+
+function describeFetchError(error: any): string {
+  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return 'client timeout';
+  const cause = error?.cause;
+  return cause?.code ?? cause?.message ?? error?.message ?? String(error);
+}
+
+/** Tallies outcomes by status (or error) for messages: `201×120 503×14 ECONNREFUSED×3`. */
+export function tally(outcomes: RequestOutcome[]): string {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    const key =
+      o.status !== undefined ? String(o.status) + (o.errorCode && o.status >= 400 ? `(${o.errorCode})` : '') : (o.error ?? 'error');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([k, n]) => `${k}×${n}`).join(' ') || 'none';
+}
+
+/** What the receiver got on `path`, by webhook-id. */
+export function receiverCounts(receiver: FakeWebhookReceiver, path: string) {
+  const perId = new Map<string, number>();
+  for (const request of receiver.received(path)) {
+    const id = String(request.headers['webhook-id']);
+    perId.set(id, (perId.get(id) ?? 0) + 1);
+  }
+  const received = receiver.received(path).length;
+  return { received, unique: perId.size, duplicates: received - perId.size, perId };
+}
+
+export interface FaultFigures {
+  sent: number;
+  delivered: number;
+  duplicates: number;
+  lost: number;
+}
+
+/** `FAULT worker-sigkill: sent 300 / delivered 300 / duplicates 3 / lost 0 (in flight at kill: 8)` on stderr, so CI logs show it. */
+export function printFaultSummary(name: string, figures: FaultFigures, extra?: string): void {
+  const line = `FAULT ${name}: sent ${figures.sent} / delivered ${figures.delivered} / duplicates ${figures.duplicates} / lost ${figures.lost}${extra ? ` (${extra})` : ''}`;
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * The environment for the child processes: like testEnv() in
+ * tidings-harness.ts, but pointed at the private servers, with a compressed
+ * retry schedule and short leases.
+ */
+export function faultEnv(
+  pg: PrivatePostgres,
+  redis: PrivateRedis,
+  [port, workerPort]: [number, number],
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: pg.url(),
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: 'tidings_fault',
+    TIDINGS_ADMIN_KEY: `admin_${randomBytes(16).toString('hex')}`,
+    WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128',
+    WEBHOOK_RETRY_SCHEDULE: '0,200ms,200ms,500ms,1s,1s,2s,2s',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    DELIVERY_CLAIM_LEASE: '3s',
+    RELAY_INTERVAL: '200ms',
+    RELAY_BATCH_SIZE: '50',
+    WORKER_CONCURRENCY: '4',
+    DATABASE_POOL_SIZE: '10',
+    SHUTDOWN_GRACE: '5s',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    WORKER_PORT: String(workerPort),
+    ...overrides,
+    // Not what these tests are about; a 429 would only blur the figures.
+    INGEST_RATE_LIMIT: 'off',
+    // Every test here has one endpoint: let it use all of the worker's slots.
+    WEBHOOK_ENDPOINT_CONCURRENCY: overrides.WEBHOOK_ENDPOINT_CONCURRENCY ?? overrides.WORKER_CONCURRENCY ?? '4',
+  };
+}
+
+export interface FaultRigOptions {
+  /** Env for both processes. */
+  env?: Record<string, string>;
+  /** Start the worker too (default true). */
+  worker?: boolean;
+}
+
+/**
+ * Everything one fault test needs: private Postgres + Redis, the fake
+ * receiver, the api and worker processes, and helpers to query the private
+ * database. `stop()` cleans it all up, even after a failure.
+ */
+export class FaultRig {
+  pg?: PrivatePostgres;
+  redis?: PrivateRedis;
+  receiver?: FakeWebhookReceiver;
+  api?: TidingsProcess;
+  worker?: TidingsProcess;
+  env: Record<string, string> = {};
+
+  static async start(options: FaultRigOptions = {}): Promise<FaultRig> {
+    const rig = new FaultRig();
+    try {
+      reapOrphans();
+      // Sequential on purpose: a 2-core machine shared with other test runs.
+      rig.pg = await PrivatePostgres.start();
+      rig.redis = await PrivateRedis.start();
+      rig.receiver = await FakeWebhookReceiver.start();
+      rig.env = faultEnv(rig.pg, rig.redis, [await freePort(), await freePort()], options.env);
+      rig.api = new TidingsProcess('api', rig.env, rig.pg.dir);
+      rig.worker = new TidingsProcess('worker', rig.env, rig.pg.dir);
+      // The api migrates first; the worker then finds nothing to do (both would be safe together: advisory lock).
+      await rig.api.start();
+      if (options.worker !== false) await rig.worker.start();
+    } catch (error) {
+      await rig.stop();
+      throw error;
+    }
+    return rig;
+  }
+
+  get adminKey(): string {
+    return this.env.TIDINGS_ADMIN_KEY;
+  }
+
+  get baseUrl(): string {
+    return this.api!.baseUrl;
+  }
+
+  async http<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${this.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** A webhook to the receiver's `path`, subscribed to `*` unless told otherwise. */
+  async createWebhook(path: string, subscriptions: Record<string, string>[] = [{ event_type: '*' }]): Promise<string> {
+    const res = await this.http('POST', '/v1/webhooks', { name: `fault ${path}`, url: this.receiver!.url(path), subscriptions });
+    if (res.status !== 201) throw new Error(`creating the webhook failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  }
+
+  query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.pg!.query<T>(sql, params);
+  }
+
+  /** Delivery ids (the webhook-id values) of the given events for one webhook. */
+  async deliveryIdsFor(webhookId: string, eventIds: string[]): Promise<string[]> {
+    const rows = await this.query<{ id: string }>(`SELECT id FROM deliveries WHERE subscriber_id = $1 AND event_id = ANY($2::uuid[])`, [
+      webhookId,
+      eventIds,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  async statusCounts(webhookId: string): Promise<Record<string, number>> {
+    const rows = await this.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 GROUP BY status`,
+      [webhookId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /**
+   * Waits (bounded) until the webhook has at least `count` deliveries, all
+   * `delivered`. Does not throw, so the test can print its figures first:
+   * assert on `done` (and `statuses` says what was left).
+   */
+  async waitDelivered(
+    webhookId: string,
+    count: number,
+    timeoutMs: number,
+  ): Promise<{ done: boolean; ms: number; statuses: Record<string, number> }> {
+    const started = Date.now();
+    let statuses: Record<string, number> = {};
+    const done = await waitFor(
+      `${count} deliveries of webhook ${webhookId} to be delivered`,
+      async () => {
+        statuses = await this.statusCounts(webhookId);
+        const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+        return total >= count && (statuses.delivered ?? 0) === total;
+      },
+      timeoutMs,
+      200,
+    ).then(
+      () => true,
+      () => false,
+    );
+    return { done, ms: Date.now() - started, statuses };
+  }
+
+  /**
+   * Attempts recorded without a 2xx, tallied by error (`none` if there are
+   * none). The receivers here always answer 2xx, so every one is spurious.
+   */
+  async failedAttempts(webhookId: string): Promise<string> {
+    const rows = await this.query<{ what: string; n: number }>(
+      `SELECT coalesce(a.error, 'HTTP ' || coalesce(a.response_status::text, '?')) AS what, count(*)::int AS n
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE d.subscriber_id = $1 AND (a.error IS NOT NULL OR a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)
+        GROUP BY 1 ORDER BY 2 DESC`,
+      [webhookId],
+    );
+    return rows.map((r) => `${r.what} ×${r.n}`).join('; ') || 'none';
+  }
+
+  /** The processes' output, for a failing test's log. */
+  dump(reason: string): void {
+    const parts = [`----- fault rig dump (${reason}) -----`];
+    for (const p of [this.api, this.worker]) {
+      if (p) parts.push(`----- ${p.role} output (pids ${p.pids.join(', ')}) -----`, p.tail(process.env.FAULT_DEBUG ? 400 : 80));
+    }
+    process.stderr.write(parts.join('\n') + '\n');
+  }
+
+  async stop(): Promise<void> {
+    if (process.env.FAULT_DEBUG) this.dump('FAULT_DEBUG');
+    for (const step of [
+      () => this.worker?.stop(),
+      () => this.api?.stop(),
+      () => this.receiver?.stop(),
+      () => this.redis?.destroy(),
+      () => this.pg?.destroy(),
+      () => releaseDist(),
+    ]) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error) => process.stderr.write(`fault rig cleanup: ${(error as Error).message}\n`));
+    }
+  }
+}
