@@ -167,7 +167,10 @@ describe('fuzz: every write endpoint refuses bad input with a 4xx and writes not
     );
     const sums: Record<string, string> = {};
     for (const { table_name } of tables) {
-      const [row] = await t.db.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS sum FROM ${table_name} x`);
+      // api_keys.last_used_at moves on use (at most once a minute), not on writes: left out of the checksum.
+      const [row] = await t.db.query(
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg((to_jsonb(x) - 'last_used_at')::text, '|' ORDER BY (to_jsonb(x) - 'last_used_at')::text), '')) AS sum FROM ${table_name} x`,
+      );
       sums[table_name] = `${row.n}:${row.sum}`;
     }
     return sums;
