@@ -1,0 +1,86 @@
+/**
+ * The benchmark's own databases and Redis keys: created at start, removed at
+ * the end (also after a failure or Ctrl-C), and leftovers of a benchmark that
+ * was killed outright are swept at the next start.
+ */
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { log, withTimeout } from './log';
+
+const NAME = /^tidings_bench_(\d+)(_ceiling)?$/;
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function withClient<T>(url: string, body: (client: Client) => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'tidings-bench' });
+  await client.connect();
+  client.on('error', () => undefined);
+  try {
+    return await withTimeout('database statement', body(client), timeoutMs);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function createDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!NAME.test(name)) throw new Error(`refusing to create ${name}`);
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+}
+
+/** WITH (FORCE): ends the connections still open to it; fast whatever the size. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!NAME.test(name)) throw new Error(`refusing to drop ${name}`);
+  await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), 60_000);
+}
+
+/** Deletes every key under `prefix:` (BullMQ's keys for QUEUE_PREFIX=prefix). */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+  if (!/^tidings_bench_\d+$/.test(prefix)) throw new Error(`refusing to delete keys of ${prefix}`);
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await withTimeout('redis connect', redis.connect(), 10_000);
+    let cursor = '0';
+    let deleted = 0;
+    const deadline = Date.now() + 30_000;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0' && Date.now() < deadline);
+    return deleted;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Drops databases and Redis keys of earlier benchmark runs whose process no longer exists. */
+export async function sweepLeftovers(adminUrl: string, redisUrl: string): Promise<void> {
+  const { rows } = await withClient(adminUrl, (c) =>
+    c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'tidings\\_bench\\_%'`),
+  );
+  const dead = new Set<number>();
+  for (const { datname } of rows) {
+    const match = NAME.exec(datname);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    dead.add(pid);
+    log(`dropping leftover database ${datname} (its benchmark, pid ${pid}, is gone)`);
+    await dropDatabase(adminUrl, datname);
+  }
+  for (const pid of dead) await deleteRedisKeys(redisUrl, `tidings_bench_${pid}`).catch(() => undefined);
+}

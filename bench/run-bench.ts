@@ -1,0 +1,822 @@
+/**
+ * `npm run bench` (issue 6, DESIGN §9).
+ *
+ * Starts the api and the worker as separate processes against the local
+ * Postgres and Redis (a database and a QUEUE_PREFIX of its own), a receiver in
+ * a child process, and measures:
+ *
+ *   1. setup            an events:write key, two webhooks on one event type (both to the receiver)
+ *   2. ingest single    POST /v1/events, 32 in flight, worker stopped      vs pg, one transaction per event
+ *   3. delivery         worker started, the backlog of 2. drains           vs plain POSTs to the receiver
+ *   4. latency          200 events/s, open loop, commit → receiver
+ *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs pg, batched
+ *   6. backlog          1,000,000 due deliveries (one INSERT … SELECT), drain rate ÷ the rate of 3.
+ *   7. memory           peak RSS of api and worker over all of the above
+ *
+ * (Batch ingest runs after delivery and latency so that its rows, with the
+ * worker stopped, become part of the million of phase 6 rather than a backlog
+ * phase 3 would have to drain first.)
+ *
+ * stdout: one JSON line per figure, nothing else. Everything else: stderr.
+ * Exit status 0 when every phase ran; otherwise 1 (130 on Ctrl-C), after cleaning up.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { request } from 'undici';
+import { AppProcess, freePort, ReceiverProcess, RssSampler, snapshotDist, sweepSnapshots } from './bench-processes';
+import { alive, createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers } from './bench-database';
+import { httpCeiling, pgBatchCeiling, pgSingleCeiling, prepareScratch, readTemplate, RowTemplate } from './ceilings';
+import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load';
+import { log, phase, sleep, waitFor, withTimeout } from './log';
+import { percentile, steadyRate } from './stats';
+import { cpuSnapshot, describeCpu } from './cpu';
+
+// ── settings ────────────────────────────────────────────────────────────────
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+const S = {
+  adminUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+  /** The api's and the worker's DATABASE_POOL_SIZE, and the pg ceilings' pool size. */
+  poolSize: intEnv('BENCH_DATABASE_POOL_SIZE', 20),
+  /** The worker's WORKER_CONCURRENCY, and the plain-POST ceiling's concurrency. */
+  workerConcurrency: intEnv('BENCH_WORKER_CONCURRENCY', 50),
+  singleConcurrency: intEnv('BENCH_SINGLE_CONCURRENCY', 32),
+  singleSeconds: intEnv('BENCH_SINGLE_SECONDS', 15),
+  batchConcurrency: intEnv('BENCH_BATCH_CONCURRENCY', 4),
+  batchSize: intEnv('BENCH_BATCH_SIZE', 500),
+  batchSeconds: intEnv('BENCH_BATCH_SECONDS', 10),
+  ceilingSeconds: intEnv('BENCH_CEILING_SECONDS', 8),
+  httpCeilingSeconds: 5,
+  /** Longest delivery measurement, counted from the first delivery. */
+  deliverySeconds: intEnv('BENCH_DELIVERY_SECONDS', 20),
+  latencyRate: intEnv('BENCH_LATENCY_RATE', 200),
+  latencyWarmupSeconds: 2,
+  latencySeconds: intEnv('BENCH_LATENCY_SECONDS', 15),
+  backlog: intEnv('BENCH_BACKLOG', 1_000_000),
+  backlogSeconds: intEnv('BENCH_BACKLOG_SECONDS', 20),
+  /** The relay's RELAY_BATCH_SIZE (default 500): the LIMIT of the claim query in the EXPLAIN. */
+  claimLimit: intEnv('BENCH_APP_RELAY_BATCH_SIZE', 500),
+};
+
+const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
+const NAME = `tidings_bench_${process.pid}`;
+const SCRATCH = `${NAME}_ceiling`;
+const ADMIN_KEY = randomBytes(24).toString('hex');
+
+// ── figures ─────────────────────────────────────────────────────────────────
+
+interface Figure {
+  figure: string;
+  value: number;
+  unit: string;
+  ceiling?: number;
+  ratio?: number;
+}
+
+const ORDER = [
+  'ingest_single_per_s',
+  'ingest_batch_per_s',
+  'delivery_per_s',
+  'latency_p50_ms',
+  'latency_p99_ms',
+  'backlog_drain_ratio',
+  'api_rss_mb',
+  'worker_rss_mb',
+];
+const figures = new Map<string, Figure>();
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function figure(name: string, value: number, unit: string, ceiling?: number): void {
+  if (!Number.isFinite(value)) throw new Error(`${name} came out as ${value}`);
+  const line: Figure = { figure: name, value, unit };
+  if (ceiling !== undefined && ceiling > 0) {
+    line.ceiling = ceiling;
+    line.ratio = round(value / ceiling, 2);
+  }
+  figures.set(name, line);
+  log(`FIGURE ${JSON.stringify(line)}`);
+}
+
+function printFigures(): void {
+  for (const name of ORDER) {
+    const line = figures.get(name);
+    if (line) process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+}
+
+// ── state, cleanup ──────────────────────────────────────────────────────────
+
+const rss = new RssSampler();
+let api: AppProcess | undefined;
+let worker: AppProcess | undefined;
+let receiver: ReceiverProcess | undefined;
+let db: Client | undefined;
+let snapshot: { dist: string; remove: () => void } | undefined;
+let created = false;
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    const t0 = performance.now();
+    const steps: [string, () => Promise<unknown>][] = [
+      ['stop worker', async () => worker?.stop(15_000)],
+      ['stop api', async () => api?.stop(10_000)],
+      ['stop receiver', async () => receiver?.stop()],
+      ['close database client', async () => db?.end()],
+      ['drop databases', async () => created && Promise.all([dropDatabase(S.adminUrl, NAME), dropDatabase(S.adminUrl, SCRATCH)])],
+      ['delete redis keys', async () => created && log(`deleted ${await deleteRedisKeys(S.redisUrl, NAME)} redis keys under ${NAME}:`)],
+      ['remove the build snapshot', async () => snapshot?.remove()],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        await withTimeout(what, step(), 40_000);
+      } catch (error) {
+        log(`cleanup: ${what} failed: ${(error as Error).message}`);
+      }
+    }
+    rss.stop();
+    log(`cleanup: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  })();
+  return cleaning;
+}
+
+let interrupted = false;
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) {
+    log(`${signal} again: exiting without cleaning up (databases ${NAME}, ${SCRATCH} are swept at the next run)`);
+    worker?.killNow();
+    api?.killNow();
+    process.exit(130);
+  }
+  interrupted = true;
+  loadAbort.aborted = true;
+  log(`${signal}: stopping and cleaning up (again to force)`);
+  void cleanup().finally(() => process.exit(130));
+}
+
+/**
+ * Starts counting CPU; the returned function logs where it went since (see
+ * cpu.ts) and, given how many units (events, deliveries) were done meanwhile,
+ * the CPU milliseconds each cost in each process.
+ */
+function cpuMeter(what: string): (units?: number, unit?: string) => void {
+  const pids = () => ({
+    api: api?.running ? api.pid : undefined,
+    worker: worker?.running ? worker.pid : undefined,
+    receiver: receiver?.pid,
+    bench: process.pid,
+  });
+  const before = cpuSnapshot(pids(), [NAME, SCRATCH]);
+  return (units, unit = 'unit') => {
+    const after = cpuSnapshot(pids(), [NAME, SCRATCH]);
+    const { text, cores } = describeCpu(before, after, cpus().length);
+    log(`${what}: ${text}`);
+    if (units) {
+      const seconds = (after.at - before.at) / 1000;
+      const per = [...cores]
+        .filter(([role, c]) => role !== 'other' && c >= 0.01)
+        .map(([role, c]) => `${role} ${((c * seconds * 1000) / units).toFixed(2)}`)
+        .join(', ');
+      log(`${what}: CPU ms per ${unit}: ${per}`);
+    }
+  };
+}
+
+// ── helpers ─────────────────────────────────────────────────────────────────
+
+function eventJson(idempotencyKey?: string): string {
+  const key = idempotencyKey ? `"idempotency_key":"${idempotencyKey}",` : '';
+  return (
+    `{"type":"${EVENT_TYPE}",${key}"project":{"uuid":"${randomUUID()}","name":"demo"},` +
+    `"job":{"uuid":"${randomUUID()}","name":"nightly","status":"FAILURE","pipeline_name":"etl","total_runs":12},` +
+    `"pipeline_run":{"uuid":"${randomUUID()}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
+    `"failed_steps":[{"uuid":"${randomUUID()}","title":"load"}]}}`
+  );
+}
+
+async function apiCall(origin: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<any> {
+  const res = await request(`${origin}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headersTimeout: 15_000,
+    bodyTimeout: 15_000,
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text.slice(0, 500)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function q<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await withTimeout('query', db!.query(sql, params), 120_000)).rows as T[];
+}
+
+async function waitWorkerReady(since: Date): Promise<void> {
+  await waitFor(
+    'the worker to listen for the outbox',
+    async () => {
+      worker!.assertRunning();
+      const [row] = await q(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'tidings-relay-listener' AND backend_start >= $2`,
+        [NAME, since],
+      );
+      return row.n > 0 ? true : undefined;
+    },
+    60_000,
+    100,
+  );
+}
+
+async function startWorker(): Promise<void> {
+  const since = new Date(Date.now() - 1000);
+  const t0 = performance.now();
+  worker!.start();
+  await waitWorkerReady(since);
+  log(`worker ready in ${Math.round(performance.now() - t0)} ms`);
+}
+
+/** Webhook attempts recorded in Postgres since `since` that succeeded: their end times (epoch ms). */
+async function recordedSuccessTimes(since: number): Promise<number[]> {
+  const rows = await q<{ t: number }>(
+    `SELECT extract(epoch FROM a.started_at) * 1000 + a.duration_ms AS t
+       FROM delivery_attempts a
+       JOIN deliveries d ON d.id = a.delivery_id
+       JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook'
+      WHERE a.started_at >= to_timestamp($1::double precision / 1000)
+        AND a.response_status BETWEEN 200 AND 299 AND a.error IS NULL`,
+    [since],
+  );
+  return rows.map((r) => Number(r.t)).sort((a, b) => a - b);
+}
+
+async function recordedAttempts(since: number): Promise<number> {
+  const [row] = await q(
+    `SELECT count(*)::int AS n FROM delivery_attempts a
+       JOIN deliveries d ON d.id = a.delivery_id JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook'
+      WHERE a.started_at >= to_timestamp($1::double precision / 1000)`,
+    [since],
+  );
+  return row.n;
+}
+
+/** Cancels what is still pending (SQL) and waits until nothing is claimed: an empty queue for the next phase. */
+async function emptyTheQueue(): Promise<number> {
+  let cancelled = 0;
+  await waitFor(
+    'the outbox to be empty (nothing pending or claimed)',
+    async () => {
+      const [{ n }] = await q(
+        `WITH c AS (UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
+                     WHERE status = 'pending' RETURNING 1)
+         SELECT count(*)::int AS n FROM c`,
+      );
+      cancelled += n;
+      const [{ open }] = await q(`SELECT count(*)::int AS open FROM deliveries WHERE status IN ('claimed', 'pending')`);
+      return open === 0 ? true : undefined;
+    },
+    30_000,
+    250,
+  );
+  return cancelled;
+}
+
+/**
+ * Waits for the first delivery, then until `expected` distinct deliveries
+ * arrived or `seconds` have passed since the first one.
+ */
+async function watchDrain(expected: number, seconds: number): Promise<{ received: number; drained: boolean }> {
+  const t0 = performance.now();
+  let first: number | undefined;
+  for (;;) {
+    const stats = await receiver!.stats();
+    const now = performance.now();
+    if (stats.hookUnique > 0 && first === undefined) first = now;
+    if (stats.hookUnique >= expected) return { received: stats.hookUnique, drained: true };
+    if (first !== undefined && now - first >= seconds * 1000) return { received: stats.hookUnique, drained: false };
+    if (first === undefined && now - t0 > 60_000) throw new Error('no delivery reached the receiver within 60 s of the worker starting');
+    worker!.assertRunning();
+    await sleep(250);
+  }
+}
+
+/**
+ * The relay's claim query exactly as the build being measured sends it:
+ * OutboxRelay.claimDue run against a stand-in for the database that only
+ * records the statement. Undefined (and a warning) if that class has moved.
+ */
+async function captureClaimQuery(dist: string, limit: number): Promise<{ sql: string; params: unknown[] } | undefined> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OutboxRelay } = require(join(dist, 'libs/deliveries/src/outbox-relay.js'));
+    let captured: { sql: string; params: unknown[] } | undefined;
+    const recorder = {
+      query: async (sql: string, params: unknown[] = []) => {
+        captured ??= { sql, params };
+        return [];
+      },
+    };
+    await new OutboxRelay(recorder).claimDue(limit);
+    if (!captured) throw new Error('claimDue sent no statement');
+    return captured;
+  } catch (error) {
+    log(`WARNING: could not capture the relay's claim query (${(error as Error).message}); no EXPLAIN`);
+    return undefined;
+  }
+}
+
+/** The worker's Prometheus counters of delivery outcomes (deferred = endpoint busy), for stderr. */
+async function workerOutcomes(workerOrigin: string): Promise<string> {
+  try {
+    const res = await request(`${workerOrigin}/metrics`, { headersTimeout: 3000, bodyTimeout: 3000 });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return `(worker /metrics answered ${res.statusCode})`;
+    const outcomes = [...text.matchAll(/^tidings_deliveries_total\{[^}]*outcome="([^"]+)"[^}]*\} (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    return outcomes.length ? outcomes.join(', ') : '(no tidings_deliveries_total in worker /metrics)';
+  } catch (error) {
+    return `(worker /metrics: ${(error as Error).message})`;
+  }
+}
+
+// ── the run ─────────────────────────────────────────────────────────────────
+
+async function main(): Promise<void> {
+  const runStart = performance.now();
+  const [l1, l5] = loadavg();
+  log(`${cpus().length} CPUs, load average ${l1.toFixed(2)} / ${l5.toFixed(2)} (1 / 5 min); database ${NAME}, queue prefix ${NAME}`);
+  if (l1 > 0.5) log(`note: the machine is not idle (load ${l1.toFixed(2)}); figures will be lower than on an idle machine`);
+
+  await sweepLeftovers(S.adminUrl, S.redisUrl);
+  sweepSnapshots(alive);
+  rss.start();
+
+  // ── setup ──
+  let origin = '';
+  let workerOrigin = '';
+  let ingestKey = '';
+  let probeId = '';
+  let template: RowTemplate;
+  let webhookDeliveriesPerEvent = 0;
+  const apiUrl = databaseUrl(S.adminUrl, NAME);
+  const scratchUrl = databaseUrl(S.adminUrl, SCRATCH);
+
+  await phase('setup', async () => {
+    snapshot = await snapshotDist();
+    const dist = snapshot.dist;
+    log(`running the api, worker, cli and receiver from a snapshot of dist/: ${dist}`);
+    created = true;
+    await createDatabase(S.adminUrl, NAME);
+    await createDatabase(S.adminUrl, SCRATCH);
+    receiver = await ReceiverProcess.start(dist);
+    const port = await freePort();
+    const workerPort = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    workerOrigin = `http://127.0.0.1:${workerPort}`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATABASE_URL: apiUrl,
+      DATABASE_POOL_SIZE: String(S.poolSize),
+      REDIS_URL: S.redisUrl,
+      QUEUE_PREFIX: NAME,
+      PORT: String(port),
+      WORKER_PORT: String(workerPort),
+      TIDINGS_ADMIN_KEY: ADMIN_KEY,
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+      INGEST_RATE_LIMIT: 'off',
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: String(S.workerConcurrency),
+      TELEMETRY_DISABLED: 'false',
+      ANALYTICS_URL: receiver.url(''),
+      ANALYTICS_API_KEY: 'phc_bench',
+    };
+    // BENCH_APP_X=v sets X=v for the api and the worker (e.g. BENCH_APP_RELAY_BATCH_SIZE=1000).
+    for (const [name, value] of Object.entries(process.env)) {
+      if (name.startsWith('BENCH_APP_') && value !== undefined) env[name.slice('BENCH_APP_'.length)] = value;
+    }
+    const shown = Object.entries(env)
+      .filter(([k]) => !['PATH', 'HOME', 'TIDINGS_ADMIN_KEY'].includes(k))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    log(`api/worker environment: ${shown}`);
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    if (nodeArgs.length) log(`api/worker node options: ${nodeArgs.join(' ')}`);
+    api = new AppProcess('api', dist, 'apps/api/src/main.js', env, rss, nodeArgs);
+    worker = new AppProcess('worker', dist, 'apps/worker/src/main.js', env, rss, nodeArgs);
+
+    const migrateScratch = new Promise<void>((resolve, reject) => {
+      const cli = spawn(process.execPath, [join(dist, 'apps/cli/src/main.js'), 'migration:run'], {
+        cwd: join(dist, '..'),
+        env: { ...env, DATABASE_URL: scratchUrl },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const timer = setTimeout(() => cli.kill('SIGKILL'), 60_000);
+      cli.once('exit', (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`migrating the ceiling database failed (exit ${code})`));
+      });
+    });
+    const t0 = performance.now();
+    api.start();
+    await Promise.all([
+      migrateScratch,
+      waitFor(
+        'the api to be ready',
+        async () => {
+          api!.assertRunning();
+          const res = await request(`${origin}/health/ready`, { headersTimeout: 2000, bodyTimeout: 2000 });
+          await res.body.text();
+          return res.statusCode === 200 ? true : undefined;
+        },
+        60_000,
+        100,
+      ),
+    ]);
+    log(`api ready in ${Math.round(performance.now() - t0)} ms (migrations included)`);
+
+    db = new Client({ connectionString: apiUrl, application_name: 'tidings-bench' });
+    db.on('error', (error) => log(`bench database connection: ${error.message}`));
+    await db.connect();
+
+    ingestKey = (await apiCall(origin, 'POST', '/v1/api-keys', ADMIN_KEY, { name: 'bench-ingest', scopes: ['events:write'] })).key;
+    for (const name of ['a', 'b']) {
+      await apiCall(origin, 'POST', '/v1/webhooks', ADMIN_KEY, {
+        name: `bench-${name}`,
+        url: receiver.url(`/hook/${name}`),
+        subscriptions: [{ event_type: EVENT_TYPE }],
+      });
+    }
+    const probe = await apiCall(origin, 'POST', '/v1/events', ingestKey, JSON.parse(eventJson(randomUUID())));
+    probeId = probe.id;
+    template = await readTemplate(db, probeId);
+    const kinds = await q<{ kind: string; n: number }>(
+      `SELECT s.kind, count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.event_id = $1 GROUP BY s.kind`,
+      [probeId],
+    );
+    webhookDeliveriesPerEvent = kinds.find((k) => k.kind === 'webhook')?.n ?? 0;
+    const analytics = kinds.find((k) => k.kind === 'analytics')?.n ?? 0;
+    const [{ n: analyticsSubscribers }] = await q(`SELECT count(*)::int AS n FROM subscribers WHERE kind = 'analytics'`);
+    log(
+      `one event → ${template.deliveries.length} deliveries rows (${webhookDeliveriesPerEvent} webhook, ${analytics} analytics; ` +
+        `${analyticsSubscribers} analytics subscriber row(s)); payloads of ${template.deliveries.map((d) => d.payload.length).join(', ')} bytes`,
+    );
+    if (webhookDeliveriesPerEvent !== 2)
+      throw new Error(`expected 2 webhook deliveries per event, the api created ${webhookDeliveriesPerEvent}`);
+    if (analyticsSubscribers === 0)
+      log('note: no analytics subscriber exists (telemetry off or not built), so events have no "+ analytics" delivery');
+  });
+
+  const apiPool = keepAlivePool(origin, Math.max(S.singleConcurrency, S.batchConcurrency));
+  const ingestHeaders = { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' };
+
+  // ── ingest, one event per request ──
+  await phase('ingest_single_per_s', async () => {
+    let cpu = cpuMeter('ingest');
+    const result = await closedLoop({
+      pool: apiPool,
+      concurrency: S.singleConcurrency,
+      seconds: S.singleSeconds,
+      next: () => ({ path: '/v1/events', headers: { ...ingestHeaders, 'idempotency-key': randomUUID() }, body: eventJson() }),
+      onResponse: (res) => (res.status === 201 ? 1 : 0),
+    });
+    cpu(result.units, 'event');
+    const rate = result.units / result.seconds;
+    log(
+      `POST /v1/events: ${result.units} × 201 in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s ` +
+        `(${S.singleConcurrency} in flight; statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; errors ${result.errors})`,
+    );
+    if (result.units < result.completed + result.errors) throw new Error(`ingest requests failed: ${result.firstFailure}`);
+
+    const scratch = new Client({ connectionString: scratchUrl });
+    await scratch.connect();
+    try {
+      template = await prepareScratch(scratch, db!, template);
+    } finally {
+      await scratch.end();
+    }
+    cpu = cpuMeter('ceiling');
+    const ceiling = await pgSingleCeiling({
+      url: scratchUrl,
+      poolSize: S.poolSize,
+      concurrency: S.singleConcurrency,
+      seconds: S.ceilingSeconds,
+      template,
+      onMeasured: (result) => cpu(result.events, 'event'),
+    });
+    log(
+      `ceiling, pg one transaction per event: ${ceiling.events} events in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+    );
+    figure('ingest_single_per_s', Math.round(rate), 'events/s', Math.round(ceiling.perSecond));
+  });
+
+  // ── delivery ──
+  let deliveryRate = 0;
+  await phase('delivery_per_s', async () => {
+    const [{ n: expected }] = await q(
+      `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
+    );
+    log(`backlog: ${expected} webhook deliveries pending`);
+    await receiver!.reset(false);
+    const since = Date.now() - 1000;
+    await startWorker();
+    const startCount = (await receiver!.stats()).hookUnique;
+    const cpu = cpuMeter('delivery');
+    const drain = await watchDrain(expected, S.deliverySeconds);
+    cpu(drain.received - startCount, 'delivery');
+    const times = await recordedSuccessTimes(since);
+    const steady = steadyRate(times);
+    if (!steady) throw new Error(`too few deliveries recorded to measure a rate (${times.length})`);
+    deliveryRate = steady.perSecond;
+    log(
+      `${drain.drained ? 'drained' : 'stopped measuring at'} ${drain.received}/${expected}; ${times.length} successful attempts recorded; ` +
+        `steady rate (10 %–90 % of them, ${steady.seconds.toFixed(1)} s) = ${deliveryRate.toFixed(0)}/s`,
+    );
+    log(`worker outcomes so far: ${await workerOutcomes(workerOrigin)}`);
+    const cancelled = await emptyTheQueue();
+    if (cancelled) log(`cancelled the ${cancelled} deliveries still pending, so the latency phase starts from an empty outbox`);
+    const stats = await receiver!.stats();
+    const attempts = await recordedAttempts(since);
+    log(
+      `receiver: ${stats.hookRequests} webhook requests (${stats.hookUnique} distinct webhook-ids), ${stats.analyticsRequests} analytics requests ` +
+        `(${stats.analyticsEvents} events), ${stats.otherRequests} other; attempts recorded: ${attempts}`,
+    );
+    if (attempts < stats.hookRequests)
+      log(`WARNING: ${stats.hookRequests - attempts} webhook request(s) reached the receiver without a recorded attempt`);
+    if (!stats.sample) throw new Error('the receiver kept no sample request');
+
+    const ceilingCpu = cpuMeter('ceiling');
+    const ceiling = await httpCeiling({
+      origin: receiver!.url(''),
+      concurrency: S.workerConcurrency,
+      seconds: S.httpCeilingSeconds,
+      sample: stats.sample,
+    });
+    ceilingCpu(ceiling.events, 'request');
+    log(
+      `ceiling, plain keep-alive POSTs (${S.workerConcurrency} in flight, ${Buffer.byteLength(stats.sample.body)}-byte body): ` +
+        `${ceiling.events} in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+    );
+    figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s', Math.round(ceiling.perSecond));
+  });
+
+  // ── latency ──
+  await phase('latency_p50_ms / latency_p99_ms', async () => {
+    await receiver!.reset(true);
+    const total = S.latencyWarmupSeconds + S.latencySeconds;
+    // How late this process's own timers ran: what a receiver inside it would have added to every arrival time.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const cpu = cpuMeter('latency');
+    const sends = await openLoop({
+      pool: apiPool,
+      ratePerSecond: S.latencyRate,
+      seconds: total,
+      next: () => ({ path: '/v1/events', headers: { ...ingestHeaders, 'idempotency-key': randomUUID() }, body: eventJson() }),
+    });
+    loopDelay.disable();
+    cpu(sends.length, 'event');
+    const late = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
+    log(
+      `load generator's event loop while sending (how late its timers ran; an in-process receiver would add this to arrival times): ` +
+        `p50 ${late(loopDelay.percentile(50))} p99 ${late(loopDelay.percentile(99))} max ${late(loopDelay.max)} ms`,
+    );
+    const warmupEnd = sends[0].scheduledAt + S.latencyWarmupSeconds * 1000;
+    const measured = sends.filter((s) => s.scheduledAt >= warmupEnd);
+    const failed = measured.filter((s) => s.response?.status !== 201);
+    if (failed.length)
+      throw new Error(
+        `${failed.length} of ${measured.length} events were refused: ${failed[0].error ?? failed[0].response?.body.slice(0, 300)}`,
+      );
+    const lag = measured.map((s) => s.sentAt - s.scheduledAt).sort((a, b) => a - b);
+    const ack = new Map(measured.map((s) => [JSON.parse(s.response!.body).id as string, s.response!.at]));
+    const expected = ack.size * webhookDeliveriesPerEvent;
+    const allEvents = sends.length * webhookDeliveriesPerEvent;
+    await waitFor(
+      `${allEvents} deliveries at the receiver`,
+      async () => ((await receiver!.stats()).hookUnique >= allEvents ? true : undefined),
+      20_000,
+      100,
+    ).catch((error) => log(`${(error as Error).message}; a missing delivery counts as arriving now (its latency is at least that)`));
+    const arrivals = await receiver!.arrivals();
+    const gaveUpAt = epochMs();
+    const rows = await q<{ id: string; event_id: string; recorded_ms: number }>(
+      `SELECT d.id, d.event_id, extract(epoch FROM e.recorded_at) * 1000 AS recorded_ms
+         FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook'
+        WHERE d.event_id = ANY($1::uuid[])`,
+      [[...ack.keys()]],
+    );
+    if (rows.length !== expected) throw new Error(`expected ${expected} webhook deliveries for the measured events, found ${rows.length}`);
+    const fromRecorded: number[] = [];
+    const fromAck: number[] = [];
+    let missing = 0;
+    for (const row of rows) {
+      const at = arrivals.get(row.id);
+      if (at === undefined) {
+        missing++;
+        fromRecorded.push(gaveUpAt - Number(row.recorded_ms));
+        fromAck.push(gaveUpAt - ack.get(row.event_id)!);
+        continue;
+      }
+      fromRecorded.push(at - Number(row.recorded_ms));
+      fromAck.push(at - ack.get(row.event_id)!);
+    }
+    fromRecorded.sort((a, b) => a - b);
+    fromAck.sort((a, b) => a - b);
+    const describe = (xs: number[]) =>
+      `p50 ${percentile(xs, 50).toFixed(1)} p90 ${percentile(xs, 90).toFixed(1)} p99 ${percentile(xs, 99).toFixed(1)} max ${xs[xs.length - 1].toFixed(1)} ms`;
+    if (missing) log(`WARNING: ${missing} deliveries had not arrived 20 s after the last event; the percentiles are lower bounds`);
+    log(
+      `${measured.length} events at ${S.latencyRate}/s after ${S.latencyWarmupSeconds} s warm-up → ${rows.length} webhook deliveries, ${missing} missing; ` +
+        `send lag p99 ${percentile(lag, 99).toFixed(1)} ms`,
+    );
+    log(`latency, events.recorded_at (transaction start, before commit) → receiver: ${describe(fromRecorded)}`);
+    log(`latency, 201 at the load generator (after commit) → receiver:           ${describe(fromAck)}`);
+    figure('latency_p50_ms', round(percentile(fromRecorded, 50), 1), 'ms');
+    figure('latency_p99_ms', round(percentile(fromRecorded, 99), 1), 'ms');
+    await worker!.stop();
+  });
+
+  // ── ingest, batches ──
+  await phase('ingest_batch_per_s', async () => {
+    // Its rows become part of phase 6's backlog; keep them under it.
+    const maxEvents = Math.floor((S.backlog * 0.9) / template.deliveries.length);
+    const cpu = cpuMeter('ingest');
+    const result = await closedLoop({
+      pool: apiPool,
+      concurrency: S.batchConcurrency,
+      seconds: S.batchSeconds,
+      maxUnits: maxEvents,
+      next: () => ({
+        path: '/v1/events/batch',
+        headers: ingestHeaders,
+        body: `[${Array.from({ length: S.batchSize }, () => eventJson(randomUUID())).join(',')}]`,
+      }),
+      onResponse: (res) => {
+        if (res.status !== 200) return 0;
+        const summary = JSON.parse(res.body).summary;
+        return summary.failed === 0 ? summary.successful : 0;
+      },
+    });
+    cpu(result.units, 'event');
+    const rate = result.units / result.seconds;
+    log(
+      `POST /v1/events/batch (${S.batchSize} each, ${S.batchConcurrency} in flight): ${result.units} events in ${result.seconds.toFixed(1)} s = ` +
+        `${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; errors ${result.errors})`,
+    );
+    if (result.units < (result.completed + result.errors) * S.batchSize) throw new Error(`batch requests failed: ${result.firstFailure}`);
+    const ceilingCpu = cpuMeter('ceiling');
+    const ceiling = await pgBatchCeiling({
+      url: scratchUrl,
+      poolSize: S.poolSize,
+      concurrency: S.batchConcurrency,
+      seconds: S.ceilingSeconds,
+      batchSize: S.batchSize,
+      template,
+      onMeasured: (result) => ceilingCpu(result.events, 'event'),
+    });
+    log(
+      `ceiling, pg ${S.batchSize} events per transaction: ${ceiling.events} events in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+    );
+    figure('ingest_batch_per_s', Math.round(rate), 'events/s', Math.round(ceiling.perSecond));
+    await dropDatabase(S.adminUrl, SCRATCH);
+  });
+
+  // ── backlog ──
+  await phase('backlog_drain_ratio', async () => {
+    const [{ n: pending }] = await q(
+      `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
+    );
+    const topUp = Math.max(0, S.backlog - pending);
+    const webhooks = template.deliveries.filter((d, i, all) => all.findIndex((x) => x.subscriberId === d.subscriberId) === i);
+    const [a, b] = await q<{ id: string }>(`SELECT id FROM subscribers WHERE kind = 'webhook' AND id = ANY($1::uuid[]) ORDER BY id`, [
+      webhooks.map((w) => w.subscriberId),
+    ]);
+    const payloadOf = (id: string) => template.deliveries.find((d) => d.subscriberId === id)!.payload;
+    const t0 = performance.now();
+    // One statement. Ids are UUIDv7 like the api's (time-ordered, timestamps in the past); the rows
+    // alternate between the two webhooks as the api's do; every one is due. The foreign keys are not
+    // checked row by row (session_replication_role = replica, for this transaction only): every row
+    // references the probe event and the two webhooks, which exist; that halves the time it takes.
+    await db!.query('BEGIN');
+    let inserted;
+    try {
+      await db!.query('SET LOCAL session_replication_role = replica');
+      inserted = await db!.query(
+        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, payload, status, next_attempt_at)
+       SELECT (lpad(to_hex($1::bigint + g), 12, '0') || '7' || substr(r, 1, 3) || substr('89ab', 1 + g % 4, 1) || substr(r, 4, 15))::uuid,
+              $2::uuid, $3, CASE WHEN g % 2 = 0 THEN $4::uuid ELSE $5::uuid END,
+              CASE WHEN g % 2 = 0 THEN $6::jsonb ELSE $7::jsonb END,
+              'pending', now() - make_interval(secs => ($8 - g) / 1000.0)
+         FROM generate_series(1, $8::int) AS g, LATERAL (SELECT replace(gen_random_uuid()::text, '-', '') AS r) AS x`,
+        [Date.now() - 3_600_000 - topUp, probeId, EVENT_TYPE, a.id, b.id, payloadOf(a.id), payloadOf(b.id), topUp],
+      );
+      await db!.query('COMMIT');
+    } catch (error) {
+      await db!.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    const insertSeconds = (performance.now() - t0) / 1000;
+    const total = pending + (inserted.rowCount ?? 0);
+    log(
+      `backlog: ${pending} webhook deliveries pending from batch ingest + ${inserted.rowCount} inserted by one INSERT … SELECT in ${insertSeconds.toFixed(1)} s = ${total} due`,
+    );
+    const [{ size }] = await q(`SELECT pg_size_pretty(pg_total_relation_size('deliveries')) AS size`);
+    log(`deliveries table with its indexes: ${size}`);
+
+    const claim = await captureClaimQuery(snapshot!.dist, S.claimLimit);
+    if (claim) {
+      // In a transaction rolled back at once: EXPLAIN ANALYZE really runs the UPDATE.
+      await db!.query('BEGIN');
+      try {
+        const plan = await db!.query(`EXPLAIN (ANALYZE, BUFFERS) ${claim.sql}`, claim.params);
+        const lines = plan.rows.map((r) => r['QUERY PLAN'] as string);
+        log(
+          `EXPLAIN (ANALYZE, BUFFERS) of the relay's claim query (OutboxRelay.claimDue, parameters ${JSON.stringify(claim.params)}) with ${total} due:\n` +
+            `    ${claim.sql
+              .trim()
+              .split('\n')
+              .map((l) => l.trim())
+              .join('\n    ')}\n    ──\n    ${lines.join('\n    ')}`,
+        );
+        const seqScan = lines.some((l) => /Seq Scan on deliveries/.test(l));
+        const index = lines
+          .map((l) => /Index (?:Only )?Scan using (\S+) on deliveries\b/.exec(l)?.[1])
+          .filter((n) => n && n !== 'deliveries_pkey');
+        log(
+          seqScan
+            ? 'WARNING: the claim query scans the whole deliveries table'
+            : `the claim query reads the index ${index.join(', ') || '(none found)'}, no sequential scan`,
+        );
+      } finally {
+        await db!.query('ROLLBACK');
+      }
+    }
+
+    await receiver!.reset(false);
+    const since = Date.now() - 1000;
+    await startWorker();
+    const startCount = (await receiver!.stats()).hookUnique;
+    const cpu = cpuMeter('drain');
+    const drain = await watchDrain(total, S.backlogSeconds);
+    cpu(drain.received - startCount, 'delivery');
+    const times = await recordedSuccessTimes(since);
+    const steady = steadyRate(times);
+    if (!steady) throw new Error(`too few deliveries recorded to measure a rate (${times.length})`);
+    log(
+      `drained ${drain.received} of ${total} in the window; ${times.length} successful attempts recorded; ` +
+        `steady rate (10 %–90 %, ${steady.seconds.toFixed(1)} s) = ${steady.perSecond.toFixed(0)}/s vs ${deliveryRate.toFixed(0)}/s with an empty table`,
+    );
+    log(`worker outcomes: ${await workerOutcomes(workerOrigin)}`);
+    figure('backlog_drain_ratio', round(steady.perSecond / deliveryRate, 2), 'ratio');
+    await worker!.stop();
+  });
+
+  // ── memory ──
+  await api!.stop(10_000);
+  const apiMb = rss.peakMb('api');
+  const workerMb = rss.peakMb('worker');
+  if (apiMb === undefined || workerMb === undefined) throw new Error('no RSS sample of the api or the worker');
+  figure('api_rss_mb', round(apiMb, 1), 'MB');
+  figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  await apiPool.close().catch(() => undefined);
+  log(`measured in ${((performance.now() - runStart) / 1000).toFixed(1)} s`);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('exit', () => {
+  worker?.killNow();
+  api?.killNow();
+});
+
+main().then(
+  async () => {
+    await cleanup();
+    printFigures();
+    process.exit(0);
+  },
+  async (error) => {
+    if (interrupted) return;
+    log(`FAILED: ${(error as Error).stack ?? error}`);
+    await cleanup();
+    printFigures();
+    log('the benchmark did not finish; the figures printed (if any) are the phases that completed');
+    process.exit(1);
+  },
+);
