@@ -36,6 +36,24 @@ interface DeliveryToSend {
   deleted_at: Date | null;
 }
 
+const INSERT_ATTEMPT = `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+/**
+ * Moves a claimed delivery on from attempt $3 (parameters continue the
+ * attempt's: $12 status, $13 last error, $14 delay in ms). Guarded by status
+ * and attempt count: if a cancel or a duplicate job got there first, nothing
+ * changes (the attempt itself is still recorded).
+ */
+function settleSql(status: 'delivered' | 'pending'): string {
+  return `UPDATE deliveries
+             SET status = $12, attempt_count = $3, next_trigger = 'auto',
+                 next_attempt_at = ${status === 'pending' ? `now() + make_interval(secs => $14::double precision / 1000)` : 'NULL'},
+                 claimed_at = NULL, last_attempt_at = $5, last_response_status = $7, last_error = $13,
+                 delivered_at = ${status === 'delivered' ? 'now()' : 'delivered_at'}, updated_at = now()
+           WHERE id = $2 AND attempt_count = $3 - 1 AND status = 'claimed'`;
+}
+
 export type DeliverOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'skipped' | 'deferred';
 
 /**
@@ -98,7 +116,7 @@ export class DeliverWebhook {
       version: this.config.version,
     });
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
-    const outcome = await this.db.transaction((tx) => this.record(tx, delivery, job.attempt, result));
+    const outcome = await this.record(delivery, job.attempt, result);
     this.observe(delivery, job.attempt, result, outcome);
     return { outcome, durationMs: result.durationMs };
   }
@@ -149,44 +167,76 @@ export class DeliverWebhook {
     return stored.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.secrets.open(s.value));
   }
 
-  private async record(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult): Promise<DeliverOutcome> {
-    await tx.query(
-      `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        uuidv7(),
-        d.id,
-        attempt,
-        d.next_trigger,
-        result.startedAt,
-        result.durationMs,
-        result.status ?? null,
-        result.headers ? JSON.stringify(result.headers) : null,
-        result.body ?? null,
-        result.error ?? null,
-      ],
-    );
+  /**
+   * Records the attempt and moves the delivery on. The two common outcomes,
+   * delivered and a retry scheduled, are one statement each (a data-modifying
+   * CTE is atomic on its own): two round trips per successful delivery in all,
+   * with the claim. Dead letters, 410 and disabling take a transaction.
+   */
+  private async record(d: DeliveryToSend, attempt: number, result: SendResult): Promise<DeliverOutcome> {
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300 && !result.error;
     const lastError = ok ? null : (result.error ?? `HTTP ${result.status}`);
-
+    const attemptValues = [
+      uuidv7(),
+      d.id,
+      attempt,
+      d.next_trigger,
+      result.startedAt,
+      result.durationMs,
+      result.status ?? null,
+      result.headers ? JSON.stringify(result.headers) : null,
+      result.body ?? null,
+      result.error ?? null,
+    ];
     if (ok) {
-      await this.settle(tx, d, attempt, result, 'delivered', null);
-      await tx.query(`UPDATE subscribers SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [d.subscriber_id]);
+      const [row] = await this.db.query(
+        `WITH attempt AS (${INSERT_ATTEMPT}),
+              settled AS (${settleSql('delivered')} RETURNING id),
+              healthy AS (UPDATE subscribers SET failing_since = NULL WHERE id = $11 AND failing_since IS NOT NULL)
+         SELECT (SELECT count(*) FROM settled)::int AS settled`,
+        [...attemptValues, d.subscriber_id, 'delivered', null],
+      );
+      if (!row.settled) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
       return 'delivered';
     }
+    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers?.['retry-after']) : undefined;
+    const delay = result.status === 410 || d.next_trigger === 'manual' ? null : this.retry.nextDelayMs(attempt, retryAfter);
+    if (delay !== null) {
+      const [row] = await this.db.query(
+        `WITH attempt AS (${INSERT_ATTEMPT}),
+              settled AS (${settleSql('pending')} RETURNING id),
+              failing AS (UPDATE subscribers SET failing_since = COALESCE(failing_since, $5) WHERE id = $11 RETURNING failing_since)
+         SELECT (SELECT count(*) FROM settled)::int AS settled, (SELECT failing_since FROM failing) AS failing_since`,
+        [...attemptValues, d.subscriber_id, 'pending', lastError, delay],
+      );
+      if (!row.settled) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
+      if (row.failing_since && Date.now() - new Date(row.failing_since).getTime() >= this.config.webhook.disableAfterMs) {
+        await this.db.transaction((tx) =>
+          this.disableWebhook.execute(tx, d.subscriber_id, `Failing continuously since ${new Date(row.failing_since).toISOString()}`),
+        );
+      }
+      return 'retrying';
+    }
+    return this.db.transaction((tx) => this.recordTerminal(tx, d, attempt, result, lastError, attemptValues));
+  }
 
+  /** The delivery is done with, failed: the dead letter (exhausted), a manual replay that failed, or 410 Gone. */
+  private async recordTerminal(
+    tx: EntityManager,
+    d: DeliveryToSend,
+    attempt: number,
+    result: SendResult,
+    lastError: string | null,
+    attemptValues: unknown[],
+  ): Promise<DeliverOutcome> {
+    await tx.query(INSERT_ATTEMPT, attemptValues);
     if (result.status === 410) {
       await this.settle(tx, d, attempt, result, 'failed', lastError);
       await this.disableWebhook.execute(tx, d.subscriber_id, 'The endpoint answered 410 Gone');
       return 'failed';
     }
 
-    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers?.['retry-after']) : undefined;
-    const delay = d.next_trigger === 'manual' ? null : this.retry.nextDelayMs(attempt, retryAfter);
-    const settled =
-      delay === null
-        ? await this.settle(tx, d, attempt, result, 'failed', lastError)
-        : await this.settle(tx, d, attempt, result, 'pending', lastError, delay);
+    const settled = await this.settle(tx, d, attempt, result, 'failed', lastError);
 
     const [{ failing_since }] = await queryRows(
       tx,
@@ -197,7 +247,7 @@ export class DeliverWebhook {
       await this.disableWebhook.execute(tx, d.subscriber_id, `Failing continuously since ${new Date(failing_since).toISOString()}`);
     }
     // A manual replay that fails is simply failed again; loops are avoided for engine events.
-    if (settled && delay === null && d.next_trigger === 'auto' && !isEngineType(d.event_type)) {
+    if (settled && d.next_trigger === 'auto' && !isEngineType(d.event_type)) {
       await this.events.register(
         tx,
         DeliveryExhausted.create({
@@ -213,7 +263,7 @@ export class DeliverWebhook {
         }),
       );
     }
-    return delay === null ? 'failed' : 'retrying';
+    return 'failed';
   }
 
   /**

@@ -71,10 +71,14 @@ export class EventRegistrar {
     const subscribers = analytics ? [...webhooks, analytics] : webhooks;
     if (subscribers.length > 0) {
       const payloads = this.payloads(event, subscribers);
+      // One statement: the rows, and the NOTIFY that wakes the relay when this transaction commits.
       await tx.query(
-        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
-         SELECT d.id, $1, $2, d.subscriber_id, d.channel, d.payload::jsonb, now()
-           FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, subscriber_id, channel, payload)`,
+        `WITH inserted AS (
+           INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
+           SELECT d.id, $1, $2, d.subscriber_id, d.channel, d.payload::jsonb, now()
+             FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, subscriber_id, channel, payload)
+           RETURNING 1)
+         SELECT pg_notify($7, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`,
         [
           event.id,
           event.type,
@@ -82,9 +86,9 @@ export class EventRegistrar {
           subscribers.map((s) => s.id),
           subscribers.map((s) => (s.kind === 'analytics' ? 'analytics' : 'webhook')),
           payloads,
+          OUTBOX_CHANNEL,
         ],
       );
-      await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     }
     return { event, created: true, deliveries: webhooks.length };
   }
