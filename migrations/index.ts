@@ -3,6 +3,7 @@ import { DeliveryRetention1763650000000 } from './1763650000000-DeliveryRetentio
 import { Ingestion1763700000000 } from './1763700000000-Ingestion';
 import { Telemetry1763800000000 } from './1763800000000-Telemetry';
 import { EventRequestId1763900000000 } from './1763900000000-EventRequestId';
+import { UuidV7Function1764000000000 } from './1764000000000-UuidV7Function';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Ingestion1763700000000,
   Telemetry1763800000000,
   EventRequestId1763900000000,
+  UuidV7Function1764000000000,
 ];

@@ -2,13 +2,12 @@ import { Injectable, Optional } from '@nestjs/common';
 import { currentRequestId, isClientType } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { TidingsMetrics } from '@tidings/metrics';
-import { MatchedSubscriber, SubscriptionMatcher } from './subscription-matcher';
+import { SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { hydrateEvent } from './event-classes';
 import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { ChatFormat, chatMessage } from './formats/chat-message';
-import { NotificationEvent, SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
+import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
@@ -44,8 +43,16 @@ export class EventRegistrar {
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {}
 
+  /**
+   * One statement, so one round trip (and atomic even without a transaction):
+   * insert the event (or find its idempotency key taken), match subscriptions,
+   * insert one delivery per match with its payload (plus the analytics one),
+   * and NOTIFY the relay, which hears it when the caller's transaction commits.
+   */
   async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
-    const values = [
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const eventValues = [
       event.id,
       event.type,
       event.occurredAt,
@@ -54,62 +61,44 @@ export class EventRegistrar {
       JSON.stringify(event.data),
       (event.requestId ??= currentRequestId()) ?? null,
       ...SCOPE_COLUMNS.map((column) => event[column] ?? null),
-    ];
-    const inserted: { recorded_at: Date }[] = await tx.query(
-      `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
-       VALUES (${EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING recorded_at`,
-      values,
-    );
-    if (inserted.length === 0) return this.original(tx, event.idempotencyKey!) as Promise<RegisterResult<T>>;
-    event.recordedAt = inserted[0].recorded_at;
-    this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
-
-    const webhooks = isClientType(event.type) ? [] : await this.matcher.match(tx, event.type, event.scope);
+    ].map(param);
     const analytics = await this.analytics.subscriber();
-    const subscribers = analytics ? [...webhooks, analytics] : webhooks;
-    if (subscribers.length > 0) {
-      const payloads = this.payloads(event, subscribers);
-      // One statement: the rows, and the NOTIFY that wakes the relay when this transaction commits.
-      await tx.query(
-        `WITH inserted AS (
-           INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
-           SELECT d.id, $1, $2, d.subscriber_id, d.channel, d.payload::jsonb, now()
-             FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS d(id, subscriber_id, channel, payload)
-           RETURNING 1)
-         SELECT pg_notify($7, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row`,
-        [
-          event.id,
-          event.type,
-          subscribers.map(() => uuidv7()),
-          subscribers.map((s) => s.id),
-          subscribers.map((s) => (s.kind === 'analytics' ? 'analytics' : 'webhook')),
-          payloads,
-          OUTBOX_CHANNEL,
-        ],
-      );
-    }
-    return { event, created: true, deliveries: webhooks.length };
-  }
-
-  /** One payload per subscriber; the event part is serialised once per format. Analytics gets the telemetry payload. */
-  private payloads(event: TidingsEvent, subscribers: MatchedSubscriber[]): string[] {
-    const byFormat = new Map<string, string>();
-    let notification: NotificationEvent | undefined;
-    return subscribers.map((subscriber) => {
-      if (subscriber.kind === 'analytics') return JSON.stringify(event.toTelemetryPayload(this.analytics.app));
-      let body = byFormat.get(subscriber.format);
-      if (body === undefined) {
-        notification ??= event.toNotificationPayload();
-        // Chat platforms get their own message shape; the standard format wraps the event with delivered_for.
-        body = subscriber.format === 'standard' ? JSON.stringify(notification) : JSON.stringify(chatMessage(subscriber.format as ChatFormat, notification, this.config.publicUrl));
-        byFormat.set(subscriber.format, body);
-      }
-      if (subscriber.format !== 'standard') return body;
-      const deliveredFor = JSON.stringify({ id: subscriber.id, name: subscriber.name, type: subscriber.kind });
-      return `{"delivered_for":${deliveredFor},"event":${body}}`;
-    });
+    const notification = event.toNotificationPayload();
+    const webhooksWanted = !isClientType(event.type);
+    // Payload per format, built once per event; the standard one gets delivered_for per subscriber in SQL.
+    const chat = (format: ChatFormat) => param(JSON.stringify(chatMessage(format, notification, this.config.publicUrl)));
+    const sql = `
+      WITH new_event AS (
+        INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${eventValues.join(', ')})
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING recorded_at),
+      matched AS (${webhooksWanted ? this.matcher.sql(event.type, event.scope, param) : 'SELECT NULL::uuid AS id, NULL AS name, NULL AS kind, NULL AS format WHERE false'}),
+      targets AS (
+        SELECT m.id AS subscriber_id, 'webhook' AS channel,
+               CASE m.format
+                 WHEN 'slack' THEN ${webhooksWanted ? chat('slack') : 'NULL'}::jsonb
+                 WHEN 'discord' THEN ${webhooksWanted ? chat('discord') : 'NULL'}::jsonb
+                 WHEN 'teams' THEN ${webhooksWanted ? chat('teams') : 'NULL'}::jsonb
+                 ELSE jsonb_build_object('delivered_for', jsonb_build_object('id', m.id, 'name', m.name, 'type', m.kind),
+                                         'event', ${param(JSON.stringify(notification))}::jsonb)
+               END AS payload
+          FROM matched m WHERE EXISTS (SELECT 1 FROM new_event)
+        UNION ALL
+        SELECT ${param(analytics?.id ?? null)}::uuid, 'analytics',
+               ${param(analytics ? JSON.stringify(event.toTelemetryPayload(this.analytics.app)) : null)}::jsonb
+         WHERE ${param(analytics !== null)}::boolean AND EXISTS (SELECT 1 FROM new_event)),
+      inserted AS (
+        INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
+        SELECT tidings_uuid_v7(), ${eventValues[0]}::uuid, ${eventValues[1]}::text, t.subscriber_id, t.channel, t.payload, now() FROM targets t
+        RETURNING channel)
+      SELECT (SELECT recorded_at FROM new_event) AS recorded_at,
+             (SELECT count(*) FROM inserted WHERE channel = 'webhook')::int AS webhooks,
+             (SELECT count(*) FROM (SELECT pg_notify(${param(OUTBOX_CHANNEL)}, '') FROM inserted LIMIT 1) AS notified)::int AS notified`;
+    const [row]: { recorded_at: Date | null; webhooks: number }[] = await tx.query(sql, params);
+    if (row.recorded_at === null) return this.original(tx, event.idempotencyKey!) as Promise<RegisterResult<T>>;
+    event.recordedAt = row.recorded_at;
+    this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
+    return { event, created: true, deliveries: row.webhooks };
   }
 
   private async original(tx: EntityManager, idempotencyKey: string): Promise<RegisterResult> {

@@ -43,7 +43,8 @@ export class RecordApiEvents {
 
   async one(body: unknown, idempotencyHeader?: string): Promise<RegisterResult> {
     const event = this.build(body, idempotencyHeader);
-    return this.db.transaction((tx) => this.registrar.register(tx, event));
+    // register() is a single statement: atomic without BEGIN/COMMIT, so one round trip.
+    return this.registrar.register(this.db.manager, event);
   }
 
   /** Each event is validated alone; the valid ones are registered together in one transaction. */

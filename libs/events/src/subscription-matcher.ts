@@ -25,16 +25,22 @@ export interface MatchedSubscriber {
 @Injectable()
 export class SubscriptionMatcher {
   async match(tx: EntityManager, type: string, scope: MatchScope): Promise<MatchedSubscriber[]> {
-    return tx.query(
-      `SELECT DISTINCT s.id, s.name, s.kind, s.format, s.content_type
-         FROM subscriptions sub
-         JOIN subscribers s ON s.id = sub.subscriber_id
-        WHERE sub.event_type = ANY($1::text[])
-          AND s.enabled AND s.deleted_at IS NULL
-          AND (sub.project_uuid IS NULL OR sub.project_uuid = $2::uuid)
-          AND (sub.job_uuid IS NULL OR sub.job_uuid = $3::uuid)
-          AND (sub.pipeline_key IS NULL OR sub.pipeline_key = $4::text)`,
-      [subscriptionPatternsFor(type), scope.project_uuid ?? null, scope.job_uuid ?? null, scope.pipeline_key ?? null],
-    );
+    const params: unknown[] = [];
+    return tx.query(this.sql(type, scope, (value) => `$${params.push(value)}`), params);
+  }
+
+  /**
+   * The matching query, for use inside a larger statement (register() runs it
+   * as a CTE); `param` adds a bound value and returns its placeholder.
+   */
+  sql(type: string, scope: MatchScope, param: (value: unknown) => string): string {
+    return `SELECT DISTINCT s.id, s.name, s.kind, s.format, s.content_type
+              FROM subscriptions sub
+              JOIN subscribers s ON s.id = sub.subscriber_id
+             WHERE sub.event_type = ANY(${param(subscriptionPatternsFor(type))}::text[])
+               AND s.enabled AND s.deleted_at IS NULL
+               AND (sub.project_uuid IS NULL OR sub.project_uuid = ${param(scope.project_uuid ?? null)}::uuid)
+               AND (sub.job_uuid IS NULL OR sub.job_uuid = ${param(scope.job_uuid ?? null)}::uuid)
+               AND (sub.pipeline_key IS NULL OR sub.pipeline_key = ${param(scope.pipeline_key ?? null)}::text)`;
   }
 }
