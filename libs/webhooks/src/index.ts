@@ -16,3 +16,4 @@ export * from './admin/update-webhook';
 export * from './admin/delete-webhook';
 export * from './admin/rotate-webhook-secret';
 export * from './admin/send-test-ping';
+export * from './http-response';

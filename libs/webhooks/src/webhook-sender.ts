@@ -4,6 +4,7 @@ import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { AddressPolicy } from './address-policy';
+import { flattenHeaders, readExcerpt } from './http-response';
 
 export interface SendRequest {
   url: string;
@@ -24,7 +25,6 @@ export interface SendResult {
   error?: string;
 }
 
-const BODY_EXCERPT = 4096;
 
 class RefusedAddressError extends Error {
   code = 'EREFUSEDADDRESS';
@@ -112,27 +112,6 @@ export class WebhookSender implements OnApplicationShutdown {
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= BODY_EXCERPT) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, BODY_EXCERPT).toString('utf8');
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
 
 function describe(error: any, timeoutMs: number): string {
   const cause = error?.cause ?? error;

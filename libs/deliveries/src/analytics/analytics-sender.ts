@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { PostHogBatch } from './posthog-batch';
+import { flattenHeaders, readExcerpt } from '@tidings/webhooks';
 
 const gzipAsync = promisify(gzip);
 export const ANALYTICS_TIMEOUT_MS = 10_000;
-const BODY_EXCERPT = 4096;
 
 /** `${ANALYTICS_URL}/batch/`: PostHog's capture endpoint for many events at once. */
 export function analyticsBatchUrl(analyticsUrl: string): string {
@@ -65,27 +65,6 @@ export class AnalyticsSender implements OnApplicationShutdown {
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= BODY_EXCERPT) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, BODY_EXCERPT).toString('utf8');
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
 
 function describe(error: any, timeoutMs: number, signal?: AbortSignal): string {
   if (signal?.aborted) return 'aborted: the worker shut down';
