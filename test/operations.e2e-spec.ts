@@ -1,19 +1,11 @@
-import { createTestDatabase, FakeWebhookReceiver, TestDatabase, waitFor } from '@tidings/testing';
+import { createTestDatabase, FakeWebhookReceiver, freePort, TestDatabase, waitFor } from '@tidings/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
 const DIST = join(__dirname, '..', 'dist', 'apps');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A process of ours with its stdout kept line by line. */
 function start(app: 'api' | 'worker', env: Record<string, string>): { child: ChildProcess; lines: string[] } {

@@ -3,12 +3,13 @@ import Redis from 'ioredis';
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { pipelineRunEvent } from './fixtures';
+import { freePort } from '@tidings/testing';
+export { freePort };
 
 /*
  * The fault rig: private Postgres and Redis servers (so a fault never touches
@@ -169,17 +170,6 @@ function incompleteBuild(dist: string): string {
   return '';
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The newest installed PostgreSQL's bin/ (Debian layout), else whatever is on PATH. */
 function postgresBinDir(): string | undefined {

@@ -5,3 +5,4 @@ export * from './fake-webhook-receiver';
 export * from './queue-cleanup';
 export * from './fake-analytics-backend';
 export * from './telemetry-markers';
+export * from './free-port';
