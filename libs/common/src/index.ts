@@ -3,3 +3,4 @@ export * from './validation';
 export * from './event-type-groups';
 export * from './sql';
 export * from './request-context';
+export * from './group-commit';

@@ -40,15 +40,17 @@ export class OutboxRelay {
   }
 
   /**
-   * Puts a claimed delivery back for later without an attempt (its endpoint is
-   * busy in this worker). The attempt count is unchanged, so the retry
-   * schedule is not spent on waiting.
+   * Puts claimed deliveries back for later without an attempt (their
+   * endpoints are busy in this worker), in one statement. Attempt counts are
+   * unchanged, so the retry schedule is not spent on waiting.
    */
-  async defer(job: DeliverWebhookJob, delayMs: number): Promise<void> {
+  async deferMany(deferred: { job: DeliverWebhookJob; delayMs: number }[]): Promise<void> {
     await this.db.query(
-      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
-        WHERE id = $1 AND attempt_count = $2 AND status = 'claimed'`,
-      [job.deliveryId, job.attempt - 1, delayMs],
+      `UPDATE deliveries d
+          SET status = 'pending', claimed_at = NULL, next_attempt_at = now() + make_interval(secs => x.delay_ms / 1000), updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS x(id, attempt_count, delay_ms)
+        WHERE d.id = x.id AND d.attempt_count = x.attempt_count AND d.status = 'claimed'`,
+      [deferred.map((d) => d.job.deliveryId), deferred.map((d) => d.job.attempt - 1), deferred.map((d) => d.delayMs)],
     );
   }
 

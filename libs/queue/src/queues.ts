@@ -10,13 +10,16 @@ export const QUEUE = {
 } as const;
 
 export const JOB = {
+  /** One delivery per job: what relays before batching enqueued; still processed, so an upgrade loses nothing. */
   deliverWebhook: 'deliver-webhook',
+  deliverWebhooks: 'deliver-webhooks',
   sendAnalyticsBatch: 'send-analytics-batch',
 } as const;
 
 /** Jobs of the webhook queue. */
 export interface JobPayloads {
   [JOB.deliverWebhook]: DeliverWebhookJob;
+  [JOB.deliverWebhooks]: DeliverWebhooksJob;
 }
 
 /** Jobs of the analytics queue (its own queue and workers: analytics never holds up webhooks). */
@@ -32,9 +35,48 @@ export interface DeliverWebhookJob {
   attempt: number;
 }
 
-/** Deterministic: the relay may enqueue the same attempt twice (after a lease expiry) and BullMQ keeps one. */
-export function deliverWebhookJobId(job: DeliverWebhookJob): string {
-  return `${job.deliveryId}.${job.attempt}`;
+/**
+ * Claimed deliveries relayed together (one to a few dozen): one job, one
+ * query to load them, their attempts recorded in groups. Each is still
+ * attempted, recorded and retried on its own.
+ */
+export interface DeliverWebhooksJob {
+  deliveries: DeliverWebhookJob[];
+}
+
+/**
+ * Deterministic: the relay may enqueue the same claims twice (after a lease
+ * expiry) and BullMQ keeps one. A single delivery keeps the `<delivery>.<attempt>`
+ * id it always had.
+ */
+export function deliverWebhooksJobId(job: DeliverWebhooksJob): string {
+  const keys = job.deliveries.map((d) => `${d.deliveryId}.${d.attempt}`);
+  if (keys.length === 1) return keys[0];
+  return `batch.${createHash('sha256').update(keys.join(',')).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * How webhook jobs are shaped for WORKER_CONCURRENCY attempts in flight: a
+ * few job slots (a job only loads its deliveries and starts their attempts,
+ * so it is short), each job at most its share of the attempt slots, so the
+ * deliveries a worker has loaded but not started stay within about one
+ * round of attempts.
+ */
+export function webhookJobShape(concurrency: number): { jobs: number; maxPerJob: number } {
+  const jobs = Math.min(4, concurrency);
+  return { jobs, maxPerJob: Math.max(1, Math.floor(concurrency / jobs)) };
+}
+
+/**
+ * Splits claimed deliveries into jobs for `jobs` parallel job slots: one
+ * delivery per job while few are due (lowest latency, nothing waits behind
+ * another), bigger jobs up to `maxPerJob` under load.
+ */
+export function chunkDeliveries(deliveries: DeliverWebhookJob[], jobs: number, maxPerJob: number): DeliverWebhooksJob[] {
+  const size = Math.min(maxPerJob, Math.max(1, Math.ceil(deliveries.length / Math.max(1, jobs))));
+  const chunks: DeliverWebhooksJob[] = [];
+  for (let i = 0; i < deliveries.length; i += size) chunks.push({ deliveries: deliveries.slice(i, i + size) });
+  return chunks;
 }
 
 /** Up to 100 claimed analytics deliveries sent in one request; each with the attempt this job makes. */

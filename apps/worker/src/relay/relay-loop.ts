@@ -3,7 +3,7 @@ import { TidingsConfig } from '@tidings/config';
 import { ANALYTICS_BATCH_SIZE, AnalyticsCircuit, AnalyticsOutbox, OutboxRelay } from '@tidings/deliveries';
 import { telemetryEnabled } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
-import { analyticsBatchJobId, deliverWebhookJobId, JOB, QUEUE, redisOptions } from '@tidings/queue';
+import { analyticsBatchJobId, chunkDeliveries, deliverWebhooksJobId, JOB, QUEUE, redisOptions, webhookJobShape } from '@tidings/queue';
 import { Queue } from 'bullmq';
 import { OutboxListener } from './outbox-listener';
 
@@ -19,8 +19,8 @@ type RelayPass = 'more' | 'queue-full' | 'idle';
 
 /**
  * The only place that enqueues: claims due deliveries from Postgres in
- * batches and adds one BullMQ job per delivery attempt, with a deterministic
- * job id. Woken by NOTIFY on commit, and polls as a safety net. When Redis
+ * batches and adds BullMQ jobs of one to a few dozen delivery attempts, with
+ * deterministic job ids. Woken by NOTIFY on commit, and polls as a safety net. When Redis
  * refuses, the claims go straight back to `pending`; Redis can always be
  * rebuilt from Postgres. While telemetry is on it also claims due analytics
  * deliveries, up to 100 at least once a second, and adds one job per batch to
@@ -98,32 +98,34 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     }
   }
 
-  /** One pass: claim a batch and enqueue it. */
+  /** One pass: claim a batch and enqueue it, in jobs of up to a few dozen deliveries (see webhookJobShape). */
   async relayOnce(): Promise<RelayPass> {
     const client = await this.queue.client;
     if (client.status !== 'ready') return 'idle';
     // Backpressure: claim only what the workers can start soon, so no job waits in Redis past its claim lease.
-    const room = this.maxQueued() - (await this.queue.getWaitingCount());
+    // Waiting jobs are counted as full ones (an upper bound on the deliveries they hold).
+    const shape = webhookJobShape(this.config.worker.concurrency);
+    const room = this.maxQueued() - (await this.queue.getWaitingCount()) * shape.maxPerJob;
     if (room <= 0) return 'queue-full';
     const wanted = Math.min(room, this.config.worker.relayBatchSize);
-    const jobs = await this.relay.claimDue(wanted);
-    if (jobs.length === 0) return 'idle';
+    const claimed = await this.relay.claimDue(wanted);
+    if (claimed.length === 0) return 'idle';
     try {
       await withTimeout(
         this.queue.addBulk(
-          jobs.map((data) => ({
-            name: JOB.deliverWebhook,
+          chunkDeliveries(claimed, shape.jobs, shape.maxPerJob).map((data) => ({
+            name: JOB.deliverWebhooks,
             data,
-            opts: { jobId: deliverWebhookJobId(data), attempts: 1, removeOnComplete: true, removeOnFail: true },
+            opts: { jobId: deliverWebhooksJobId(data), attempts: 1, removeOnComplete: true, removeOnFail: true },
           })),
         ),
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
-      await this.relay.release(jobs.map((j) => j.deliveryId));
+      await this.relay.release(claimed.map((j) => j.deliveryId));
       throw error;
     }
-    return jobs.length === wanted ? 'more' : 'idle';
+    return claimed.length === wanted ? 'more' : 'idle';
   }
 
   /**
