@@ -157,7 +157,10 @@ export class RssSampler {
     const mem = memoryOf(pid);
     if (!mem) return;
     const peak = Math.max(mem.rssKb, mem.hwmKb);
-    if (peak > (this.peakKb.get(role) ?? 0)) this.peakKb.set(role, peak);
+    const before = this.peakKb.get(role) ?? 0;
+    if (peak > before) this.peakKb.set(role, peak);
+    // Where in the run memory grows: a line each time a peak passes the next 25 MB.
+    if (Math.floor(peak / 25_600) > Math.floor(before / 25_600) && before > 0) log(`rss: ${role} peak now ${(peak / 1024).toFixed(0)} MB`);
   }
 }
 

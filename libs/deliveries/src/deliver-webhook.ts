@@ -153,7 +153,7 @@ export class DeliverWebhook {
   private lastRecordFailure = 0;
   private readonly recorder = new GroupCommit<Settlement, Settled>((group) => this.recordGroup(group), {
     maxBatch: RECORD_GROUP,
-    maxConcurrent: 2,
+    maxConcurrent: 1,
   });
 
   constructor(

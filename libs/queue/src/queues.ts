@@ -68,12 +68,13 @@ export function webhookJobShape(concurrency: number): { jobs: number; maxPerJob:
 }
 
 /**
- * Splits claimed deliveries into jobs for `jobs` parallel job slots: one
- * delivery per job while few are due (lowest latency, nothing waits behind
- * another), bigger jobs up to `maxPerJob` under load.
+ * Splits claimed deliveries into as few jobs as `maxPerJob` allows, evenly
+ * sized. A job starts all its attempts at once, so a bigger job delays none
+ * of them; fewer jobs are fewer round trips to Redis and Postgres.
  */
-export function chunkDeliveries(deliveries: DeliverWebhookJob[], jobs: number, maxPerJob: number): DeliverWebhooksJob[] {
-  const size = Math.min(maxPerJob, Math.max(1, Math.ceil(deliveries.length / Math.max(1, jobs))));
+export function chunkDeliveries(deliveries: DeliverWebhookJob[], maxPerJob: number): DeliverWebhooksJob[] {
+  const count = Math.ceil(deliveries.length / Math.max(1, maxPerJob));
+  const size = Math.ceil(deliveries.length / Math.max(1, count));
   const chunks: DeliverWebhooksJob[] = [];
   for (let i = 0; i < deliveries.length; i += size) chunks.push({ deliveries: deliveries.slice(i, i + size) });
   return chunks;
