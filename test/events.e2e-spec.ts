@@ -187,6 +187,35 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it('batch: a key seen before, or earlier in the batch, gives the original back without deliveries; each event matched on its own scope', async () => {
+    const project = randomUUID();
+    const scoped = await webhook('/batch-scoped', [{ event_type: 'project:one-off-job:pipeline-run:failed', project_uuid: project }]);
+    const key = `batch-${randomUUID()}`;
+    const first = await t.http('POST', '/v1/events', pipelineRunEvent({ project }), { headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const before = await counts();
+    const shared = `batch-${randomUUID()}`;
+    const res = await t.http('POST', '/v1/events/batch', [
+      { ...pipelineRunEvent({ project }), idempotency_key: key },
+      { ...pipelineRunEvent({ project }), idempotency_key: shared },
+      pipelineRunEvent(),
+      { ...pipelineRunEvent({ project }), idempotency_key: shared },
+    ]);
+    expect(res.body).toMatchObject({ status: 'success', summary: { received: 4, successful: 4, failed: 0 } });
+    const [again, fresh, elsewhere, repeated] = res.body.events;
+    expect(again).toEqual({ index: 0, id: first.body.id, deliveries: first.body.deliveries, duplicate: true });
+    expect(fresh).toMatchObject({ index: 1, duplicate: false });
+    expect(elsewhere).toMatchObject({ index: 2, duplicate: false, deliveries: fresh.deliveries - 1 });
+    expect(repeated).toEqual({ index: 3, id: fresh.id, deliveries: fresh.deliveries, duplicate: true });
+
+    const after = await counts();
+    expect(after.events).toBe(before.events + 2);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1::uuid[])`, [[fresh.id, elsewhere.id]]);
+    expect(after.deliveries).toBe(before.deliveries + n);
+    const toScoped = await t.db.query(`SELECT event_id FROM deliveries WHERE subscriber_id = $1`, [scoped]);
+    expect(toScoped.map((d: any) => d.event_id).sort()).toEqual([first.body.id, fresh.id].sort());
+  });
+
   it('lists events newest first with filters and cursor pagination; one event shows its payload and deliveries', async () => {
     const project = randomUUID();
     const ids: string[] = [];

@@ -13,3 +13,14 @@ export async function queryRows<T = Record<string, any>>(db: Queryable, sql: str
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
   return result;
 }
+
+/**
+ * A statement Postgres parses and plans once per connection (a named prepared
+ * statement) instead of on every call; for hot statements, where planning a
+ * large statement costs more than running it. `text` must be the same on every
+ * call with that `name`. TypeORM's `query()` passes the object through to
+ * node-postgres untouched (results and QueryFailedError stay the same).
+ */
+export function preparedStatement(name: string, text: string): string {
+  return { name, text } as unknown as string;
+}

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { currentRequestId, isClientType } from '@tidings/common';
+import { currentRequestId, isClientType, preparedStatement, subscriptionPatternsFor } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { TidingsMetrics } from '@tidings/metrics';
 import { SubscriptionMatcher } from './subscription-matcher';
@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
 import { hydrateEvent } from './event-classes';
 import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { ChatFormat, chatMessage } from './formats/chat-message';
-import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
+import { SCOPE_COLUMNS, ScopeColumn, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
@@ -20,10 +20,45 @@ export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
 /** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
 export const OUTBOX_CHANNEL = 'tidings_outbox';
 
-const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', ...SCOPE_COLUMNS];
+const CHAT_FORMATS: readonly ChatFormat[] = ['slack', 'discord', 'teams'];
+
+const SCOPE_TYPES: Record<ScopeColumn, 'uuid' | 'text'> = {
+  project_uuid: 'uuid',
+  job_uuid: 'uuid',
+  pipeline_uuid: 'uuid',
+  pipeline_run_uuid: 'uuid',
+  environment_uuid: 'uuid',
+  pipeline_key: 'text',
+  run_key: 'text',
+  task_key: 'text',
+  lineage_namespace: 'text',
+  lineage_job: 'text',
+  lineage_run_id: 'uuid',
+  lineage_parent_run_id: 'uuid',
+};
+
+const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', ...SCOPE_COLUMNS].join(', ');
+
+/** One event as the register statement reads it (a record of its JSON input). */
+interface EventRecord {
+  [column: string]: unknown;
+  patterns: string[];
+  notification: Record<string, unknown>;
+  telemetry?: unknown;
+  slack?: unknown;
+  discord?: unknown;
+  teams?: unknown;
+}
+
+interface RegisteredRow {
+  id: string;
+  recorded_at: Date | null;
+  webhooks: number;
+  missing_formats: ChatFormat[] | null;
+}
 
 /**
- * Records an event and its outbox rows inside the caller's transaction: the
+ * Records events and their outbox rows inside the caller's transaction: the
  * event row, then one pending delivery per matching enabled subscriber, each
  * with the payload snapshot of that moment, plus one analytics delivery with
  * the anonymized telemetry payload while telemetry is on. Client events go to
@@ -36,77 +71,168 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
  */
 @Injectable()
 export class EventRegistrar {
+  private readonly statement: string;
+  /**
+   * The chat formats some webhook was seen using. Their messages are built for
+   * every event; the others only once the statement reports a match needing
+   * one (then it is re-run; see the statement). Grows only, per process.
+   */
+  private readonly chatFormats = new Set<ChatFormat>();
+
   constructor(
     private readonly matcher: SubscriptionMatcher,
     private readonly analytics: AnalyticsChannel,
     private readonly config: TidingsConfig,
     @Optional() private readonly metrics?: TidingsMetrics,
-  ) {}
+  ) {
+    this.statement = registerStatement(matcher);
+  }
+
+  async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
+    const [result] = await this.registerMany(tx, [event]);
+    return result as RegisterResult<T>;
+  }
 
   /**
-   * One statement, so one round trip (and atomic even without a transaction):
-   * insert the event (or find its idempotency key taken), match subscriptions,
-   * insert one delivery per match with its payload (plus the analytics one),
-   * and NOTIFY the relay, which hears it when the caller's transaction commits.
+   * register() for many events at once, in one statement (so one round trip,
+   * and atomic even without a transaction), results in the order given. An
+   * idempotency key seen before, or earlier in `events`, gives the original
+   * event back (`created: false`) and creates no deliveries.
    */
-  async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const eventValues = [
-      event.id,
-      event.type,
-      event.occurredAt,
-      event.idempotencyKey,
-      event.source,
-      JSON.stringify(event.data),
-      (event.requestId ??= currentRequestId()) ?? null,
-      ...SCOPE_COLUMNS.map((column) => event[column] ?? null),
-    ].map(param);
+  async registerMany(tx: EntityManager, events: readonly TidingsEvent[]): Promise<RegisterResult[]> {
+    if (events.length === 0) return [];
     const analytics = await this.analytics.subscriber();
-    const notification = event.toNotificationPayload();
-    const webhooksWanted = !isClientType(event.type);
-    // Payload per format, built once per event; the standard one gets delivered_for per subscriber in SQL.
-    const chat = (format: ChatFormat) => param(JSON.stringify(chatMessage(format, notification, this.config.publicUrl)));
-    const sql = `
-      WITH new_event AS (
-        INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${eventValues.join(', ')})
-        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-        RETURNING recorded_at),
-      matched AS (${webhooksWanted ? this.matcher.sql(event.type, event.scope, param) : 'SELECT NULL::uuid AS id, NULL AS name, NULL AS kind, NULL AS format WHERE false'}),
-      targets AS (
-        SELECT m.id AS subscriber_id, 'webhook' AS channel,
-               CASE m.format
-                 WHEN 'slack' THEN ${webhooksWanted ? chat('slack') : 'NULL'}::jsonb
-                 WHEN 'discord' THEN ${webhooksWanted ? chat('discord') : 'NULL'}::jsonb
-                 WHEN 'teams' THEN ${webhooksWanted ? chat('teams') : 'NULL'}::jsonb
-                 ELSE jsonb_build_object('delivered_for', jsonb_build_object('id', m.id, 'name', m.name, 'type', m.kind),
-                                         'event', ${param(JSON.stringify(notification))}::jsonb)
-               END AS payload
-          FROM matched m WHERE EXISTS (SELECT 1 FROM new_event)
-        UNION ALL
-        SELECT ${param(analytics?.id ?? null)}::uuid, 'analytics',
-               ${param(analytics ? JSON.stringify(event.toTelemetryPayload(this.analytics.app)) : null)}::jsonb
-         WHERE ${param(analytics !== null)}::boolean AND EXISTS (SELECT 1 FROM new_event)),
-      inserted AS (
-        INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
-        SELECT tidings_uuid_v7(), ${eventValues[0]}::uuid, ${eventValues[1]}::text, t.subscriber_id, t.channel, t.payload, now() FROM targets t
-        RETURNING channel)
-      SELECT (SELECT recorded_at FROM new_event) AS recorded_at,
-             (SELECT count(*) FROM inserted WHERE channel = 'webhook')::int AS webhooks,
-             (SELECT count(*) FROM (SELECT pg_notify(${param(OUTBOX_CHANNEL)}, '') FROM inserted LIMIT 1) AS notified)::int AS notified`;
-    const [row]: { recorded_at: Date | null; webhooks: number }[] = await tx.query(sql, params);
-    if (row.recorded_at === null) return this.original(tx, event.idempotencyKey!) as Promise<RegisterResult<T>>;
-    event.recordedAt = row.recorded_at;
-    this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
-    return { event, created: true, deliveries: row.webhooks };
+    const requestId = currentRequestId();
+    const firstWithKey = new Map<string, number>();
+    const written: number[] = [];
+    const records: EventRecord[] = [];
+    events.forEach((event, index) => {
+      event.requestId ??= requestId;
+      if (event.idempotencyKey !== null) {
+        if (firstWithKey.has(event.idempotencyKey)) return;
+        firstWithKey.set(event.idempotencyKey, index);
+      }
+      written.push(index);
+      records.push(this.record(event, analytics ? this.analytics : null));
+    });
+
+    let rows: RegisteredRow[];
+    for (;;) {
+      for (const format of this.chatFormats) {
+        records.forEach((record) => {
+          if (record.patterns.length && record[format] === undefined) {
+            record[format] = chatMessage(format, record.notification, this.config.publicUrl);
+          }
+        });
+      }
+      rows = await tx.query(preparedStatement('tidings_register_events_v1', this.statement), [
+        JSON.stringify(records),
+        analytics?.id ?? null,
+      ]);
+      const missing = rows[0].missing_formats;
+      if (!missing) break;
+      // A webhook with a chat format matched and its message was not built: nothing was written; build it and go again.
+      for (const format of missing) this.chatFormats.add(format);
+    }
+
+    const results: RegisterResult[] = new Array(events.length);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const taken: string[] = [];
+    for (const index of written) {
+      const event = events[index];
+      const row = byId.get(event.id)!;
+      if (row.recorded_at === null) {
+        taken.push(event.idempotencyKey!);
+        continue;
+      }
+      event.recordedAt = row.recorded_at;
+      this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
+      results[index] = { event, created: true, deliveries: row.webhooks };
+    }
+    const originals = taken.length ? await this.originals(tx, taken) : new Map<string, RegisterResult>();
+    events.forEach((event, index) => {
+      if (results[index]) return;
+      const key = event.idempotencyKey!;
+      const first = results[firstWithKey.get(key)!];
+      results[index] = originals.get(key) ?? { event: first.event, created: false, deliveries: first.deliveries };
+    });
+    return results;
   }
 
-  private async original(tx: EntityManager, idempotencyKey: string): Promise<RegisterResult> {
-    const [row] = await tx.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count
-         FROM events e WHERE e.idempotency_key = $1`,
-      [idempotencyKey],
-    );
-    return { event: hydrateEvent(row), created: false, deliveries: row.delivery_count };
+  /** The statement's input for one event: its row, match patterns and payloads (chat messages are added by the caller). */
+  private record(event: TidingsEvent, analytics: AnalyticsChannel | null): EventRecord {
+    const record: EventRecord = {
+      id: event.id,
+      type: event.type,
+      occurred_at: event.occurredAt,
+      idempotency_key: event.idempotencyKey,
+      source: event.source,
+      data: event.data,
+      request_id: event.requestId ?? null,
+      patterns: isClientType(event.type) ? [] : subscriptionPatternsFor(event.type),
+      notification: event.toNotificationPayload(),
+    };
+    for (const column of SCOPE_COLUMNS) if (event[column] != null) record[column] = event[column];
+    if (analytics) record.telemetry = event.toTelemetryPayload(analytics.app);
+    return record;
   }
+
+  private async originals(tx: EntityManager, idempotencyKeys: string[]): Promise<Map<string, RegisterResult>> {
+    const rows: Record<string, any>[] = await tx.query(
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count
+         FROM events e WHERE e.idempotency_key = ANY($1::text[])`,
+      [idempotencyKeys],
+    );
+    return new Map(rows.map((row) => [row.idempotency_key, { event: hydrateEvent(row), created: false, deliveries: row.delivery_count }]));
+  }
+}
+
+/**
+ * The one statement registering a set of events ($1: a JSON array of
+ * EventRecord, $2: the analytics subscriber or null). Its text never changes,
+ * so it is prepared once per connection. In order: read the records, match
+ * subscriptions for all of them; if a matched webhook wants a chat message
+ * that was not supplied, write nothing and name the missing formats; else
+ * insert the events (skipping idempotency keys already taken), one delivery
+ * per match with its payload (the standard one gets `delivered_for` here) plus
+ * the analytics one, and NOTIFY the relay, which hears it on commit. One row
+ * back per record.
+ */
+function registerStatement(matcher: SubscriptionMatcher): string {
+  const scopeColumns = SCOPE_COLUMNS.map((column) => `${column} ${SCOPE_TYPES[column]}`).join(', ');
+  return `
+    WITH input AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+        id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
+        patterns text[], notification jsonb, telemetry jsonb, ${CHAT_FORMATS.map((format) => `${format} jsonb`).join(', ')})),
+    matched AS (${matcher.sql('input')}),
+    missing AS (
+      SELECT array_agg(DISTINCT m.format) AS formats
+        FROM matched m JOIN input i ON i.id = m.event_id
+       WHERE CASE m.format ${CHAT_FORMATS.map((format) => `WHEN '${format}' THEN i.${format} IS NULL`).join(' ')} ELSE false END),
+    new_events AS (
+      INSERT INTO events (${EVENT_COLUMNS})
+      SELECT ${EVENT_COLUMNS} FROM input WHERE (SELECT formats FROM missing) IS NULL
+      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+      RETURNING id, recorded_at),
+    targets AS (
+      SELECT i.id AS event_id, i.type, m.id AS subscriber_id, 'webhook' AS channel,
+             CASE m.format ${CHAT_FORMATS.map((format) => `WHEN '${format}' THEN i.${format}`).join(' ')}
+               ELSE jsonb_build_object('delivered_for', jsonb_build_object('id', m.id, 'name', m.name, 'type', m.kind), 'event', i.notification)
+             END AS payload
+        FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
+      UNION ALL
+      SELECT i.id, i.type, $2::uuid, 'analytics', i.telemetry
+        FROM input i JOIN new_events n ON n.id = i.id
+       WHERE $2::uuid IS NOT NULL),
+    inserted AS (
+      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
+      SELECT tidings_uuid_v7(), t.event_id, t.type, t.subscriber_id, t.channel, t.payload, now() FROM targets t
+      RETURNING event_id, channel),
+    counted AS (
+      SELECT event_id, count(*) FILTER (WHERE channel = 'webhook')::int AS webhooks FROM inserted GROUP BY event_id)
+    SELECT i.id, n.recorded_at, COALESCE(c.webhooks, 0) AS webhooks,
+           (SELECT formats FROM missing) AS missing_formats,
+           (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted LIMIT 1) AS notify) AS notified
+      FROM input i LEFT JOIN new_events n ON n.id = i.id LEFT JOIN counted c ON c.event_id = i.id`;
 }

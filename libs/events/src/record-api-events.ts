@@ -71,11 +71,10 @@ export class RecordApiEvents {
     });
     const events: BatchSummary['events'] = [];
     if (valid.length) {
-      await this.db.transaction(async (tx) => {
-        for (const { index, event } of valid) {
-          const result = await this.registrar.register(tx, event);
-          events.push({ index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
-        }
+      // One statement for the whole batch; the transaction also covers looking up the originals of duplicates.
+      const results = await this.db.transaction((tx) => this.registrar.registerMany(tx, valid.map(({ event }) => event)));
+      results.forEach((result, i) => {
+        events.push({ index: valid[i].index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
       });
     }
     const status = failed.length === 0 ? 'success' : valid.length === 0 ? 'failure' : 'partial_success';

@@ -25,22 +25,28 @@ export interface MatchedSubscriber {
 @Injectable()
 export class SubscriptionMatcher {
   async match(tx: EntityManager, type: string, scope: MatchScope): Promise<MatchedSubscriber[]> {
-    const params: unknown[] = [];
-    return tx.query(this.sql(type, scope, (value) => `$${params.push(value)}`), params);
+    return tx.query(
+      `WITH e AS (SELECT NULL::uuid AS id, $1::text[] AS patterns, $2::uuid AS project_uuid, $3::uuid AS job_uuid, $4::text AS pipeline_key)
+       SELECT m.id, m.name, m.kind, m.format, m.content_type FROM (${this.sql('e')}) m`,
+      [subscriptionPatternsFor(type), scope.project_uuid ?? null, scope.job_uuid ?? null, scope.pipeline_key ?? null],
+    );
   }
 
   /**
-   * The matching query, for use inside a larger statement (register() runs it
-   * as a CTE); `param` adds a bound value and returns its placeholder.
+   * The matching query for a whole set of events, for use inside a larger
+   * statement (register() runs it as a CTE). `events` names a relation with
+   * the columns id, patterns (text[], from subscriptionPatternsFor; empty
+   * matches nothing), project_uuid, job_uuid and pipeline_key. One row per
+   * (event_id, subscriber).
    */
-  sql(type: string, scope: MatchScope, param: (value: unknown) => string): string {
-    return `SELECT DISTINCT s.id, s.name, s.kind, s.format, s.content_type
-              FROM subscriptions sub
+  sql(events: string): string {
+    return `SELECT DISTINCT e.id AS event_id, s.id, s.name, s.kind, s.format, s.content_type
+              FROM ${events} e
+              JOIN subscriptions sub ON sub.event_type = ANY(e.patterns)
               JOIN subscribers s ON s.id = sub.subscriber_id
-             WHERE sub.event_type = ANY(${param(subscriptionPatternsFor(type))}::text[])
-               AND s.enabled AND s.deleted_at IS NULL
-               AND (sub.project_uuid IS NULL OR sub.project_uuid = ${param(scope.project_uuid ?? null)}::uuid)
-               AND (sub.job_uuid IS NULL OR sub.job_uuid = ${param(scope.job_uuid ?? null)}::uuid)
-               AND (sub.pipeline_key IS NULL OR sub.pipeline_key = ${param(scope.pipeline_key ?? null)}::text)`;
+             WHERE s.enabled AND s.deleted_at IS NULL
+               AND (sub.project_uuid IS NULL OR sub.project_uuid = e.project_uuid)
+               AND (sub.job_uuid IS NULL OR sub.job_uuid = e.job_uuid)
+               AND (sub.pipeline_key IS NULL OR sub.pipeline_key = e.pipeline_key)`;
   }
 }
