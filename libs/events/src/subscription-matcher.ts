@@ -40,13 +40,19 @@ export class SubscriptionMatcher {
    * (event_id, subscriber).
    */
   sql(events: string): string {
-    return `SELECT DISTINCT e.id AS event_id, s.id, s.name, s.kind, s.format, s.content_type
+    // OFFSET 0 keeps the subquery a per-event lookup (subscriptions by type index, then subscribers by key):
+    // flattened, the planner would guess 100 events and hash-join against every subscriber.
+    return `SELECT DISTINCT e.id AS event_id, m.id, m.name, m.kind, m.format, m.content_type
               FROM ${events} e
-              JOIN subscriptions sub ON sub.event_type = ANY(e.patterns)
-              JOIN subscribers s ON s.id = sub.subscriber_id
-             WHERE s.enabled AND s.deleted_at IS NULL
-               AND (sub.project_uuid IS NULL OR sub.project_uuid = e.project_uuid)
-               AND (sub.job_uuid IS NULL OR sub.job_uuid = e.job_uuid)
-               AND (sub.pipeline_key IS NULL OR sub.pipeline_key = e.pipeline_key)`;
+              CROSS JOIN LATERAL (
+                SELECT s.id, s.name, s.kind, s.format, s.content_type
+                  FROM subscriptions sub
+                  JOIN subscribers s ON s.id = sub.subscriber_id
+                 WHERE sub.event_type = ANY(e.patterns)
+                   AND s.enabled AND s.deleted_at IS NULL
+                   AND (sub.project_uuid IS NULL OR sub.project_uuid = e.project_uuid)
+                   AND (sub.job_uuid IS NULL OR sub.job_uuid = e.job_uuid)
+                   AND (sub.pipeline_key IS NULL OR sub.pipeline_key = e.pipeline_key)
+                OFFSET 0) m`;
   }
 }
