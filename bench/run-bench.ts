@@ -325,8 +325,9 @@ async function captureClaimQuery(dist: string, limit: number): Promise<{ sql: st
     const { OutboxRelay } = require(join(dist, 'libs/deliveries/src/outbox-relay.js'));
     let captured: { sql: string; params: unknown[] } | undefined;
     const recorder = {
-      query: async (sql: string, params: unknown[] = []) => {
-        captured ??= { sql, params };
+      // A prepared statement arrives as { name, text } (see preparedStatement).
+      query: async (sql: string | { text: string }, params: unknown[] = []) => {
+        captured ??= { sql: typeof sql === 'string' ? sql : sql.text, params };
         return [];
       },
     };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { GroupCommit, isEngineType, queryRows } from '@tidings/common';
+import { GroupCommit, isEngineType, preparedStatement, queryRows } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
@@ -303,7 +303,7 @@ export class DeliverWebhook {
 
   private async start(jobs: DeliverWebhookJob[]): Promise<DeliveryToSend[]> {
     if (jobs.length === 0) return [];
-    return this.db.query(START_SQL, [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt - 1), this.config.worker.claimLeaseMs / 3]);
+    return this.db.query(preparedStatement('tidings_start_deliveries_v1', START_SQL), [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt - 1), this.config.worker.claimLeaseMs / 3]);
   }
 
   private validSecrets(stored: StoredSecret[]): string[] {
@@ -364,7 +364,7 @@ export class DeliverWebhook {
   /** Writes a group of settlements with RECORD_SQL; one result per settlement, in order. */
   private async recordGroup(group: Settlement[]): Promise<Settled[]> {
     const column = <T>(pick: (s: Settlement) => T) => group.map(pick);
-    const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await this.db.query(RECORD_SQL, [
+    const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await this.db.query(preparedStatement('tidings_record_attempts_v1', RECORD_SQL), [
       column(() => uuidv7()),
       column((s) => s.delivery.id),
       column((s) => s.attempt),

@@ -1,4 +1,4 @@
-import { queryRows } from '@tidings/common';
+import { preparedStatement, queryRows } from '@tidings/common';
 import { Injectable } from '@nestjs/common';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { DataSource } from 'typeorm';
@@ -16,7 +16,9 @@ export class OutboxRelay {
   async claimDue(limit: number): Promise<DeliverWebhookJob[]> {
     const rows: { id: string; subscriber_id: string; attempt_count: number }[] = await queryRows(
       this.db,
-      `UPDATE deliveries d
+      preparedStatement(
+        'tidings_claim_due_v1',
+        `UPDATE deliveries d
           SET status = 'claimed', claimed_at = now(), updated_at = now()
          FROM (SELECT id FROM deliveries
                 WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now()
@@ -25,6 +27,7 @@ export class OutboxRelay {
                 FOR UPDATE SKIP LOCKED) due
         WHERE d.id = due.id
     RETURNING d.id, d.subscriber_id, d.attempt_count`,
+      ),
       [limit],
     );
     return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
