@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
+import { applyHeapGrowth, armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
@@ -11,6 +11,7 @@ import { createWorkerApp } from '../../worker/src/create-worker-app';
  */
 async function main(): Promise<void> {
   const config = parseConfig(processEnv());
+  applyHeapGrowth(config);
   await migrateOnStart(config);
   const worker = await createWorkerApp(config);
   const api = await createApiApp(config);

@@ -2,3 +2,4 @@ export * from './tidings-config';
 export * from './config.module';
 export * from './duration';
 export * from './shutdown-deadline';
+export * from './heap-growth';

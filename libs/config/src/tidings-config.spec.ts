@@ -163,6 +163,13 @@ describe('parseConfig', () => {
     expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
   });
 
+  it('reads HEAP_GROWTH_PERCENT (default 50; 0 leaves V8 its own heuristics) and refuses what is not a percentage', () => {
+    expect(parseConfig({}).heapGrowthPercent).toBe(50);
+    expect(parseConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(parseConfig({ HEAP_GROWTH_PERCENT: '120' }).heapGrowthPercent).toBe(120);
+    for (const bad of ['-1', '1001', 'half']) expect(configErrorFor({ HEAP_GROWTH_PERCENT: bad }).problems).toEqual([expect.stringMatching(/^HEAP_GROWTH_PERCENT: /)]);
+  });
+
   it('accepts the PORT bounds 0 and 65535', () => {
     expect(parseConfig({ PORT: '0' }).port).toBe(0);
     expect(parseConfig({ PORT: '65535' }).port).toBe(65535);

@@ -55,6 +55,8 @@ export abstract class TidingsConfig {
   readonly eventRetentionDays?: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
+  /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
+  readonly heapGrowthPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -200,6 +202,7 @@ export function parseConfig(env: Env): TidingsConfig {
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
+    heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };
   if (config.worker.claimLeaseMs <= timeoutMs) {
     problems.push(`DELIVERY_CLAIM_LEASE: must be longer than WEBHOOK_TIMEOUT_MS (${timeoutMs} ms)`);
