@@ -1,5 +1,5 @@
 import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings } from './support/tidings-harness';
@@ -202,6 +202,55 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
     const form = new URLSearchParams(request.body);
     expect(JSON.parse(form.get('delivered_for')!)).toMatchObject({ id: webhook.id });
     expect(JSON.parse(form.get('event')!)).toMatchObject({ id: registered.body.id });
+  });
+
+  it('records attempts finishing together in groups: each delivery and each webhook keeps its own outcome', async () => {
+    // One batch to a healthy and a failing endpoint: their attempts finish together and are recorded by the
+    // same group-commit statements, which must keep every delivery's attempts and each webhook's failure streak apart.
+    receiver.on('/group-fail', { status: 500 });
+    const project = randomUUID();
+    const subscriptions = [{ event_type: 'project:one-off-job:pipeline-run:failed', project_uuid: project }];
+    const ok = await createWebhook('/group-ok', subscriptions);
+    const failing = await createWebhook('/group-fail', subscriptions);
+    const sent = 60;
+    const batch = await t.http('POST', '/v1/events/batch', Array.from({ length: sent }, (_, i) => pipelineRunEvent({ project, number: i + 1 })));
+    expect(batch.body.summary).toMatchObject({ successful: sent, failed: 0 });
+
+    const settled = async (webhookId: string, status: string) => {
+      const rows: { status: string; n: string }[] = await t.db.query(
+        `SELECT status, count(*) AS n FROM deliveries WHERE subscriber_id = $1 GROUP BY status`,
+        [webhookId],
+      );
+      return rows.length === 1 && rows[0].status === status && Number(rows[0].n) === sent;
+    };
+    await waitFor('every healthy delivery delivered', () => settled(ok.id, 'delivered'), 30_000);
+    await waitFor('every failing delivery dead-lettered after the whole schedule', () => settled(failing.id, 'failed'), 30_000);
+
+    const attempts = async (webhookId: string) =>
+      t.db.query(
+        `SELECT d.attempt_count, array_agg(a.number ORDER BY a.number) AS numbers, array_agg(DISTINCT a.response_status) AS statuses
+           FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
+          WHERE d.subscriber_id = $1 GROUP BY d.id`,
+        [webhookId],
+      );
+    const okAttempts = await attempts(ok.id);
+    expect(okAttempts).toHaveLength(sent);
+    for (const row of okAttempts) expect(row).toEqual({ attempt_count: 1, numbers: [1], statuses: [200] });
+    const failedAttempts = await attempts(failing.id);
+    expect(failedAttempts).toHaveLength(sent);
+    for (const row of failedAttempts) expect(row).toEqual({ attempt_count: 4, numbers: [1, 2, 3, 4], statuses: [500] });
+    expect(receiver.received('/group-ok')).toHaveLength(sent);
+    expect(receiver.received('/group-fail')).toHaveLength(sent * 4);
+
+    // The failure streak: set on the failing webhook since its first failed attempt, never on the healthy one.
+    const okView = (await t.http('GET', `/v1/webhooks/${ok.id}`)).body;
+    const failingView = (await t.http('GET', `/v1/webhooks/${failing.id}`)).body;
+    expect(okView.failing_since).toBeNull();
+    const [{ first }] = await t.db.query(
+      `SELECT min(a.started_at) AS first FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.subscriber_id = $1`,
+      [failing.id],
+    );
+    expect(new Date(failingView.failing_since).getTime()).toBe(new Date(first).getTime());
   });
 
   it('deleting a webhook cancels its pending deliveries; cancel works on one delivery', async () => {

@@ -66,7 +66,8 @@ const START_SQL = `
  * and attempt count: if a cancel or a duplicate job got there first, that
  * delivery is left as it is, its attempt still recorded), and each webhook's
  * failure streak: cleared by a success, started by a failure (the first
- * failure after the group's last success). Answers the deliveries settled and,
+ * failure after the group's last success; an earlier-started failure that is
+ * recorded later moves the start back). Answers the deliveries settled and,
  * for webhooks that failed, since when they have been failing.
  */
 const RECORD_SQL = `
@@ -96,10 +97,10 @@ const RECORD_SQL = `
       FROM last_ok o),
   marked AS (
     UPDATE subscribers s
-       SET failing_since = CASE WHEN t.only_failures THEN COALESCE(s.failing_since, t.failing_from) ELSE t.failing_from END
+       SET failing_since = CASE WHEN t.only_failures THEN LEAST(s.failing_since, t.failing_from) ELSE t.failing_from END
       FROM streak t
      WHERE s.id = t.subscriber_id
-       AND s.failing_since IS DISTINCT FROM (CASE WHEN t.only_failures THEN COALESCE(s.failing_since, t.failing_from) ELSE t.failing_from END)
+       AND s.failing_since IS DISTINCT FROM (CASE WHEN t.only_failures THEN LEAST(s.failing_since, t.failing_from) ELSE t.failing_from END)
     RETURNING s.id, s.failing_since)
   SELECT (SELECT coalesce(array_agg(id), '{}') FROM settled) AS settled,
          (SELECT coalesce(json_agg(json_build_object('id', t.subscriber_id, 'failing_since', COALESCE(m.failing_since, s.failing_since))), '[]')
