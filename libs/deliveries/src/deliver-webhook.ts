@@ -8,6 +8,7 @@ import { buildWebhookRequest, SecretBox, SendResult, StoredSecret, WebhookSender
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptSlots } from './attempt-slots';
+import { attemptResultValues } from './delivery-attempt.entity';
 import { AttemptTrigger } from './delivery.entity';
 import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
@@ -348,18 +349,7 @@ export class DeliverWebhook {
   }
 
   private attemptValues(d: DeliveryToSend, attempt: number, result: SendResult): unknown[] {
-    return [
-      uuidv7(),
-      d.id,
-      attempt,
-      d.next_trigger,
-      result.startedAt,
-      result.durationMs,
-      result.status ?? null,
-      result.headers ? JSON.stringify(result.headers) : null,
-      result.body ?? null,
-      result.error ?? null,
-    ];
+    return [uuidv7(), d.id, attempt, d.next_trigger, ...attemptResultValues(result)];
   }
 
   /** Writes a group of settlements with RECORD_SQL; one result per settlement, in order. */

@@ -1,3 +1,4 @@
+import { SendResult } from '@tidings/webhooks';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { AttemptTrigger } from './delivery.entity';
 
@@ -14,4 +15,19 @@ export class DeliveryAttempt {
   @Column('jsonb', { name: 'response_headers', nullable: true }) responseHeaders: Record<string, string> | null;
   @Column('text', { name: 'response_body', nullable: true }) responseBody: string | null;
   @Column('text', { nullable: true }) error: string | null;
+}
+
+/**
+ * What an attempt's row records of its result, in the column order
+ * started_at, duration_ms, response_status, response_headers, response_body, error.
+ */
+export function attemptResultValues(result: SendResult): unknown[] {
+  return [
+    result.startedAt,
+    result.durationMs,
+    result.status ?? null,
+    result.headers ? JSON.stringify(result.headers) : null,
+    result.body ?? null,
+    result.error ?? null,
+  ];
 }

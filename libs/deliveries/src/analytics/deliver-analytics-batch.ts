@@ -5,6 +5,7 @@ import { SendAnalyticsBatchJob } from '@tidings/queue';
 import { SendResult } from '@tidings/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { attemptResultValues } from '../delivery-attempt.entity';
 import { parseRetryAfter } from '../retry-policy';
 import { AnalyticsCircuit } from './analytics-circuit';
 import { ANALYTICS_RETRY, analyticsRetryDelayMs } from './analytics-retry';
@@ -84,12 +85,7 @@ export class DeliverAnalyticsBatch {
         rows.map((row) => row.id),
         attempts,
         rows.map((row) => row.next_trigger),
-        result.startedAt,
-        result.durationMs,
-        result.status ?? null,
-        result.headers ? JSON.stringify(result.headers) : null,
-        result.body ?? null,
-        result.error ?? null,
+        ...attemptResultValues(result),
       ],
     );
     const lastError = ok ? null : (result.error ?? `HTTP ${result.status}`);
