@@ -1,5 +1,6 @@
 export * from './tidings-error';
 export * from './validation';
+export * from './plain-validity';
 export * from './event-type-groups';
 export * from './sql';
 export * from './request-context';

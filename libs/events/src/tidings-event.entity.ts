@@ -1,4 +1,4 @@
-import { ErrorDetail, validatePlain } from '@tidings/common';
+import { ErrorDetail, plainErrors } from '@tidings/common';
 import { Column, Entity, PrimaryColumn, TableInheritance } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EventError } from './event-error';
@@ -166,9 +166,9 @@ export class TidingsEvent {
     for (const layer of layers) {
       const raw = input[layer.key];
       if (raw === undefined && !layer.required) continue;
-      const result = validatePlain(layer.dto, raw, layer.key);
-      if (result.errors.length) {
-        errors.push(...result.errors);
+      const layerErrors = plainErrors(layer.dto, raw, layer.key);
+      if (layerErrors.length) {
+        errors.push(...layerErrors);
         continue;
       }
       // Keep the caller's own JSON (already whitelisted), not the DTO instance.
