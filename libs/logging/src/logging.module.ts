@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 
 const PINO_LEVEL: Record<TidingsConfig['logLevel'], string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
@@ -16,9 +17,17 @@ export function loggingModule(config: TidingsConfig, process: 'api' | 'worker'):
       level: PINO_LEVEL[config.logLevel],
       base: { process },
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
+      // The serializers get the raw objects: pino's standard ones first copied headers, query, socket
+      // address (each request, for a child logger) only for these three fields to be picked from them.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.originalUrl || req.url,
+        }),
+        res: (res: ServerResponse) => ({ status: res.headersSent ? res.statusCode : null }),
+        err: stdSerializers.err,
       },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
