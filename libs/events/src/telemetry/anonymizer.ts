@@ -173,18 +173,16 @@ export function applyLayerTelemetry(
 ): TelemetryTree {
   tree.layers.push(layerKey);
   if (layer === null || typeof layer !== 'object' || Array.isArray(layer)) return tree;
-  const name = (field: string) => (telemetry.prefix ? `${telemetry.prefix}_${field.replace(/\./g, '_')}` : field.replace(/\./g, '_'));
-  for (const [field, kind] of Object.entries(telemetry.keep ?? {})) {
-    put(tree.event_properties, name(field), conform(kind, readPath(layer, field)));
-  }
-  for (const [field, derived] of Object.entries(telemetry.derive ?? {})) {
+  const { keep, derive } = compiledTelemetry(telemetry);
+  for (const field of keep) put(tree.event_properties, field.property, conform(field.kind, readPath(layer, field.path)));
+  for (const field of derive) {
     let value: unknown;
     try {
-      value = derived.from(layer, data);
+      value = field.derived.from(layer, data);
     } catch {
       value = undefined; // a derivation that cannot read malformed stored data simply drops its field
     }
-    put(tree.derived_properties, name(field), conform(derived.kind, value));
+    put(tree.derived_properties, field.property, conform(field.derived.kind, value));
   }
   if (telemetry.clientProperties) {
     const properties = anonymizeClientProperties((layer as { properties?: unknown }).properties);
@@ -209,9 +207,30 @@ function put(target: TelemetryProperties, key: string, value: TelemetryValue | u
   if (value !== undefined) target[key] = value;
 }
 
-function readPath(data: unknown, path: string): unknown {
+/** A layer's telemetry with property names and paths worked out once (it runs for every event). */
+interface CompiledTelemetry {
+  keep: { property: string; path: string[]; kind: TelemetryKind }[];
+  derive: { property: string; derived: DerivedField }[];
+}
+
+const compiledTelemetries = new WeakMap<LayerTelemetry, CompiledTelemetry>();
+
+function compiledTelemetry(telemetry: LayerTelemetry): CompiledTelemetry {
+  let compiled = compiledTelemetries.get(telemetry);
+  if (!compiled) {
+    const name = (field: string) => (telemetry.prefix ? `${telemetry.prefix}_${field.replace(/\./g, '_')}` : field.replace(/\./g, '_'));
+    compiled = {
+      keep: Object.entries(telemetry.keep ?? {}).map(([field, kind]) => ({ property: name(field), path: field.split('.'), kind })),
+      derive: Object.entries(telemetry.derive ?? {}).map(([field, derived]) => ({ property: name(field), derived })),
+    };
+    compiledTelemetries.set(telemetry, compiled);
+  }
+  return compiled;
+}
+
+function readPath(data: unknown, path: readonly string[]): unknown {
   let value: unknown = data;
-  for (const part of path.split('.')) {
+  for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[part];
   }
