@@ -1,4 +1,4 @@
-import { ErrorDetail, plainErrors } from '@tidings/common';
+import { ErrorDetail, jsonCopy, plainErrors } from '@tidings/common';
 import { Column, Entity, PrimaryColumn, TableInheritance } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EventError } from './event-error';
@@ -143,8 +143,7 @@ export class TidingsEvent {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new EventError('validation_failed', 'An event must be a JSON object');
     }
-    const allowed = new Set(['type', 'occurred_at', 'idempotency_key', ...this.LAYERS.map((l) => l.key)]);
-    if (this.HAS_UPDATE) allowed.add('update');
+    const { allowed, layers } = inputShape(this);
     for (const key of Object.keys(input)) {
       if (!allowed.has(key)) errors.push({ field: key, message: `${key} is not a field of ${this.TYPE} events` });
     }
@@ -162,7 +161,6 @@ export class TidingsEvent {
       }
     }
 
-    const layers = this.HAS_UPDATE ? [...this.LAYERS, UPDATE_LAYER] : this.LAYERS;
     for (const layer of layers) {
       const raw = input[layer.key];
       if (raw === undefined && !layer.required) continue;
@@ -172,7 +170,7 @@ export class TidingsEvent {
         continue;
       }
       // Keep the caller's own JSON (already whitelisted), not the DTO instance.
-      event.data[layer.key] = JSON.parse(JSON.stringify(raw ?? {}));
+      event.data[layer.key] = jsonCopy(raw ?? {});
       for (const scope of layerScopes(layer)) {
         const value = readLayerField(event.data[layer.key], scope.field);
         if (value != null) (event as any)[scope.column] = value;
@@ -239,6 +237,19 @@ export class TidingsEvent {
   protected telemetryTree(): TelemetryTree {
     return telemetryRoot(this);
   }
+}
+
+const inputShapes = new WeakMap<typeof TidingsEvent, { allowed: ReadonlySet<string>; layers: readonly LayerSpec[] }>();
+
+/** The top-level keys an input of `cls` may have, and the layers create() validates, worked out once per class. */
+function inputShape(cls: typeof TidingsEvent): { allowed: ReadonlySet<string>; layers: readonly LayerSpec[] } {
+  let shape = inputShapes.get(cls);
+  if (!shape) {
+    const layers = cls.HAS_UPDATE ? [...cls.LAYERS, UPDATE_LAYER] : cls.LAYERS;
+    shape = { allowed: new Set(['type', 'occurred_at', 'idempotency_key', ...layers.map((l) => l.key)]), layers };
+    inputShapes.set(cls, shape);
+  }
+  return shape;
 }
 
 /** Nests `layer` under the current leaf and makes it the new leaf. */
