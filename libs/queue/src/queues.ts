@@ -56,14 +56,14 @@ export function deliverWebhooksJobId(job: DeliverWebhooksJob): string {
 }
 
 /**
- * How webhook jobs are shaped for WORKER_CONCURRENCY attempts in flight: a
- * few job slots (a job only loads its deliveries and starts their attempts,
- * so it is short), each job at most its share of the attempt slots, so the
+ * How webhook jobs are shaped for WORKER_CONCURRENCY attempts in flight: two
+ * job slots (a job only loads its deliveries and starts their attempts, so
+ * it is short), each job at most half the attempt slots, so the
  * deliveries a worker has loaded but not started stay within about one
  * round of attempts.
  */
 export function webhookJobShape(concurrency: number): { jobs: number; maxPerJob: number } {
-  const jobs = Math.min(4, concurrency);
+  const jobs = Math.min(2, concurrency);
   return { jobs, maxPerJob: Math.max(1, Math.floor(concurrency / jobs)) };
 }
 
