@@ -79,6 +79,37 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(conflicting.status).toBe(400);
   });
 
+  it('concurrent single requests share statements yet each keeps its own event, request id and idempotency answer', async () => {
+    const path = '/concurrent';
+    const project = randomUUID();
+    await webhook(path, [{ event_type: 'project:one-off-job:pipeline-run:failed', project_uuid: project }]);
+    const before = await counts();
+    const n = 40;
+    const key = `same-${randomUUID()}`;
+    // 40 distinct events, each with its own request id, and 8 requests racing with one Idempotency-Key.
+    const distinct = Array.from({ length: n }, (_, i) =>
+      t.http('POST', '/v1/events', pipelineRunEvent({ project, number: i + 1 }), { headers: { 'x-request-id': `concurrent-${i}` } }),
+    );
+    const racing = Array.from({ length: 8 }, () => t.http('POST', '/v1/events', pipelineRunEvent({ project }), { headers: { 'idempotency-key': key } }));
+    const [answers, raced] = await Promise.all([Promise.all(distinct), Promise.all(racing)]);
+
+    expect(answers.map((a) => a.status)).toEqual(Array(n).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(n);
+    const rows: { id: string; request_id: string; number: number }[] = await t.db.query(
+      `SELECT id, request_id, (data #>> '{pipeline_run,number}')::int AS number FROM events WHERE id = ANY($1::uuid[])`,
+      [answers.map((a) => a.body.id)],
+    );
+    for (const [i, answer] of answers.entries()) {
+      expect(rows.find((r) => r.id === answer.body.id)).toMatchObject({ request_id: `concurrent-${i}`, number: i + 1 });
+      expect(answer.body.deliveries).toBe(1);
+    }
+    expect(raced.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(raced.filter((r) => r.status === 200)).toHaveLength(7);
+    expect(new Set(raced.map((r) => r.body.id)).size).toBe(1);
+    expect(await counts()).toMatchObject({ events: before.events + n + 1 });
+    await receiver.waitForRequests(path, n + 1);
+  });
+
   it('register(tx, event) writes nothing when the caller rolls back, and both rows when it commits', async () => {
     const registrar = t.api.get(EventRegistrar);
     const body = pipelineRunEvent();

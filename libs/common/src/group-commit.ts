@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 interface Waiting<T, R> {
   item: T;
   resolve: (result: R) => void;
@@ -17,7 +19,9 @@ export interface GroupCommitOptions {
  * Items submitted in the same turn of the event loop, or while the previous
  * flushes run, share a flush: at a trickle every item is written at once on
  * its own, under load the groups grow by themselves. A failed flush fails
- * every item in it.
+ * every item in it. Flushes run in the async context the GroupCommit was
+ * created in, never in one submitter's (a request's AsyncLocalStorage
+ * does not leak into the others' items).
  *
  *   const record = new GroupCommit((rows) => insertAll(rows), { maxBatch: 500, maxConcurrent: 2 });
  *   const id = await record.submit(row);
@@ -27,6 +31,7 @@ export class GroupCommit<T, R> {
   private running = 0;
   private scheduled = false;
   private readonly idle = new Set<() => void>();
+  private readonly scope = new AsyncResource('GroupCommit');
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[]>,
@@ -55,10 +60,12 @@ export class GroupCommit<T, R> {
     if (this.scheduled) return;
     this.scheduled = true;
     // After the I/O callbacks of this turn: the items they submit join one flush.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.start();
-    });
+    this.scope.runInAsyncScope(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        this.start();
+      }),
+    );
   }
 
   private start(): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorDetail } from '@tidings/common';
+import { currentRequestId, ErrorDetail, GroupCommit } from '@tidings/common';
 import { DataSource } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
@@ -7,6 +7,11 @@ import { EventRegistrar, RegisterResult } from './event-registrar';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
 export const MAX_BATCH_EVENTS = 1000;
+/** Most single-event requests one statement registers, and how many such statements run at once. */
+const SINGLES_GROUP = 100;
+const SINGLES_FLUSHES = 4;
+
+type Outcome = { result: RegisterResult } | { error: unknown };
 
 export interface BatchSummary {
   status: 'success' | 'partial_success' | 'failure';
@@ -18,6 +23,11 @@ export interface BatchSummary {
 /** `POST /v1/events` and `/v1/events/batch`: platform events from other processes. */
 @Injectable()
 export class RecordApiEvents {
+  private readonly singles = new GroupCommit<TidingsEvent, Outcome>((events) => this.registerGroup(events), {
+    maxBatch: SINGLES_GROUP,
+    maxConcurrent: SINGLES_FLUSHES,
+  });
+
   constructor(
     private readonly db: DataSource,
     private readonly registrar: EventRegistrar,
@@ -41,10 +51,38 @@ export class RecordApiEvents {
     return cls.create(input, 'api');
   }
 
+  /**
+   * Registers one event. Requests arriving together share one statement
+   * (group commit): under load one round trip, one commit and one NOTIFY
+   * serve many events, at a trickle each goes alone at once. Each event is
+   * still all-or-nothing, and if a group's statement fails, its events are
+   * registered again one by one, so an error belongs to its own request only.
+   */
   async one(body: unknown, idempotencyHeader?: string): Promise<RegisterResult> {
     const event = this.build(body, idempotencyHeader);
-    // register() is a single statement: atomic without BEGIN/COMMIT, so one round trip.
-    return this.registrar.register(this.db.manager, event);
+    event.requestId ??= currentRequestId();
+    const outcome = await this.singles.submit(event);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async registerGroup(events: TidingsEvent[]): Promise<Outcome[]> {
+    try {
+      // One statement: atomic without BEGIN/COMMIT.
+      return (await this.registrar.registerMany(this.db.manager, events)).map((result) => ({ result }));
+    } catch (error) {
+      // Only an error some event's own data caused (nothing was written: one statement) is retried event by
+      // event; anything else (Postgres away, a lost connection) is every event's answer, as it would be alone.
+      if (events.length === 1 || !causedByData(error)) return events.map(() => ({ error }));
+      return Promise.all(
+        events.map((event) =>
+          this.registrar.registerMany(this.db.manager, [event]).then(
+            ([result]): Outcome => ({ result }),
+            (alone): Outcome => ({ error: alone }),
+          ),
+        ),
+      );
+    }
   }
 
   /** Each event is validated alone; the valid ones are registered together in one transaction. */
@@ -80,4 +118,11 @@ export class RecordApiEvents {
     const status = failed.length === 0 ? 'success' : valid.length === 0 ? 'failure' : 'partial_success';
     return { status, summary: { received: list.length, successful: valid.length, failed: failed.length }, failed_events: failed, events };
   }
+}
+
+/** A Postgres data exception (class 22) or integrity violation (class 23): a statement refused for what a row held. */
+function causedByData(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
