@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '@tidings/common';
+import { preparedStatement, queryRows } from '@tidings/common';
 import { SendAnalyticsBatchJob } from '@tidings/queue';
 import { DataSource } from 'typeorm';
 import { ANALYTICS_RETRY } from './analytics-retry';
@@ -34,7 +34,9 @@ export class AnalyticsOutbox {
   async claimDue(limit = ANALYTICS_BATCH_SIZE, maxAgeMs: number = ANALYTICS_RETRY.maxAgeMs): Promise<AnalyticsClaim> {
     const rows: { id: string; status: string; attempt_count: number }[] = await queryRows(
       this.db,
-      `WITH due AS (
+      preparedStatement(
+        'tidings_claim_analytics_v1',
+        `WITH due AS (
          SELECT id, created_at <= now() - make_interval(secs => $2::double precision / 1000) AS expired
            FROM deliveries
           WHERE status = 'pending' AND channel = 'analytics' AND next_attempt_at <= now()
@@ -50,6 +52,7 @@ export class AnalyticsOutbox {
          FROM due
         WHERE d.id = due.id
     RETURNING d.id, d.status, d.attempt_count`,
+      ),
       [limit, maxAgeMs, EXPIRED_ERROR],
     );
     const claimed = rows.filter((row) => row.status === 'claimed');

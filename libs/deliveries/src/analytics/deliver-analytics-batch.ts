@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { queryRows } from '@tidings/common';
+import { preparedStatement } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { SendAnalyticsBatchJob } from '@tidings/queue';
 import { SendResult } from '@tidings/webhooks';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { attemptResultValues } from '../delivery-attempt.entity';
 import { parseRetryAfter } from '../retry-policy';
@@ -46,20 +46,21 @@ export class DeliverAnalyticsBatch {
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300 && !result.error;
     if (ok) this.circuit.succeeded();
     else if (!signal?.aborted) this.circuit.failed();
-    await this.db.transaction((tx) => this.record(tx, rows, result, ok));
+    await this.record(rows, result, ok);
     return ok ? 'delivered' : 'retrying';
   }
 
-  /** Renews the claim of each delivery still claimed at this job's attempt; stale ones (swept, re-claimed) are left out. */
+  /**
+   * Loads the deliveries still claimed at this job's attempt; stale ones
+   * (swept, re-claimed) are left out. A claim older than a third of the lease
+   * (the job waited in Redis) is renewed on the way.
+   */
   private async start(job: SendAnalyticsBatchJob): Promise<ClaimedRow[]> {
-    return queryRows<ClaimedRow>(
-      this.db,
-      `UPDATE deliveries d SET claimed_at = now(), updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS j(id, attempt)
-        WHERE d.id = j.id AND d.attempt_count = j.attempt - 1 AND d.status = 'claimed' AND d.channel = 'analytics'
-    RETURNING d.id, d.event_type, d.payload, d.created_at, d.attempt_count, d.next_trigger`,
-      [job.deliveries.map((d) => d.id), job.deliveries.map((d) => d.attempt)],
-    );
+    return this.db.query(preparedStatement('tidings_start_analytics_v1', START_SQL), [
+      job.deliveries.map((d) => d.id),
+      job.deliveries.map((d) => d.attempt - 1),
+      this.config.worker.claimLeaseMs / 3,
+    ]);
   }
 
   /** The installation's random id (generated once by the migration), read once per process. */
@@ -74,50 +75,68 @@ export class DeliverAnalyticsBatch {
     });
   }
 
-  private async record(tx: EntityManager, rows: ClaimedRow[], result: SendResult, ok: boolean): Promise<void> {
+  /**
+   * Records the attempt against every delivery of the batch and moves each on
+   * (delivered; or its next attempt, or failed past 24 h), in one statement.
+   */
+  private async record(rows: ClaimedRow[], result: SendResult, ok: boolean): Promise<void> {
     const attempts = rows.map((row) => row.attempt_count + 1);
-    await tx.query(
-      `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
-       SELECT a.id, a.delivery_id, a.number, a.trigger, $5, $6, $7, $8, $9, $10
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS a(id, delivery_id, number, trigger)`,
-      [
-        rows.map(() => uuidv7()),
-        rows.map((row) => row.id),
-        attempts,
-        rows.map((row) => row.next_trigger),
-        ...attemptResultValues(result),
-      ],
-    );
     const lastError = ok ? null : (result.error ?? `HTTP ${result.status}`);
     const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.headers?.['retry-after']) : undefined;
     // One jitter for the batch: it failed together, it is retried together.
     const jitter = Math.random();
     const delays = attempts.map((attempt) => (ok ? 0 : analyticsRetryDelayMs(attempt, retryAfter, () => jitter)));
-    const settled = await queryRows(
-      tx,
-      `WITH next AS (
-         SELECT j.id, j.attempt, j.delay_ms,
-                now() + make_interval(secs => j.delay_ms / 1000) AS at
-           FROM unnest($1::uuid[], $2::int[], $3::double precision[]) AS j(id, attempt, delay_ms))
-       UPDATE deliveries d
-          SET status = CASE WHEN $4::boolean THEN 'delivered'
-                            WHEN next.at > d.created_at + make_interval(secs => $5::double precision / 1000) THEN 'failed'
-                            ELSE 'pending' END,
-              next_attempt_at = CASE WHEN NOT $4::boolean AND next.at <= d.created_at + make_interval(secs => $5::double precision / 1000)
-                                     THEN next.at END,
-              attempt_count = next.attempt, next_trigger = 'auto', claimed_at = NULL,
-              last_attempt_at = $6, last_response_status = $7, last_error = $8,
-              delivered_at = CASE WHEN $4::boolean THEN now() ELSE d.delivered_at END,
-              updated_at = now()
-         FROM next
-        WHERE d.id = next.id AND d.attempt_count = next.attempt - 1 AND d.status = 'claimed'
-    RETURNING d.id`,
-      [rows.map((r) => r.id), attempts, delays, ok, ANALYTICS_RETRY.maxAgeMs, result.startedAt, result.status ?? null, lastError],
-    );
-    if (settled.length < rows.length) {
-      this.logger.warn(
-        `${rows.length - settled.length} analytics deliveries changed during their attempt; attempts recorded, status left as is`,
-      );
+    const [row]: { settled: number }[] = await this.db.query(preparedStatement('tidings_record_analytics_v1', RECORD_SQL), [
+      rows.map(() => uuidv7()),
+      rows.map((r) => r.id),
+      attempts,
+      rows.map((r) => r.next_trigger),
+      delays,
+      ok,
+      ANALYTICS_RETRY.maxAgeMs,
+      lastError,
+      ...attemptResultValues(result),
+    ]);
+    if (row.settled < rows.length) {
+      this.logger.warn(`${rows.length - row.settled} analytics deliveries changed during their attempt; attempts recorded, status left as is`);
     }
   }
 }
+
+const START_SQL = `
+  WITH job AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS j(id, attempt_count)),
+  renewed AS (
+    UPDATE deliveries d SET claimed_at = now()
+      FROM job WHERE d.id = job.id AND d.attempt_count = job.attempt_count AND d.status = 'claimed' AND d.channel = 'analytics'
+       AND d.claimed_at < now() - make_interval(secs => $3::double precision / 1000))
+  SELECT d.id, d.event_type, d.payload, d.created_at, d.attempt_count, d.next_trigger
+    FROM job JOIN deliveries d ON d.id = job.id AND d.attempt_count = job.attempt_count AND d.status = 'claimed' AND d.channel = 'analytics'`;
+
+/**
+ * $1–$5 per delivery (attempt id, delivery id, attempt number, trigger, delay
+ * of the next attempt), $6 delivered, $7 the 24 h limit, $8 last error,
+ * $9–$14 the request's result (attemptResultValues).
+ */
+const RECORD_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::double precision[])
+      AS i(attempt_id, delivery_id, number, trigger, delay_ms)),
+  attempts AS (
+    INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
+    SELECT attempt_id, delivery_id, number, trigger, $9::timestamptz, $10::int, $11::int, $12::jsonb, $13::text, $14::text FROM input),
+  settled AS (
+    UPDATE deliveries d
+       SET status = CASE WHEN $6::boolean THEN 'delivered'
+                         WHEN now() + make_interval(secs => i.delay_ms / 1000) > d.created_at + make_interval(secs => $7::double precision / 1000) THEN 'failed'
+                         ELSE 'pending' END,
+           next_attempt_at = CASE WHEN NOT $6::boolean
+                                   AND now() + make_interval(secs => i.delay_ms / 1000) <= d.created_at + make_interval(secs => $7::double precision / 1000)
+                                  THEN now() + make_interval(secs => i.delay_ms / 1000) END,
+           attempt_count = i.number, next_trigger = 'auto', claimed_at = NULL,
+           last_attempt_at = $9::timestamptz, last_response_status = $11::int, last_error = $8::text,
+           delivered_at = CASE WHEN $6::boolean THEN now() ELSE d.delivered_at END,
+           updated_at = now()
+      FROM input i
+     WHERE d.id = i.delivery_id AND d.attempt_count = i.number - 1 AND d.status = 'claimed'
+    RETURNING d.id)
+  SELECT (SELECT count(*) FROM settled)::int AS settled`;
