@@ -96,7 +96,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       }
       let analytics: RelayPass = 'idle';
       try {
-        analytics = await this.relayAnalyticsOnce();
+        analytics = await this.relayAnalyticsOnce(pass !== 'idle');
       } catch (error) {
         this.warn(`analytics relay pass failed: ${(error as Error).message}`);
       }
@@ -147,14 +147,16 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
 
   /**
    * One analytics pass: when a flush is due (a second since the last claim, or
-   * the last claim was a full batch) and the backend's circuit allows it,
+   * the last claim was a full batch and webhooks are not backlogged: customer
+   * webhooks go first, telemetry can wait) and the backend's circuit allows it,
    * claim up to 100 due analytics deliveries and enqueue them as one job.
    */
-  async relayAnalyticsOnce(): Promise<RelayPass> {
+  async relayAnalyticsOnce(webhookBacklog = false): Promise<RelayPass> {
     const queue = this.analyticsQueue;
     const now = Date.now();
-    if (!queue || (!this.analyticsBacklog && now - this.lastAnalyticsClaim < ANALYTICS_FLUSH_MS) || !this.circuit.mayClaim(now))
-      return 'idle';
+    // Telemetry yields to webhooks: while webhooks are backlogged, one batch a second, however many are due.
+    const backlogFirst = this.analyticsBacklog && !webhookBacklog;
+    if (!queue || (!backlogFirst && now - this.lastAnalyticsClaim < ANALYTICS_FLUSH_MS) || !this.circuit.mayClaim(now)) return 'idle';
     const client = await queue.client;
     if (client.status !== 'ready') return 'idle';
     // The processor pokes the relay when a batch is done, so a full queue just waits for that.
