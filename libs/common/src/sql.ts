@@ -24,3 +24,22 @@ export async function queryRows<T = Record<string, any>>(db: Queryable, sql: str
 export function preparedStatement(name: string, text: string): string {
   return { name, text } as unknown as string;
 }
+
+/**
+ * Runs a single statement (outside any explicit transaction) again when
+ * Postgres aborted it to break a deadlock (SQLSTATE 40P01): a multi-row
+ * UPDATE meeting another one, e.g. a bulk cancel, can lock rows in the
+ * opposite order. The aborted statement wrote nothing, so running it again
+ * is safe. Up to `attempts` runs, a few milliseconds apart.
+ */
+export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const e = error as { code?: unknown; driverError?: { code?: unknown } };
+      if ((e?.code ?? e?.driverError?.code) !== '40P01' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+    }
+  }
+}

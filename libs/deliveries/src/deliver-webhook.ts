@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { GroupCommit, isEngineType, preparedStatement, queryRows } from '@tidings/common';
+import { GroupCommit, isEngineType, preparedStatement, queryRows, retryOnDeadlock } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
@@ -305,7 +305,13 @@ export class DeliverWebhook {
 
   private async start(jobs: DeliverWebhookJob[]): Promise<DeliveryToSend[]> {
     if (jobs.length === 0) return [];
-    return this.db.query(preparedStatement('tidings_start_deliveries_v1', START_SQL), [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt - 1), this.config.worker.claimLeaseMs / 3]);
+    return retryOnDeadlock(() =>
+      this.db.query(preparedStatement('tidings_start_deliveries_v1', START_SQL), [
+        jobs.map((j) => j.deliveryId),
+        jobs.map((j) => j.attempt - 1),
+        this.config.worker.claimLeaseMs / 3,
+      ]),
+    );
   }
 
   private validSecrets(stored: StoredSecret[]): string[] {
@@ -343,7 +349,9 @@ export class DeliverWebhook {
   private async settleInGroup(settlement: Settlement): Promise<Settled> {
     const settled = await this.recorder.submit(settlement);
     if (!settled.settled) {
-      this.logger.warn(`Delivery ${settlement.delivery.id} changed during attempt ${settlement.attempt}; attempt recorded, status left as is`);
+      this.logger.warn(
+        `Delivery ${settlement.delivery.id} changed during attempt ${settlement.attempt}; attempt recorded, status left as is`,
+      );
     }
     return settled;
   }
@@ -355,22 +363,24 @@ export class DeliverWebhook {
   /** Writes a group of settlements with RECORD_SQL; one result per settlement, in order. */
   private async recordGroup(group: Settlement[]): Promise<Settled[]> {
     const column = <T>(pick: (s: Settlement) => T) => group.map(pick);
-    const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await this.db.query(preparedStatement('tidings_record_attempts_v1', RECORD_SQL), [
-      column(() => uuidv7()),
-      column((s) => s.delivery.id),
-      column((s) => s.attempt),
-      column((s) => s.delivery.next_trigger),
-      column((s) => s.result.startedAt),
-      column((s) => s.result.durationMs),
-      column((s) => s.result.status ?? null),
-      column((s) => (s.result.headers ? JSON.stringify(s.result.headers) : null)),
-      column((s) => s.result.body ?? null),
-      column((s) => s.result.error ?? null),
-      column((s) => s.status),
-      column((s) => s.lastError),
-      column((s) => s.delayMs),
-      column((s) => s.delivery.subscriber_id),
-    ]);
+    const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
+      this.db.query(preparedStatement('tidings_record_attempts_v1', RECORD_SQL), [
+        column(() => uuidv7()),
+        column((s) => s.delivery.id),
+        column((s) => s.attempt),
+        column((s) => s.delivery.next_trigger),
+        column((s) => s.result.startedAt),
+        column((s) => s.result.durationMs),
+        column((s) => s.result.status ?? null),
+        column((s) => (s.result.headers ? JSON.stringify(s.result.headers) : null)),
+        column((s) => s.result.body ?? null),
+        column((s) => s.result.error ?? null),
+        column((s) => s.status),
+        column((s) => s.lastError),
+        column((s) => s.delayMs),
+        column((s) => s.delivery.subscriber_id),
+      ]),
+    );
     const settled = new Set(row.settled);
     const failing = new Map(row.failing.map((f) => [f.id, new Date(f.failing_since)]));
     return group.map((s) => ({

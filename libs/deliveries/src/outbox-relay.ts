@@ -1,4 +1,4 @@
-import { preparedStatement, queryRows } from '@tidings/common';
+import { preparedStatement, queryRows, retryOnDeadlock } from '@tidings/common';
 import { Injectable } from '@nestjs/common';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { DataSource } from 'typeorm';
@@ -48,12 +48,14 @@ export class OutboxRelay {
    * unchanged, so the retry schedule is not spent on waiting.
    */
   async deferMany(deferred: { job: DeliverWebhookJob; delayMs: number }[]): Promise<void> {
-    await this.db.query(
-      `UPDATE deliveries d
+    await retryOnDeadlock(() =>
+      this.db.query(
+        `UPDATE deliveries d
           SET status = 'pending', claimed_at = NULL, next_attempt_at = now() + make_interval(secs => x.delay_ms / 1000), updated_at = now()
          FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS x(id, attempt_count, delay_ms)
         WHERE d.id = x.id AND d.attempt_count = x.attempt_count AND d.status = 'claimed'`,
-      [deferred.map((d) => d.job.deliveryId), deferred.map((d) => d.job.attempt - 1), deferred.map((d) => d.delayMs)],
+        [deferred.map((d) => d.job.deliveryId), deferred.map((d) => d.job.attempt - 1), deferred.map((d) => d.delayMs)],
+      ),
     );
   }
 

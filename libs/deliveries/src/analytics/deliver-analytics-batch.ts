@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { preparedStatement } from '@tidings/common';
+import { preparedStatement, retryOnDeadlock } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { SendAnalyticsBatchJob } from '@tidings/queue';
 import { SendResult } from '@tidings/webhooks';
@@ -56,11 +56,13 @@ export class DeliverAnalyticsBatch {
    * (the job waited in Redis) is renewed on the way.
    */
   private async start(job: SendAnalyticsBatchJob): Promise<ClaimedRow[]> {
-    return this.db.query(preparedStatement('tidings_start_analytics_v1', START_SQL), [
-      job.deliveries.map((d) => d.id),
-      job.deliveries.map((d) => d.attempt - 1),
-      this.config.worker.claimLeaseMs / 3,
-    ]);
+    return retryOnDeadlock(() =>
+      this.db.query(preparedStatement('tidings_start_analytics_v1', START_SQL), [
+        job.deliveries.map((d) => d.id),
+        job.deliveries.map((d) => d.attempt - 1),
+        this.config.worker.claimLeaseMs / 3,
+      ]),
+    );
   }
 
   /** The installation's random id (generated once by the migration), read once per process. */
@@ -86,19 +88,23 @@ export class DeliverAnalyticsBatch {
     // One jitter for the batch: it failed together, it is retried together.
     const jitter = Math.random();
     const delays = attempts.map((attempt) => (ok ? 0 : analyticsRetryDelayMs(attempt, retryAfter, () => jitter)));
-    const [row]: { settled: number }[] = await this.db.query(preparedStatement('tidings_record_analytics_v1', RECORD_SQL), [
-      rows.map(() => uuidv7()),
-      rows.map((r) => r.id),
-      attempts,
-      rows.map((r) => r.next_trigger),
-      delays,
-      ok,
-      ANALYTICS_RETRY.maxAgeMs,
-      lastError,
-      ...attemptResultValues(result),
-    ]);
+    const [row]: { settled: number }[] = await retryOnDeadlock(() =>
+      this.db.query(preparedStatement('tidings_record_analytics_v1', RECORD_SQL), [
+        rows.map(() => uuidv7()),
+        rows.map((r) => r.id),
+        attempts,
+        rows.map((r) => r.next_trigger),
+        delays,
+        ok,
+        ANALYTICS_RETRY.maxAgeMs,
+        lastError,
+        ...attemptResultValues(result),
+      ]),
+    );
     if (row.settled < rows.length) {
-      this.logger.warn(`${rows.length - row.settled} analytics deliveries changed during their attempt; attempts recorded, status left as is`);
+      this.logger.warn(
+        `${rows.length - row.settled} analytics deliveries changed during their attempt; attempts recorded, status left as is`,
+      );
     }
   }
 }
