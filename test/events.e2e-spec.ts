@@ -59,7 +59,16 @@ describe('events: registration, validation, idempotency, scoping', () => {
     const wrongType = await t.http('POST', '/v1/events', 'type=project:created', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(wrongType.status).toBe(415);
 
+    // A key named constructor inside a layer broke class-transformer (a 500): now a 400 naming it, and in a batch
+    // only that event fails.
+    const withConstructor = pipelineRunEvent();
+    (withConstructor.pipeline_run.parameters as Record<string, unknown>).constructor = 'x';
+    const refused = await t.http('POST', '/v1/events', withConstructor);
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ field: 'pipeline_run.parameters.constructor' })]);
     expect(await counts()).toEqual(before);
+    const batch = await t.http('POST', '/v1/events/batch', [withConstructor, pipelineRunEvent()]);
+    expect(batch.body).toMatchObject({ status: 'partial_success', summary: { successful: 1, failed: 1 }, failed_events: [{ index: 0 }] });
   });
 
   it('an Idempotency-Key repeat returns the original with 200 and creates no deliveries', async () => {
