@@ -61,8 +61,8 @@ describe('events: registration, validation, idempotency, scoping', () => {
 
     // A key named constructor inside a layer broke class-transformer (a 500): now a 400 naming it, and in a batch
     // only that event fails.
-    const withConstructor = pipelineRunEvent();
-    (withConstructor.pipeline_run.parameters as Record<string, unknown>).constructor = 'x';
+    const base = pipelineRunEvent();
+    const withConstructor = { ...base, pipeline_run: { ...base.pipeline_run, parameters: JSON.parse('{"constructor": "x"}') } };
     const refused = await t.http('POST', '/v1/events', withConstructor);
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'pipeline_run.parameters.constructor' })]);

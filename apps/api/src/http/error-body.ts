@@ -25,3 +25,13 @@ export function isInvalidInput(error: any): boolean {
   const code: string | undefined = error?.code ?? error?.driverError?.code;
   return typeof code === 'string' && code.startsWith('22');
 }
+
+/**
+ * Postgres aborted the request's statement to resolve a clash with concurrent
+ * work (40P01 deadlock, 40001 serialization failure): nothing was written and
+ * the same request succeeds when sent again.
+ */
+export function isTransientConflict(error: any): boolean {
+  const code: string | undefined = error?.code ?? error?.driverError?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { TidingsError } from '@tidings/common';
 import { Response } from 'express';
-import { ErrorBody, isDatabaseUnavailable, isInvalidInput } from './error-body';
+import { ErrorBody, isDatabaseUnavailable, isInvalidInput, isTransientConflict } from './error-body';
 
 const NAMES: Record<number, string> = {
   400: 'bad_request',
@@ -51,6 +51,13 @@ export class TidingsExceptionFilter implements ExceptionFilter {
       // Validation should have caught it; log so the gap gets closed, but do not blame the server.
       this.logger.warn(`Input reached Postgres invalid: ${(exception as Error).message}`);
       return [HttpStatus.BAD_REQUEST, { error: 'validation_failed', message: 'A value in the request is not valid' }];
+    }
+    if (isTransientConflict(exception)) {
+      // E.g. a bulk cancel meeting the worker's recording of the same deliveries: nothing was written.
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        { error: 'retry', message: 'A concurrent change got in the way; nothing was written, send the request again' },
+      ];
     }
     if (isDatabaseUnavailable(exception)) {
       return [HttpStatus.SERVICE_UNAVAILABLE, { error: 'unavailable', message: 'The database is unavailable; retry later' }];
