@@ -26,6 +26,17 @@ export function preparedStatement(name: string, text: string): string {
 }
 
 /**
+ * An error's code: the SQLSTATE of a failed statement (from node-postgres's
+ * error, or TypeORM's QueryFailedError around it as `driverError`), or a
+ * Node system error's code (ECONNREFUSED); undefined when there is none.
+ */
+export function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
  * Runs a single statement (outside any explicit transaction) again when
  * Postgres aborted it to break a deadlock (SQLSTATE 40P01): a multi-row
  * UPDATE meeting another one, e.g. a bulk cancel, can lock rows in the
@@ -37,8 +48,7 @@ export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 4): P
     try {
       return await run();
     } catch (error) {
-      const e = error as { code?: unknown; driverError?: { code?: unknown } };
-      if ((e?.code ?? e?.driverError?.code) !== '40P01' || attempt >= attempts) throw error;
+      if (errorCode(error) !== '40P01' || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
     }
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { currentRequestId, ErrorDetail, GroupCommit } from '@tidings/common';
+import { currentRequestId, ErrorDetail, errorCode, GroupCommit } from '@tidings/common';
 import { DataSource } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
@@ -122,7 +122,6 @@ export class RecordApiEvents {
 
 /** A Postgres data exception (class 22) or integrity violation (class 23): a statement refused for what a row held. */
 function causedByData(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e?.code ?? e?.driverError?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  const code = errorCode(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }

@@ -1,4 +1,4 @@
-import { ErrorDetail } from '@tidings/common';
+import { ErrorDetail, errorCode } from '@tidings/common';
 
 /** The one error shape of the API: `{error, message, details?}`. */
 export interface ErrorBody {
@@ -11,7 +11,7 @@ export interface ErrorBody {
 export function isDatabaseUnavailable(error: any): boolean {
   // TypeORM releases a transaction's query runner when its connection dies mid-transaction; the next statement then throws these.
   if (error?.name === 'QueryRunnerAlreadyReleasedError' || error?.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
-  const code: string | undefined = error?.code ?? error?.driverError?.code;
+  const code = errorCode(error);
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
   const message = String(error?.message ?? '');
@@ -22,8 +22,8 @@ export function isDatabaseUnavailable(error: any): boolean {
 
 /** A Postgres data exception (class 22: bad text for a type, out of range, NUL …) is the client's input, not our failure. */
 export function isInvalidInput(error: any): boolean {
-  const code: string | undefined = error?.code ?? error?.driverError?.code;
-  return typeof code === 'string' && code.startsWith('22');
+  const code = errorCode(error);
+  return code?.startsWith('22') ?? false;
 }
 
 /**
@@ -32,6 +32,6 @@ export function isInvalidInput(error: any): boolean {
  * the same request succeeds when sent again.
  */
 export function isTransientConflict(error: any): boolean {
-  const code: string | undefined = error?.code ?? error?.driverError?.code;
+  const code = errorCode(error);
   return code === '40P01' || code === '40001';
 }

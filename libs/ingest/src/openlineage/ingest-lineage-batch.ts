@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorDetail, TidingsError } from '@tidings/common';
+import { ErrorDetail, errorCode, TidingsError } from '@tidings/common';
 import { invalid } from '../ingest-error';
 import { IngestLineageEvent } from './ingest-lineage-event';
 
@@ -93,7 +93,6 @@ function laneOf(item: unknown, index: number): string {
 }
 
 /** A Postgres data exception (class 22: out of range, bad text for a type…): the input's fault, not the server's. */
-function isDataException(error: any): boolean {
-  const code: unknown = error?.code ?? error?.driverError?.code;
-  return typeof code === 'string' && code.startsWith('22');
+function isDataException(error: unknown): boolean {
+  return errorCode(error)?.startsWith('22') ?? false;
 }
