@@ -1,4 +1,4 @@
-interface Queryable {
+export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
@@ -34,6 +34,23 @@ export function errorCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
   const code = e?.code ?? e?.driverError?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Postgres unreachable, going away, or out of connections: the statement did
+ * not run (or its transaction rolled back), and may succeed once Postgres is
+ * back. The api answers 503; the worker holds what it has to record and tries again.
+ */
+export function isDatabaseUnavailable(error: any): boolean {
+  // TypeORM releases a transaction's query runner when its connection dies mid-transaction; the next statement then throws these.
+  if (error?.name === 'QueryRunnerAlreadyReleasedError' || error?.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  const code = errorCode(error);
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+  const message = String(error?.message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(
+    message,
+  );
 }
 
 /**

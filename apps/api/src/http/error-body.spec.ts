@@ -1,4 +1,5 @@
-import { isDatabaseUnavailable, isInvalidInput, isTransientConflict } from './error-body';
+import { isDatabaseUnavailable } from '@tidings/common';
+import { isInvalidInput, isTransientConflict } from './error-body';
 
 describe('error classification', () => {
   const pg = (code: string) => Object.assign(new Error(`postgres ${code}`), { code });

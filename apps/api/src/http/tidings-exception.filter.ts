@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { TidingsError } from '@tidings/common';
+import { isDatabaseUnavailable, TidingsError } from '@tidings/common';
 import { Response } from 'express';
-import { ErrorBody, isDatabaseUnavailable, isInvalidInput, isTransientConflict } from './error-body';
+import { ErrorBody, isInvalidInput, isTransientConflict } from './error-body';
 
 const NAMES: Record<number, string> = {
   400: 'bad_request',
