@@ -195,10 +195,12 @@ export class PrivatePostgres {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly settings: Record<string, string>,
   ) {}
 
-  static async start(): Promise<PrivatePostgres> {
-    const pg = new PrivatePostgres(ownedTempDir('pg'), await freePort());
+  /** `settings`: server settings over the defaults below (e.g. a low `max_connections`). */
+  static async start(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
+    const pg = new PrivatePostgres(ownedTempDir('pg'), await freePort(), settings);
     exitCleanups.add(pg.cleanupSync);
     try {
       if (IS_ROOT) await run('chown', ['postgres', pg.dir]);
@@ -221,15 +223,15 @@ export class PrivatePostgres {
   }
 
   async start(): Promise<void> {
-    const options = [
-      `-p ${this.port}`,
-      `-k ${this.dir}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c max_connections=200',
+    const settings = {
+      listen_addresses: '127.0.0.1',
+      max_connections: '200',
       // A throwaway cluster: a Postgres crash (not an OS crash) still loses nothing committed without fsync.
-      '-c fsync=off',
-      '-c full_page_writes=off',
-    ].join(' ');
+      fsync: 'off',
+      full_page_writes: 'off',
+      ...this.settings,
+    };
+    const options = [`-p ${this.port}`, `-k ${this.dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
     await this.pgCommand('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
     this.running = true;
   }
@@ -782,6 +784,11 @@ export interface FaultRigOptions {
   env?: Record<string, string>;
   /** Start the worker too (default true). */
   worker?: boolean;
+  /** Settings for the private Postgres server. */
+  postgres?: Record<string, string>;
+  /** Replicas (default 1 each): each its own port, all on the same Postgres and Redis. `api`/`worker` are the first. */
+  apis?: number;
+  workers?: number;
 }
 
 /**
@@ -795,6 +802,9 @@ export class FaultRig {
   receiver?: FakeWebhookReceiver;
   api?: TidingsProcess;
   worker?: TidingsProcess;
+  /** Every replica, the first of each being `api` / `worker`. */
+  apis: TidingsProcess[] = [];
+  workers: TidingsProcess[] = [];
   env: Record<string, string> = {};
 
   static async start(options: FaultRigOptions = {}): Promise<FaultRig> {
@@ -802,15 +812,22 @@ export class FaultRig {
     try {
       reapOrphans();
       // Sequential on purpose: a 2-core machine shared with other test runs.
-      rig.pg = await PrivatePostgres.start();
+      rig.pg = await PrivatePostgres.start(options.postgres);
       rig.redis = await PrivateRedis.start();
       rig.receiver = await FakeWebhookReceiver.start();
       rig.env = faultEnv(rig.pg, rig.redis, [await freePort(), await freePort()], options.env);
-      rig.api = new TidingsProcess('api', rig.env, rig.pg.dir);
-      rig.worker = new TidingsProcess('worker', rig.env, rig.pg.dir);
-      // The api migrates first; the worker then finds nothing to do (both would be safe together: advisory lock).
-      await rig.api.start();
-      if (options.worker !== false) await rig.worker.start();
+      const replica = async (role: 'api' | 'worker', index: number) =>
+        new TidingsProcess(
+          role,
+          index === 0 ? rig.env : { ...rig.env, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) },
+          rig.pg!.dir,
+        );
+      for (let i = 0; i < (options.apis ?? 1); i++) rig.apis.push(await replica('api', i));
+      for (let i = 0; i < (options.workers ?? 1); i++) rig.workers.push(await replica('worker', i));
+      [rig.api, rig.worker] = [rig.apis[0], rig.workers[0]];
+      // The first api migrates; the rest then find nothing to do (all would be safe together: advisory lock).
+      for (const api of rig.apis) await api.start();
+      if (options.worker !== false) for (const worker of rig.workers) await worker.start();
     } catch (error) {
       await rig.stop();
       throw error;
@@ -911,8 +928,8 @@ export class FaultRig {
   /** The processes' output, for a failing test's log. */
   dump(reason: string): void {
     const parts = [`----- fault rig dump (${reason}) -----`];
-    for (const p of [this.api, this.worker]) {
-      if (p) parts.push(`----- ${p.role} output (pids ${p.pids.join(', ')}) -----`, p.tail(process.env.FAULT_DEBUG ? 400 : 80));
+    for (const p of [...this.apis, ...this.workers]) {
+      parts.push(`----- ${p.role} output (pids ${p.pids.join(', ')}) -----`, p.tail(process.env.FAULT_DEBUG ? 400 : 80));
     }
     process.stderr.write(parts.join('\n') + '\n');
   }
@@ -920,8 +937,8 @@ export class FaultRig {
   async stop(): Promise<void> {
     if (process.env.FAULT_DEBUG) this.dump('FAULT_DEBUG');
     for (const step of [
-      () => this.worker?.stop(),
-      () => this.api?.stop(),
+      ...this.workers.map((worker) => () => worker.stop()),
+      ...this.apis.map((api) => () => api.stop()),
       () => this.receiver?.stop(),
       () => this.redis?.destroy(),
       () => this.pg?.destroy(),

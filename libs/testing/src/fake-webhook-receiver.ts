@@ -8,6 +8,8 @@ export interface ReceivedRequest {
   /** The raw body, byte for byte as sent (what the signature covers). */
   body: string;
   receivedAt: number;
+  /** The status it was answered with, once answered (a hanging request has none). */
+  answeredStatus?: number;
 }
 
 /** What the receiver does for a path: answer with a status (and headers, body), after a delay, or never. */
@@ -17,6 +19,11 @@ export interface Behaviour {
   body?: string;
   delayMs?: number;
   hang?: boolean;
+  /**
+   * A flaky endpoint: answers `status` (default 500) to `ratio` of its requests, spread evenly (3 in every 10 for
+   * 0.3), but never more than `maxPerId` times (default 3) to one webhook-id, so every delivery gets through.
+   */
+  flaky?: { ratio: number; status?: number; maxPerId?: number };
 }
 
 /**
@@ -28,6 +35,8 @@ export class FakeWebhookReceiver {
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly server: Server;
   private readonly hanging = new Set<ServerResponse>();
+  /** Per path: requests seen, and failures answered per webhook-id (for `flaky`). */
+  private readonly flakyState = new Map<string, { seen: number; failures: Map<string, number> }>();
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -35,20 +44,38 @@ export class FakeWebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
-        this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
+        const request: ReceivedRequest = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+        this.requests.push(request);
         const behaviour = this.behaviours.get(path) ?? {};
         if (behaviour.hang) {
           this.hanging.add(res);
           return;
         }
+        const status = this.flakyAnswer(path, behaviour, String(req.headers['webhook-id'])) ?? behaviour.status ?? 200;
         const answer = () => {
-          res.writeHead(behaviour.status ?? 200, { 'content-type': 'text/plain', ...behaviour.headers });
+          request.answeredStatus = status;
+          res.writeHead(status, { 'content-type': 'text/plain', ...behaviour.headers });
           res.end(behaviour.body ?? 'ok');
         };
         if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
         else answer();
       });
     });
+  }
+
+  /** The failure status for this request when the path is flaky and it is one of the failing share; else undefined. */
+  private flakyAnswer(path: string, behaviour: Behaviour, webhookId: string): number | undefined {
+    if (!behaviour.flaky) return undefined;
+    const { ratio, status = 500, maxPerId = 3 } = behaviour.flaky;
+    let state = this.flakyState.get(path);
+    if (!state) this.flakyState.set(path, (state = { seen: 0, failures: new Map() }));
+    const n = state.seen++;
+    // Fail when this request crosses the next multiple of 1/ratio: evenly spread, exactly `ratio` over any long run.
+    const failing = Math.floor((n + 1) * ratio) > Math.floor(n * ratio);
+    const failed = state.failures.get(webhookId) ?? 0;
+    if (!failing || failed >= maxPerId) return undefined;
+    state.failures.set(webhookId, failed + 1);
+    return status;
   }
 
   static async start(): Promise<FakeWebhookReceiver> {

@@ -13,3 +13,26 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Polls `check` until it says `done`, for as long as its `progress` number
+ * keeps moving: gives up only after `stallMs` without a change (a loaded
+ * machine is slow, not stuck). Never throws: the caller prints its figures,
+ * then asserts on `done`.
+ */
+export async function waitForProgress(
+  what: string,
+  check: () => Promise<{ progress: number; done: boolean }>,
+  { stallMs, intervalMs = 250 }: { stallMs: number; intervalMs?: number },
+): Promise<{ done: boolean; ms: number; progress: number; stalledFor?: string }> {
+  const started = Date.now();
+  let last = Number.NaN;
+  let movedAt = started;
+  for (;;) {
+    const { progress, done } = await check();
+    if (done) return { done, ms: Date.now() - started, progress };
+    if (progress !== last) [last, movedAt] = [progress, Date.now()];
+    if (Date.now() - movedAt > stallMs) return { done: false, ms: Date.now() - started, progress, stalledFor: `${what}: no progress for ${stallMs} ms` };
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
