@@ -20,6 +20,13 @@ export class AttemptSlots {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** A slot if one is free now (never waits); false otherwise. */
+  tryAcquire(): boolean {
+    if (this.closed || this.used >= this.size || this.waiters.length > 0) return false;
+    this.used += 1;
+    return true;
+  }
+
   release(): void {
     const next = this.closed ? undefined : this.waiters.shift();
     if (next) next(true);

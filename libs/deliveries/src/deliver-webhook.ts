@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { GroupCommit, isEngineType, preparedStatement, queryRows, retryOnDeadlock } from '@tidings/common';
+import { GroupCommit, isDatabaseUnavailable, isEngineType, queryRows } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
@@ -14,99 +14,17 @@ import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
 import { OutboxRelay } from './outbox-relay';
 import { parseRetryAfter, RetryPolicy } from './retry-policy';
+import { recordAttempts } from './store/record-attempts';
+import { settleUnsendable, StartedAttempt, startAttempts } from './store/start-attempts';
 
-/** A claimed delivery with what is needed to send it. */
-interface DeliveryToSend {
-  id: string;
-  created_at: Date;
-  /** The HTTP request that recorded the event, carried into this worker's log lines. */
-  request_id: string | null;
-  event_id: string | null;
-  event_type: string;
-  subscriber_id: string;
-  payload: Record<string, unknown>;
-  attempt_count: number;
-  next_trigger: AttemptTrigger;
-  name: string;
-  url: string;
-  secrets: StoredSecret[];
-  content_type: string;
-  verify_tls: boolean;
-  headers: Record<string, string>;
-  enabled: boolean;
-  disabled_reason: string | null;
-  deleted_at: Date | null;
-}
+type DeliveryToSend = StartedAttempt;
 
 const INSERT_ATTEMPT = `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
-/**
- * Loads claimed deliveries for their attempts, with their webhooks: one
- * statement for a whole job. A stale job (already attempted, cancelled,
- * delivered, returned to pending) finds nothing for that delivery and skips
- * it. A claim older than a third of the lease (its job waited in Redis) is
- * renewed on the way.
- */
-const START_SQL = `
-  WITH job AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS j(id, attempt_count)),
-  renewed AS (
-    UPDATE deliveries d SET claimed_at = now()
-      FROM job WHERE d.id = job.id AND d.attempt_count = job.attempt_count AND d.status = 'claimed'
-       AND d.claimed_at < now() - make_interval(secs => $3::double precision / 1000))
-  SELECT d.id, d.event_id, d.event_type, d.subscriber_id, d.payload, d.attempt_count, d.next_trigger, d.created_at,
-         s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers, s.enabled, s.disabled_reason, s.deleted_at, e.request_id
-    FROM job
-    JOIN deliveries d ON d.id = job.id AND d.attempt_count = job.attempt_count AND d.status = 'claimed'
-    JOIN subscribers s ON s.id = d.subscriber_id
-    LEFT JOIN events e ON e.id = d.event_id`;
-
-/**
- * Records a group of attempts that were delivered or get a retry, in one
- * statement: every attempt row, every delivery moved on (guarded by status
- * and attempt count: if a cancel or a duplicate job got there first, that
- * delivery is left as it is, its attempt still recorded), and each webhook's
- * failure streak: cleared by a success, started by a failure (the first
- * failure after the group's last success; an earlier-started failure that is
- * recorded later moves the start back). Answers the deliveries settled and,
- * for webhooks that failed, since when they have been failing.
- */
-const RECORD_SQL = `
-  WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::int[],
-                         $8::jsonb[], $9::text[], $10::text[], $11::text[], $12::text[], $13::float8[], $14::uuid[])
-      AS i(attempt_id, delivery_id, number, trigger, started_at, duration_ms, response_status,
-           response_headers, response_body, error, status, last_error, delay_ms, subscriber_id)),
-  attempts AS (
-    INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
-    SELECT attempt_id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error FROM input),
-  settled AS (
-    UPDATE deliveries d
-       SET status = i.status, attempt_count = i.number, next_trigger = 'auto',
-           next_attempt_at = CASE WHEN i.status = 'pending' THEN now() + make_interval(secs => i.delay_ms / 1000) END,
-           claimed_at = NULL, last_attempt_at = i.started_at, last_response_status = i.response_status, last_error = i.last_error,
-           delivered_at = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
-      FROM input i
-     WHERE d.id = i.delivery_id AND d.attempt_count = i.number - 1 AND d.status = 'claimed'
-    RETURNING d.id),
-  last_ok AS (
-    SELECT subscriber_id, max(started_at) FILTER (WHERE status = 'delivered') AS at FROM input GROUP BY subscriber_id),
-  streak AS (
-    SELECT o.subscriber_id, o.at IS NULL AS only_failures,
-           (SELECT min(i.started_at) FROM input i
-             WHERE i.subscriber_id = o.subscriber_id AND i.status = 'pending' AND (o.at IS NULL OR i.started_at > o.at)) AS failing_from
-      FROM last_ok o),
-  marked AS (
-    UPDATE subscribers s
-       SET failing_since = CASE WHEN t.only_failures THEN LEAST(s.failing_since, t.failing_from) ELSE t.failing_from END
-      FROM streak t
-     WHERE s.id = t.subscriber_id
-       AND s.failing_since IS DISTINCT FROM (CASE WHEN t.only_failures THEN LEAST(s.failing_since, t.failing_from) ELSE t.failing_from END)
-    RETURNING s.id, s.failing_since)
-  SELECT (SELECT coalesce(array_agg(id), '{}') FROM settled) AS settled,
-         (SELECT coalesce(json_agg(json_build_object('id', t.subscriber_id, 'failing_since', COALESCE(m.failing_since, s.failing_since))), '[]')
-            FROM streak t JOIN subscribers s ON s.id = t.subscriber_id LEFT JOIN marked m ON m.id = t.subscriber_id
-           WHERE t.failing_from IS NOT NULL) AS failing`;
+/** While an attempt's result cannot be recorded (Postgres away or out of connections): first and longest wait between tries. */
+const HOLD_FIRST_MS = 100;
+const HOLD_MAX_MS = 2000;
 
 /** An attempt that was delivered or gets a retry, waiting for its group to be written. */
 interface Settlement {
@@ -137,8 +55,14 @@ const RECORD_GROUP = 500;
  * delivery is failed (the dead letter) and `tidings:delivery:exhausted` is
  * recorded. Errors are recorded, never swallowed.
  *
- * Work is shared where it is per round trip, not per delivery: a job's
- * deliveries are loaded with one statement, and attempts finishing together
+ * An attempt is started in Postgres before it is sent (startAttempts), so
+ * one delivery is never sent twice by two workers unless the first died; and
+ * its result is held and recorded once Postgres takes it again (no new
+ * attempt starts meanwhile), so an outage does not turn sent attempts into
+ * repeated ones.
+ *
+ * Work is shared where it is per round trip, not per delivery: the
+ * deliveries of a job that got slots are started with one statement, and attempts finishing together
  * are recorded together (group commit), so under load a statement carries
  * many deliveries while at a trickle each is written at once. At most
  * WORKER_CONCURRENCY attempts are in flight (sending or being recorded), and
@@ -151,8 +75,8 @@ export class DeliverWebhook {
   /** Deliveries this process holds, from loading to recorded: a duplicate job for one of them skips it. */
   private readonly held = new Set<string>();
   private readonly running = new Set<Promise<void>>();
-  /** When an attempt last failed to be recorded (Postgres away): deliveries loaded before that are not sent. */
-  private lastRecordFailure = 0;
+  /** Attempts whose results wait for Postgres to record them; while there are any, no attempt starts. */
+  private holding = 0;
   private readonly recorder = new GroupCommit<Settlement, Settled>((group) => this.recordGroup(group), {
     maxBatch: RECORD_GROUP,
     maxConcurrent: 1,
@@ -176,46 +100,27 @@ export class DeliverWebhook {
   /**
    * Starts the attempts of a job's deliveries and resolves once each one is
    * under way, deferred (its endpoint has its share of slots already: back to
-   * Postgres, no attempt spent) or skipped; the attempts finish in the
-   * background (see `drain`). After `stop`, what was not started goes back
-   * to `pending` at once.
+   * Postgres, no attempt spent), settled unsendable or skipped (stale); the
+   * attempts finish in the background (see `drain`). Slots come first, then
+   * one start statement for the deliveries that got them, so nothing is
+   * started that then waits. After `stop`, or while results are held, what
+   * was not started goes back to `pending` at once.
    */
   async dispatch(jobs: DeliverWebhookJob[]): Promise<void> {
     const mine = jobs.filter((job) => !this.held.has(job.deliveryId));
     for (const job of mine) this.held.add(job.deliveryId);
     const handedOver = new Set<string>();
-    const back: string[] = [];
     const deferred: { job: DeliverWebhookJob; delayMs: number }[] = [];
+    let next = 0;
     try {
-      const rows = await this.start(mine);
-      const loadedAt = Date.now();
-      const loaded = new Map(rows.map((row) => [row.id, row]));
-      this.count('skipped', mine.length - rows.length);
-      for (const job of mine) {
-        const delivery = loaded.get(job.deliveryId);
-        if (!delivery) continue;
-        if (delivery.deleted_at || !delivery.enabled) {
-          this.count(await this.settleUnsendable(delivery));
-          continue;
+      while (next < mine.length && this.holding === 0) {
+        const { granted, taken } = await this.takeSlots(mine.slice(next), deferred);
+        if (taken === 0) break; // closed for shutdown
+        next += taken;
+        for (const [job, delivery] of await this.startGranted(granted)) {
+          handedOver.add(job.deliveryId);
+          this.track(this.attemptInSlot(job, delivery));
         }
-        if (!(await this.slotsInFlight.acquire())) {
-          back.push(job.deliveryId);
-          continue;
-        }
-        if (this.lastRecordFailure >= loadedAt) {
-          // An attempt could not be recorded since this one was loaded: sending it now would likely make one more
-          // unrecorded (so repeated) attempt. It stays claimed and comes back when the claim's lease runs out.
-          this.slotsInFlight.release();
-          continue;
-        }
-        const slot = this.slots.acquire(job.subscriberId);
-        if (!slot.granted) {
-          this.slotsInFlight.release();
-          deferred.push({ job, delayMs: slot.deferMs });
-          continue;
-        }
-        handedOver.add(job.deliveryId);
-        this.track(this.attemptInSlot(job, delivery));
       }
     } finally {
       for (const job of mine) if (!handedOver.has(job.deliveryId)) this.held.delete(job.deliveryId);
@@ -224,7 +129,59 @@ export class DeliverWebhook {
       await this.relay.deferMany(deferred);
       this.count('deferred', deferred.length);
     }
-    if (back.length) await this.relay.release(back);
+    if (next < mine.length) await this.relay.release(mine.slice(next));
+  }
+
+  /**
+   * Slots for the next jobs, in order: waits for one attempt slot, then takes
+   * those free at once. A job whose endpoint has its share already is
+   * deferred (its attempt slot given back). Answers the jobs that got both
+   * slots and how many jobs were looked at (0: closed for shutdown).
+   */
+  private async takeSlots(
+    jobs: DeliverWebhookJob[],
+    deferred: { job: DeliverWebhookJob; delayMs: number }[],
+  ): Promise<{ granted: DeliverWebhookJob[]; taken: number }> {
+    const granted: DeliverWebhookJob[] = [];
+    let taken = 0;
+    for (const job of jobs) {
+      const free = granted.length === 0 ? await this.slotsInFlight.acquire() : this.slotsInFlight.tryAcquire();
+      if (!free) break;
+      taken++;
+      const endpoint = this.slots.acquire(job.subscriberId);
+      if (endpoint.granted) {
+        granted.push(job);
+      } else {
+        this.slotsInFlight.release();
+        deferred.push({ job, delayMs: endpoint.deferMs });
+      }
+    }
+    return { granted, taken };
+  }
+
+  /** Starts the granted jobs' attempts in one statement; the ones that did not start give their slots back and are settled unsendable or skipped. */
+  private async startGranted(granted: DeliverWebhookJob[]): Promise<[DeliverWebhookJob, DeliveryToSend][]> {
+    let rows: DeliveryToSend[];
+    try {
+      rows = await startAttempts(this.db, granted, this.config.worker.claimLeaseMs / 3);
+    } catch (error) {
+      for (const job of granted) this.releaseSlots(job);
+      throw error;
+    }
+    const started = new Map(rows.map((row) => [row.id, row]));
+    const notStarted = granted.filter((job) => !started.has(job.deliveryId));
+    for (const job of notStarted) this.releaseSlots(job);
+    if (notStarted.length) {
+      const unsendable = await settleUnsendable(this.db, notStarted);
+      for (const { status } of unsendable) this.count(status);
+      this.count('skipped', notStarted.length - unsendable.length);
+    }
+    return granted.filter((job) => started.has(job.deliveryId)).map((job) => [job, started.get(job.deliveryId)!]);
+  }
+
+  private releaseSlots(job: DeliverWebhookJob, durationMs?: number): void {
+    this.slots.release(job.subscriberId, durationMs);
+    this.slotsInFlight.release();
   }
 
   /** Stops starting attempts (shutdown): deliveries not yet started are handed back by `dispatch`. */
@@ -251,12 +208,37 @@ export class DeliverWebhook {
       durationMs = done.durationMs;
       this.count(done.outcome);
     } catch (error) {
-      this.lastRecordFailure = Date.now();
       this.logger.error(`Attempt ${job.attempt} of delivery ${job.deliveryId} could not be recorded: ${(error as Error).message}`);
     } finally {
-      this.slots.release(job.subscriberId, durationMs);
-      this.slotsInFlight.release();
+      this.releaseSlots(job, durationMs);
       this.held.delete(job.deliveryId);
+    }
+  }
+
+  /**
+   * Records the attempt, holding its result while Postgres is away or out of
+   * connections and trying again (backing off to HOLD_MAX_MS) until it is
+   * written: an attempt that was sent is recorded, not sent again after the
+   * lease. Other errors are thrown. Bounded in the end by SHUTDOWN_GRACE.
+   */
+  private async recordHeld(d: DeliveryToSend, attempt: number, result: SendResult): Promise<DeliverOutcome> {
+    let held = false;
+    try {
+      for (let waitMs = HOLD_FIRST_MS; ; waitMs = Math.min(HOLD_MAX_MS, waitMs * 2)) {
+        try {
+          return await this.record(d, attempt, result);
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          if (!held) {
+            held = true;
+            this.holding++;
+            this.logger.warn(`Attempt ${attempt} of delivery ${d.id} is held until Postgres can record it: ${(error as Error).message}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+        }
+      }
+    } finally {
+      if (held) this.holding--;
     }
   }
 
@@ -276,7 +258,7 @@ export class DeliverWebhook {
       version: this.config.version,
     });
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
-    const outcome = await this.record(delivery, job.attempt, result);
+    const outcome = await this.recordHeld(delivery, job.attempt, result);
     this.observe(delivery, job.attempt, result, outcome);
     return { outcome, durationMs: result.durationMs };
   }
@@ -303,17 +285,6 @@ export class DeliverWebhook {
     else this.logger.warn(line);
   }
 
-  private async start(jobs: DeliverWebhookJob[]): Promise<DeliveryToSend[]> {
-    if (jobs.length === 0) return [];
-    return retryOnDeadlock(() =>
-      this.db.query(preparedStatement('tidings_start_deliveries_v1', START_SQL), [
-        jobs.map((j) => j.deliveryId),
-        jobs.map((j) => j.attempt - 1),
-        this.config.worker.claimLeaseMs / 3,
-      ]),
-    );
-  }
-
   private validSecrets(stored: StoredSecret[]): string[] {
     const now = Date.now();
     return stored.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.secrets.open(s.value));
@@ -336,14 +307,17 @@ export class DeliverWebhook {
     const delay = result.status === 410 || d.next_trigger === 'manual' ? null : this.retry.nextDelayMs(attempt, retryAfter);
     if (delay !== null) {
       const { failingSince } = await this.settleInGroup({ delivery: d, attempt, result, status: 'pending', lastError, delayMs: delay });
-      if (failingSince && Date.now() - failingSince.getTime() >= this.config.webhook.disableAfterMs) {
-        await this.db.transaction((tx) =>
-          this.disableWebhook.execute(tx, d.subscriber_id, `Failing continuously since ${failingSince.toISOString()}`),
-        );
+      if (this.failingLongEnough(failingSince)) {
+        await this.db.transaction((tx) => this.disableWebhook.ifFailingFor(tx, d.subscriber_id, this.config.webhook.disableAfterMs));
       }
       return 'retrying';
     }
     return this.db.transaction((tx) => this.recordTerminal(tx, d, attempt, result, lastError, this.attemptValues(d, attempt, result)));
+  }
+
+  /** A cheap first look before DisableWebhook.ifFailingFor, which decides on the row as it stands. */
+  private failingLongEnough(failingSince: Date | null): boolean {
+    return failingSince !== null && Date.now() - failingSince.getTime() >= this.config.webhook.disableAfterMs;
   }
 
   private async settleInGroup(settlement: Settlement): Promise<Settled> {
@@ -360,32 +334,24 @@ export class DeliverWebhook {
     return [uuidv7(), d.id, attempt, d.next_trigger, ...attemptResultValues(result)];
   }
 
-  /** Writes a group of settlements with RECORD_SQL; one result per settlement, in order. */
+  /** Writes a group of settlements in one statement; one result per settlement, in order. */
   private async recordGroup(group: Settlement[]): Promise<Settled[]> {
-    const column = <T>(pick: (s: Settlement) => T) => group.map(pick);
-    const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-      this.db.query(preparedStatement('tidings_record_attempts_v1', RECORD_SQL), [
-        column(() => uuidv7()),
-        column((s) => s.delivery.id),
-        column((s) => s.attempt),
-        column((s) => s.delivery.next_trigger),
-        column((s) => s.result.startedAt),
-        column((s) => s.result.durationMs),
-        column((s) => s.result.status ?? null),
-        column((s) => (s.result.headers ? JSON.stringify(s.result.headers) : null)),
-        column((s) => s.result.body ?? null),
-        column((s) => s.result.error ?? null),
-        column((s) => s.status),
-        column((s) => s.lastError),
-        column((s) => s.delayMs),
-        column((s) => s.delivery.subscriber_id),
-      ]),
+    const recorded = await recordAttempts(
+      this.db,
+      group.map((s) => ({
+        deliveryId: s.delivery.id,
+        subscriberId: s.delivery.subscriber_id,
+        number: s.attempt,
+        trigger: s.delivery.next_trigger,
+        result: s.result,
+        status: s.status,
+        lastError: s.lastError,
+        delayMs: s.delayMs,
+      })),
     );
-    const settled = new Set(row.settled);
-    const failing = new Map(row.failing.map((f) => [f.id, new Date(f.failing_since)]));
     return group.map((s) => ({
-      settled: settled.has(s.delivery.id),
-      failingSince: s.status === 'pending' ? (failing.get(s.delivery.subscriber_id) ?? null) : null,
+      settled: recorded.settled.has(s.delivery.id),
+      failingSince: s.status === 'pending' ? (recorded.failingSince.get(s.delivery.subscriber_id) ?? null) : null,
     }));
   }
 
@@ -407,13 +373,13 @@ export class DeliverWebhook {
 
     const settled = await this.settle(tx, d, attempt, result, 'failed', lastError);
 
-    const [{ failing_since }] = await queryRows(
+    const [{ failing_since }] = await queryRows<{ failing_since: Date }>(
       tx,
       `UPDATE subscribers SET failing_since = COALESCE(failing_since, $2) WHERE id = $1 RETURNING failing_since`,
       [d.subscriber_id, result.startedAt],
     );
-    if (Date.now() - new Date(failing_since).getTime() >= this.config.webhook.disableAfterMs) {
-      await this.disableWebhook.execute(tx, d.subscriber_id, `Failing continuously since ${new Date(failing_since).toISOString()}`);
+    if (this.failingLongEnough(new Date(failing_since))) {
+      await this.disableWebhook.ifFailingFor(tx, d.subscriber_id, this.config.webhook.disableAfterMs);
     }
     // A manual replay that fails is simply failed again; loops are avoided for engine events.
     if (settled && d.next_trigger === 'auto' && !isEngineType(d.event_type)) {
@@ -452,29 +418,16 @@ export class DeliverWebhook {
     const rows = await queryRows(
       tx,
       `UPDATE deliveries
-          SET status = $3, attempt_count = $2, next_trigger = 'auto',
+          SET status = $3, next_trigger = 'auto',
               next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4::double precision / 1000) END,
               claimed_at = NULL, last_attempt_at = $5, last_response_status = $6, last_error = $7,
               delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
               updated_at = now()
-        WHERE id = $1 AND attempt_count = $2 - 1 AND status = 'claimed'
+        WHERE id = $1 AND attempt_count = $2 AND status = 'claimed'
     RETURNING id`,
       [d.id, attempt, status, delayMs ?? 0, result.startedAt, result.status ?? null, lastError],
     );
     if (rows.length === 0) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
     return rows.length > 0;
-  }
-
-  /** A deleted webhook's delivery is cancelled, a disabled one's failed; no attempt is made. */
-  private async settleUnsendable(d: DeliveryToSend): Promise<DeliverOutcome> {
-    const [status, reason]: ['cancelled' | 'failed', string] = d.deleted_at
-      ? ['cancelled', 'webhook deleted']
-      : ['failed', `webhook disabled: ${d.disabled_reason ?? 'no reason given'}`];
-    await this.db.query(
-      `UPDATE deliveries SET status = $2, last_error = $3, claimed_at = NULL, next_attempt_at = NULL, updated_at = now()
-        WHERE id = $1 AND status = 'claimed'`,
-      [d.id, status, reason],
-    );
-    return status;
   }
 }

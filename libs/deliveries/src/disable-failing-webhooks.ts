@@ -6,7 +6,7 @@ import { DisableWebhook } from './disable-webhook';
  * Endpoint health: a webhook failing continuously for WEBHOOK_DISABLE_AFTER is
  * disabled (with `tidings:webhook:disabled` recorded). The delivery path does
  * this on a failed attempt; this sweep also catches endpoints whose next
- * retry is hours away.
+ * retry is hours away. The rule itself is DisableWebhook.ifFailingFor's.
  */
 @Injectable()
 export class DisableFailingWebhooks {
@@ -16,18 +16,15 @@ export class DisableFailingWebhooks {
   ) {}
 
   async execute(disableAfterMs: number): Promise<number> {
-    const due: { id: string; failing_since: Date }[] = await this.db.query(
-      `SELECT id, failing_since FROM subscribers
+    const due: { id: string }[] = await this.db.query(
+      `SELECT id FROM subscribers
         WHERE kind = 'webhook' AND enabled AND failing_since < now() - make_interval(secs => $1::double precision / 1000)
         LIMIT 100`,
       [disableAfterMs],
     );
     let disabled = 0;
     for (const webhook of due) {
-      const done = await this.db.transaction((tx) =>
-        this.disable.execute(tx, webhook.id, `Failing continuously since ${new Date(webhook.failing_since).toISOString()}`),
-      );
-      if (done) disabled++;
+      if (await this.db.transaction((tx) => this.disable.ifFailingFor(tx, webhook.id, disableAfterMs))) disabled++;
     }
     return disabled;
   }

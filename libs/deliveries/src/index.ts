@@ -19,3 +19,5 @@ export * from './analytics/analytics-outbox';
 export * from './analytics/analytics-sender';
 export * from './analytics/posthog-batch';
 export * from './analytics/deliver-analytics-batch';
+export * from './store/start-attempts';
+export * from './store/record-attempts';

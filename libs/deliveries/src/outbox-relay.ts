@@ -33,12 +33,17 @@ export class OutboxRelay {
     return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
   }
 
-  /** Gives claims back at once (the queue refused them), rather than waiting for the lease. */
-  async release(deliveryIds: string[]): Promise<void> {
+  /**
+   * Gives claims back at once (the queue refused them, or a stopping worker
+   * did not start them), rather than waiting for the lease. Guarded by the
+   * attempt count: a claim whose attempt another worker has started is left alone.
+   */
+  async release(jobs: DeliverWebhookJob[]): Promise<void> {
     await this.db.query(
-      `UPDATE deliveries SET status = 'pending', claimed_at = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'claimed'`,
-      [deliveryIds],
+      `UPDATE deliveries d SET status = 'pending', claimed_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS x(id, attempt_count)
+        WHERE d.id = x.id AND d.attempt_count = x.attempt_count AND d.status = 'claimed'`,
+      [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt - 1)],
     );
   }
 

@@ -139,7 +139,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
-      await this.relay.release(claimed.map((j) => j.deliveryId));
+      await this.relay.release(claimed);
       throw error;
     }
     return claimed.length === wanted ? 'more' : 'idle';

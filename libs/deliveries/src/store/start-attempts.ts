@@ -1,0 +1,83 @@
+import { preparedStatement, Queryable, queryRows, retryOnDeadlock } from '@tidings/common';
+import { DeliverWebhookJob } from '@tidings/queue';
+import { StoredSecret } from '@tidings/webhooks';
+import { AttemptTrigger } from '../delivery.entity';
+
+/** A delivery whose attempt this worker has started, with what is needed to send it. */
+export interface StartedAttempt {
+  id: string;
+  created_at: Date;
+  /** The HTTP request that recorded the event, carried into the worker's log lines. */
+  request_id: string | null;
+  event_id: string | null;
+  event_type: string;
+  subscriber_id: string;
+  payload: Record<string, unknown>;
+  /** The number of the attempt started (the job's). */
+  attempt_count: number;
+  next_trigger: AttemptTrigger;
+  name: string;
+  url: string;
+  secrets: StoredSecret[];
+  content_type: string;
+  verify_tls: boolean;
+  headers: Record<string, string>;
+}
+
+/**
+ * Start: claimed → attempt N started, for a whole job in one statement. The
+ * attempt count moves to N before anything is sent, guarded by the count
+ * the job expects (N − 1), so of two runs of one job (a stalled BullMQ job
+ * re-run by another worker, a duplicate) only the first starts the attempt:
+ * a delivery is never sent twice under one number, and is sent again only
+ * after its claim's lease ran out (its worker died). Only a delivery whose
+ * webhook is enabled and not deleted starts (see settleUnsendable). A claim
+ * older than a third of the lease (its job waited in Redis) is renewed; a
+ * younger one keeps its time, which leaves every indexed column alone.
+ */
+const START_SQL = `
+  WITH job AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS j(id, attempt)),
+  started AS (
+    UPDATE deliveries d
+       SET attempt_count = job.attempt,
+           claimed_at = CASE WHEN d.claimed_at < now() - make_interval(secs => $3::double precision / 1000) THEN now() ELSE d.claimed_at END
+      FROM job, subscribers s
+     WHERE d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'claimed'
+       AND s.id = d.subscriber_id AND s.enabled AND s.deleted_at IS NULL
+    RETURNING d.id, d.event_id, d.event_type, d.subscriber_id, d.payload, d.attempt_count, d.next_trigger, d.created_at,
+              s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers)
+  SELECT started.*, e.request_id FROM started LEFT JOIN events e ON e.id = started.event_id`;
+
+export function startAttempts(db: Queryable, jobs: DeliverWebhookJob[], renewAfterMs: number): Promise<StartedAttempt[]> {
+  if (jobs.length === 0) return Promise.resolve([]);
+  return retryOnDeadlock(() =>
+    queryRows<StartedAttempt>(db, preparedStatement('tidings_start_attempts_v2', START_SQL), [
+      jobs.map((j) => j.deliveryId),
+      jobs.map((j) => j.attempt),
+      renewAfterMs,
+    ]),
+  );
+}
+
+/**
+ * A claimed delivery whose webhook was deleted is cancelled, one whose
+ * webhook is disabled is failed; no attempt is made. Guarded like start, so
+ * a delivery another worker has started is left alone. Answers each
+ * delivery settled so, with its new status.
+ */
+export function settleUnsendable(db: Queryable, jobs: DeliverWebhookJob[]): Promise<{ id: string; status: 'cancelled' | 'failed' }[]> {
+  if (jobs.length === 0) return Promise.resolve([]);
+  return queryRows(
+    db,
+    `UPDATE deliveries d
+        SET status = CASE WHEN s.deleted_at IS NOT NULL THEN 'cancelled' ELSE 'failed' END,
+            last_error = CASE WHEN s.deleted_at IS NOT NULL THEN 'webhook deleted'
+                              ELSE 'webhook disabled: ' || coalesce(s.disabled_reason, 'no reason given') END,
+            claimed_at = NULL, next_attempt_at = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS job(id, attempt), subscribers s
+      WHERE d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'claimed'
+        AND s.id = d.subscriber_id AND NOT (s.enabled AND s.deleted_at IS NULL)
+  RETURNING d.id, d.status`,
+    [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt)],
+  );
+}
