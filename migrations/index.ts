@@ -4,6 +4,7 @@ import { Ingestion1763700000000 } from './1763700000000-Ingestion';
 import { Telemetry1763800000000 } from './1763800000000-Telemetry';
 import { EventRequestId1763900000000 } from './1763900000000-EventRequestId';
 import { UuidV7Function1764000000000 } from './1764000000000-UuidV7Function';
+import { ThinWebhookDeliveries1764100000000 } from './1764100000000-ThinWebhookDeliveries';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Telemetry1763800000000,
   EventRequestId1763900000000,
   UuidV7Function1764000000000,
+  ThinWebhookDeliveries1764100000000,
 ];

@@ -76,7 +76,10 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     const runs = await Promise.all([startAttempts(t.db, [job], LEASE_MS / 3), startAttempts(t.db, [job], LEASE_MS / 3)]);
     expect(runs.map((r) => r.length).sort()).toEqual([0, 1]);
     expect(await startAttempts(t.db, [job], LEASE_MS / 3)).toEqual([]);
-    expect(await row(`SELECT status, attempt_count FROM deliveries WHERE id = $1`, [job.deliveryId])).toEqual({ status: 'claimed', attempt_count: 1 });
+    expect(await row(`SELECT status, attempt_count FROM deliveries WHERE id = $1`, [job.deliveryId])).toEqual({
+      status: 'claimed',
+      attempt_count: 1,
+    });
   });
 
   it('start: a disabled or deleted webhook’s delivery does not start; settleUnsendable fails or cancels it', async () => {
@@ -87,8 +90,13 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     const jobs = [await claimed(disabled), await claimed(deleted)];
     expect(await startAttempts(t.db, jobs, LEASE_MS / 3)).toEqual([]);
     const settled = await settleUnsendable(t.db, jobs);
-    expect(Object.fromEntries(settled.map((s) => [s.id, s.status]))).toEqual({ [jobs[0].deliveryId]: 'failed', [jobs[1].deliveryId]: 'cancelled' });
-    expect(await row(`SELECT last_error FROM deliveries WHERE id = $1`, [jobs[0].deliveryId])).toEqual({ last_error: 'webhook disabled: by hand' });
+    expect(Object.fromEntries(settled.map((s) => [s.id, s.status]))).toEqual({
+      [jobs[0].deliveryId]: 'failed',
+      [jobs[1].deliveryId]: 'cancelled',
+    });
+    expect(await row(`SELECT last_error FROM deliveries WHERE id = $1`, [jobs[0].deliveryId])).toEqual({
+      last_error: 'webhook disabled: by hand',
+    });
   });
 
   it('record: a settle after a cancel records the attempt and leaves the status', async () => {
@@ -98,7 +106,9 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     const recorded = await recordAttempts(t.db, [attempt(job, 200, new Date())]);
     expect(recorded.settled.has(job.deliveryId)).toBe(false);
     expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [job.deliveryId])).toEqual({ status: 'cancelled' });
-    expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1 AND number = 1`, [job.deliveryId])).toEqual({ n: 1 });
+    expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1 AND number = 1`, [job.deliveryId])).toEqual({
+      n: 1,
+    });
   });
 
   it('record: a failure recorded while another worker starts the streak answers that streak, never a missing one', async () => {
@@ -141,7 +151,9 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     // A streak old enough, cleared by another worker's success while the disable waits for the row: not disabled.
     const cleared = await webhook();
     await t.db.query(`UPDATE subscribers SET failing_since = now() - interval '2 hours' WHERE id = $1`, [cleared]);
-    expect(await afterConcurrentWrite(cleared, `UPDATE subscribers SET failing_since = NULL WHERE id = $1`, () => ifFailing(cleared))).toBe(false);
+    expect(await afterConcurrentWrite(cleared, `UPDATE subscribers SET failing_since = NULL WHERE id = $1`, () => ifFailing(cleared))).toBe(
+      false,
+    );
     expect(await row(`SELECT enabled FROM subscribers WHERE id = $1`, [cleared])).toEqual({ enabled: true });
 
     const failing = await webhook();
@@ -152,7 +164,9 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       enabled: false,
       disabled_reason: `Failing continuously since ${since.toISOString()}`,
     });
-    const [notice] = await t.db.query(`SELECT data FROM events WHERE type = 'tidings:webhook:disabled' AND data::text LIKE $1`, [`%${failing}%`]);
+    const [notice] = await t.db.query(`SELECT data FROM events WHERE type = 'tidings:webhook:disabled' AND data::text LIKE $1`, [
+      `%${failing}%`,
+    ]);
     expect(JSON.stringify(notice.data)).toContain(`Failing continuously since ${since.toISOString()}`);
     expect(await ifFailing(failing)).toBe(false); // already disabled: nothing more recorded
   });

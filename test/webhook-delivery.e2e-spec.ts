@@ -109,6 +109,12 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
     const [replayed] = (await receiver.waitForRequests('/flaky', schedule + 1)).slice(-1);
     expect(replayed.headers['webhook-id']).toBe(failed.id);
     verify(webhook.secret, replayed);
+    // The row stores no body: every attempt and the replay rendered the same bytes from the event, and the admin
+    // view renders them again on read.
+    const [{ payload: stored }] = await t.db.query(`SELECT payload FROM deliveries WHERE id = $1`, [failed.id]);
+    expect(stored).toBeNull();
+    expect(new Set(receiver.received('/flaky').map((r) => r.body)).size).toBe(1);
+    expect((await t.http('GET', `/v1/deliveries/${failed.id}`)).body.payload).toEqual(JSON.parse(replayed.body));
     const afterReplay = await waitFor('replayed delivery settles', async () => {
       const d = (await t.http('GET', `/v1/deliveries/${failed.id}`)).body;
       return d.status === 'delivered' ? d : undefined;
@@ -132,6 +138,21 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
       const last = receiver.received('/flaky').filter((q) => q.headers['webhook-id'] === d.id);
       expect(last).toHaveLength(schedule + 1);
     }
+  });
+
+  it('a delivery written by v1 with its body stored is sent with that body', async () => {
+    const webhook = await createWebhook('/legacy', [{ event_type: 'ping' }]);
+    const stored = { delivered_for: { id: webhook.id, name: 'as it was', type: 'webhook' }, event: { id: 'v1', type: 'ping' } };
+    const [{ id }] = await t.db.query(
+      `INSERT INTO deliveries (id, event_type, subscriber_id, payload, next_attempt_at) VALUES (tidings_uuid_v7(), 'ping', $1, $2, now())
+       RETURNING id`,
+      [webhook.id, stored],
+    );
+    await t.db.query(`NOTIFY tidings_outbox`);
+    const [request] = await receiver.waitForRequests('/legacy', 1);
+    expect(request.headers['webhook-id']).toBe(id);
+    expect(verify(webhook.secret, request)).toEqual(stored);
+    expect((await t.http('GET', `/v1/deliveries/${id}`)).body.payload).toEqual(stored);
   });
 
   it('410 Gone disables the webhook and records tidings:webhook:disabled; re-enabling via PATCH works', async () => {

@@ -60,7 +60,9 @@ describe('fault: Postgres out of connections with attempts in flight', () => {
     await takeEveryFreeConnection();
     // Cut the worker's connections (the slots they free are taken at once): its attempts in flight finish with nowhere to record.
     const [{ n: cut }] = (
-      await hogs[0].query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'tidings-worker'`)
+      await hogs[0].query(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'tidings-worker'`,
+      )
     ).rows;
     await takeEveryFreeConnection();
     const exhaustedAt = Date.now();
@@ -90,7 +92,12 @@ describe('fault: Postgres out of connections with attempts in flight', () => {
     );
     printFaultSummary(
       'connection-limit',
-      { sent: committed.length, delivered: deliveryIds.length - lost.length, duplicates: counts.duplicates, lost: lost.length + committed.length - deliveryIds.length },
+      {
+        sent: committed.length,
+        delivered: deliveryIds.length - lost.length,
+        duplicates: counts.duplicates,
+        lost: lost.length + committed.length - deliveryIds.length,
+      },
       `worker connections cut: ${cut}, unanswered at the cut: ${unansweredAtCut}, results held: ${held}, ` +
         `sent while exhausted: ${receivedWhileExhausted}, attempts recorded: ${attempts}, settled: ${JSON.stringify(settled)}`,
     );

@@ -160,4 +160,3 @@ async function figuresFor(rig: FaultRig, webhookId: string, path: string, eventI
     repeatedAttemptNumbers: repeated,
   };
 }
-

@@ -1,10 +1,10 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { GroupCommit, isDatabaseUnavailable, isEngineType, queryRows } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
-import { DeliveryExhausted, EventRegistrar } from '@tidings/events';
+import { DeliveryExhausted, EventRegistrar, hydrateEvent } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
 import { DeliverWebhookJob } from '@tidings/queue';
-import { buildWebhookRequest, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
+import { buildWebhookRequest, renderPayload, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptSlots } from './attempt-slots';
@@ -249,7 +249,7 @@ export class DeliverWebhook {
   private async attempt(job: DeliverWebhookJob, delivery: DeliveryToSend): Promise<{ outcome: DeliverOutcome; durationMs?: number }> {
     const { body, headers } = buildWebhookRequest({
       id: delivery.id,
-      payload: delivery.payload,
+      payload: delivery.payload ?? renderPayload(hydrateEvent(delivery.event!), { ...delivery, id: delivery.subscriber_id }, this.config.publicUrl),
       contentType: delivery.content_type,
       eventType: delivery.event_type,
       attempt: job.attempt,

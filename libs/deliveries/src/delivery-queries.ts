@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { hydrateEvent } from '@tidings/events';
+import { renderPayload } from '@tidings/webhooks';
 import { DataSource } from 'typeorm';
 import { DeliveryError } from './delivery-error';
 
@@ -38,7 +41,7 @@ export interface DeliveryView {
   last_error: string | null;
   created_at: Date;
   updated_at: Date;
-  payload?: Record<string, unknown>;
+  payload?: Record<string, unknown> | null;
   attempts?: AttemptView[];
 }
 
@@ -48,7 +51,10 @@ const COLUMNS = `d.id, d.event_id, d.event_type, d.status, d.attempt_count, d.ne
 /** Reads the delivery log: newest first, keyset-paginated on the time-ordered id. */
 @Injectable()
 export class DeliveryQueries {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: TidingsConfig,
+  ) {}
 
   async list(filter: DeliveryFilter): Promise<DeliveryView[]> {
     const where: string[] = [`s.kind = 'webhook'`];
@@ -76,7 +82,9 @@ export class DeliveryQueries {
 
   async get(id: string): Promise<DeliveryView> {
     const [row] = await this.db.query(
-      `SELECT ${COLUMNS}, d.payload FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = $1 AND s.kind = 'webhook'`,
+      `SELECT ${COLUMNS}, d.payload, s.format, CASE WHEN d.payload IS NULL THEN to_jsonb(e) END AS event
+         FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id LEFT JOIN events e ON e.id = d.event_id
+        WHERE d.id = $1 AND s.kind = 'webhook'`,
       [id],
     );
     if (!row) throw new DeliveryError('not_found', `No delivery ${id}`);
@@ -85,11 +93,14 @@ export class DeliveryQueries {
          FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number, started_at`,
       [id],
     );
-    return { ...toView(row), payload: row.payload, attempts };
+    // The body as the worker sends it now: stored (older rows) or rendered from the event and the webhook's settings.
+    const payload =
+      row.payload ?? (row.event ? renderPayload(hydrateEvent(row.event), { id: row.webhook_id, name: row.webhook_name, format: row.format }, this.config.publicUrl) : null);
+    return { ...toView(row), payload, attempts };
   }
 }
 
 function toView(row: Record<string, any>): DeliveryView {
-  const { webhook_id, webhook_name, payload: _payload, ...rest } = row;
+  const { webhook_id, webhook_name, payload: _payload, format: _format, event: _event, ...rest } = row;
   return { ...rest, webhook: { id: webhook_id, name: webhook_name } } as DeliveryView;
 }

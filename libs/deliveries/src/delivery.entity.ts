@@ -14,7 +14,8 @@ export class Delivery {
   @Column('uuid', { name: 'subscriber_id' }) subscriberId: string;
   /** `analytics` deliveries carry telemetry and are claimed and sent in batches, apart from webhooks. */
   @Column('text') channel: DeliveryChannel;
-  @Column('jsonb') payload: Record<string, unknown>;
+  /** Null for webhook deliveries since v2 (rendered when sent); set on older rows and analytics rows. */
+  @Column('jsonb', { nullable: true }) payload: Record<string, unknown> | null;
   @Column('text') status: DeliveryStatus;
   @Column('text', { name: 'next_trigger' }) nextTrigger: AttemptTrigger;
   @Column('int', { name: 'attempt_count' }) attemptCount: number;

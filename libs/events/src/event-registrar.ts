@@ -6,7 +6,6 @@ import { SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { hydrateEvent } from './event-classes';
 import { AnalyticsChannel } from './telemetry/analytics-channel';
-import { ChatFormat, chatMessage } from './formats/chat-message';
 import { SCOPE_COLUMNS, ScopeColumn, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
@@ -19,8 +18,6 @@ export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
 
 /** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
 export const OUTBOX_CHANNEL = 'tidings_outbox';
-
-const CHAT_FORMATS: readonly ChatFormat[] = ['slack', 'discord', 'teams'];
 
 const SCOPE_TYPES: Record<ScopeColumn, 'uuid' | 'text'> = {
   project_uuid: 'uuid',
@@ -43,24 +40,19 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
 interface EventRecord {
   [column: string]: unknown;
   patterns: string[];
-  notification: Record<string, unknown>;
   telemetry?: unknown;
-  slack?: unknown;
-  discord?: unknown;
-  teams?: unknown;
 }
 
 interface RegisteredRow {
   id: string;
   recorded_at: Date | null;
   webhooks: number;
-  missing_formats: ChatFormat[] | null;
 }
 
 /**
  * Records events and their outbox rows inside the caller's transaction: the
- * event row, then one pending delivery per matching enabled subscriber, each
- * with the payload snapshot of that moment, plus one analytics delivery with
+ * event row, then one thin pending delivery per matching enabled subscriber
+ * (its body is rendered from the event when sent), plus one analytics delivery with
  * the anonymized telemetry payload while telemetry is on. Client events go to
  * analytics only. A rollback leaves none of them.
  *
@@ -72,12 +64,6 @@ interface RegisteredRow {
 @Injectable()
 export class EventRegistrar {
   private readonly statement: string;
-  /**
-   * The chat formats some webhook was seen using. Their messages are built for
-   * every event; the others only once the statement reports a match needing
-   * one (then it is re-run; see the statement). Grows only, per process.
-   */
-  private readonly chatFormats = new Set<ChatFormat>();
 
   constructor(
     private readonly matcher: SubscriptionMatcher,
@@ -116,24 +102,10 @@ export class EventRegistrar {
       records.push(this.record(event, analytics ? this.analytics : null));
     });
 
-    let rows: RegisteredRow[];
-    for (;;) {
-      for (const format of this.chatFormats) {
-        records.forEach((record) => {
-          if (record.patterns.length && record[format] === undefined) {
-            record[format] = chatMessage(format, record.notification, this.config.publicUrl);
-          }
-        });
-      }
-      rows = await tx.query(preparedStatement('tidings_register_events_v1', this.statement), [
-        JSON.stringify(records),
-        analytics?.id ?? null,
-      ]);
-      const missing = rows[0].missing_formats;
-      if (!missing) break;
-      // A webhook with a chat format matched and its message was not built: nothing was written; build it and go again.
-      for (const format of missing) this.chatFormats.add(format);
-    }
+    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v2', this.statement), [
+      JSON.stringify(records),
+      analytics?.id ?? null,
+    ]);
 
     const results: RegisterResult[] = new Array(events.length);
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -159,7 +131,7 @@ export class EventRegistrar {
     return results;
   }
 
-  /** The statement's input for one event: its row, match patterns and payloads (chat messages are added by the caller). */
+  /** The statement's input for one event: its row, match patterns and (telemetry on) its telemetry payload. */
   private record(event: TidingsEvent, analytics: AnalyticsChannel | null): EventRecord {
     const record: EventRecord = {
       id: event.id,
@@ -170,7 +142,6 @@ export class EventRegistrar {
       data: event.data,
       request_id: event.requestId ?? null,
       patterns: isClientType(event.type) ? [] : subscriptionPatternsFor(event.type),
-      notification: event.toNotificationPayload(),
     };
     for (const column of SCOPE_COLUMNS) if (event[column] != null) record[column] = event[column];
     if (analytics) record.telemetry = event.toTelemetryPayload(analytics.app);
@@ -191,12 +162,10 @@ export class EventRegistrar {
  * The one statement registering a set of events ($1: a JSON array of
  * EventRecord, $2: the analytics subscriber or null). Its text never changes,
  * so it is prepared once per connection. In order: read the records, match
- * subscriptions for all of them; if a matched webhook wants a chat message
- * that was not supplied, write nothing and name the missing formats; else
- * insert the events (skipping idempotency keys already taken), one delivery
- * per match with its payload (the standard one gets `delivered_for` here) plus
- * the analytics one, and NOTIFY the relay, which hears it on commit. One row
- * back per record.
+ * subscriptions for all of them, insert the events (skipping idempotency keys
+ * already taken), one thin delivery per match (no body: the worker renders it
+ * when sending) plus the analytics one with its telemetry payload, and NOTIFY
+ * the relay, which hears it on commit. One row back per record.
  */
 function registerStatement(matcher: SubscriptionMatcher): string {
   const scopeColumns = SCOPE_COLUMNS.map((column) => `${column} ${SCOPE_TYPES[column]}`).join(', ');
@@ -204,22 +173,15 @@ function registerStatement(matcher: SubscriptionMatcher): string {
     WITH input AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
         id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
-        patterns text[], notification jsonb, telemetry jsonb, ${CHAT_FORMATS.map((format) => `${format} jsonb`).join(', ')})),
+        patterns text[], telemetry jsonb)),
     matched AS (${matcher.sql('input')}),
-    missing AS (
-      SELECT array_agg(DISTINCT m.format) AS formats
-        FROM matched m JOIN input i ON i.id = m.event_id
-       WHERE CASE m.format ${CHAT_FORMATS.map((format) => `WHEN '${format}' THEN i.${format} IS NULL`).join(' ')} ELSE false END),
     new_events AS (
       INSERT INTO events (${EVENT_COLUMNS})
-      SELECT ${EVENT_COLUMNS} FROM input WHERE (SELECT formats FROM missing) IS NULL
+      SELECT ${EVENT_COLUMNS} FROM input
       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, recorded_at),
     targets AS (
-      SELECT i.id AS event_id, i.type, m.id AS subscriber_id, 'webhook' AS channel,
-             CASE m.format ${CHAT_FORMATS.map((format) => `WHEN '${format}' THEN i.${format}`).join(' ')}
-               ELSE jsonb_build_object('delivered_for', jsonb_build_object('id', m.id, 'name', m.name, 'type', m.kind), 'event', i.notification)
-             END AS payload
+      SELECT i.id AS event_id, i.type, m.id AS subscriber_id, 'webhook' AS channel, NULL::jsonb AS payload
         FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
       UNION ALL
       SELECT i.id, i.type, $2::uuid, 'analytics', i.telemetry
@@ -232,7 +194,6 @@ function registerStatement(matcher: SubscriptionMatcher): string {
     counted AS (
       SELECT event_id, count(*) FILTER (WHERE channel = 'webhook')::int AS webhooks FROM inserted GROUP BY event_id)
     SELECT i.id, n.recorded_at, COALESCE(c.webhooks, 0) AS webhooks,
-           (SELECT formats FROM missing) AS missing_formats,
            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted LIMIT 1) AS notify) AS notified
       FROM input i LEFT JOIN new_events n ON n.id = i.id LEFT JOIN counted c ON c.event_id = i.id`;
 }

@@ -41,5 +41,3 @@ export * from './record-api-events';
 export * from './record-client-event';
 export * from './telemetry/analytics-channel';
 export * from './event-queries';
-export * from './formats/event-summary';
-export * from './formats/chat-message';

@@ -17,3 +17,6 @@ export * from './admin/delete-webhook';
 export * from './admin/rotate-webhook-secret';
 export * from './admin/send-test-ping';
 export * from './http-response';
+export * from './renderers/chat-message';
+export * from './renderers/event-summary';
+export * from './renderers/render-payload';

@@ -12,11 +12,15 @@ export interface StartedAttempt {
   event_id: string | null;
   event_type: string;
   subscriber_id: string;
-  payload: Record<string, unknown>;
+  /** The body stored by an older version (or null: render it from `event`). */
+  payload: Record<string, unknown> | null;
+  /** The event row, as JSON (for rendering), when no body is stored. */
+  event: Record<string, unknown> | null;
   /** The number of the attempt started (the job's). */
   attempt_count: number;
   next_trigger: AttemptTrigger;
   name: string;
+  format: 'standard' | 'slack' | 'discord' | 'teams';
   url: string;
   secrets: StoredSecret[];
   content_type: string;
@@ -45,13 +49,14 @@ const START_SQL = `
      WHERE d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'claimed'
        AND s.id = d.subscriber_id AND s.enabled AND s.deleted_at IS NULL
     RETURNING d.id, d.event_id, d.event_type, d.subscriber_id, d.payload, d.attempt_count, d.next_trigger, d.created_at,
-              s.name, s.url, s.secrets, s.content_type, s.verify_tls, s.headers)
-  SELECT started.*, e.request_id FROM started LEFT JOIN events e ON e.id = started.event_id`;
+              s.name, s.format, s.url, s.secrets, s.content_type, s.verify_tls, s.headers)
+  SELECT started.*, e.request_id, CASE WHEN started.payload IS NULL THEN to_jsonb(e) END AS event
+    FROM started LEFT JOIN events e ON e.id = started.event_id`;
 
 export function startAttempts(db: Queryable, jobs: DeliverWebhookJob[], renewAfterMs: number): Promise<StartedAttempt[]> {
   if (jobs.length === 0) return Promise.resolve([]);
   return retryOnDeadlock(() =>
-    queryRows<StartedAttempt>(db, preparedStatement('tidings_start_attempts_v2', START_SQL), [
+    queryRows<StartedAttempt>(db, preparedStatement('tidings_start_attempts_v3', START_SQL), [
       jobs.map((j) => j.deliveryId),
       jobs.map((j) => j.attempt),
       renewAfterMs,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { ChatFormat, chatMessage, Ping } from '@tidings/events';
+import { Ping } from '@tidings/events';
+import { renderPayload } from '../renderers/render-payload';
 import { v7 as uuidv7 } from 'uuid';
 import { SecretBox } from '../secret-box';
 import { WebhookContentType, WebhookFormat } from '../subscriber.entity';
@@ -71,10 +72,7 @@ export class SendTestPing {
     const contentType = target.content_type ?? 'application/json';
     const { body, headers } = buildWebhookRequest({
       id,
-      payload:
-        (target.format ?? 'standard') === 'standard'
-          ? { delivered_for: { ...deliveredFor, type: 'webhook' }, event: ping.toNotificationPayload() }
-          : chatMessage(target.format as ChatFormat, ping.toNotificationPayload(), this.config.publicUrl),
+      payload: renderPayload(ping, { ...deliveredFor, format: target.format ?? 'standard' }, this.config.publicUrl),
       contentType,
       eventType: ping.type,
       attempt: 1,
