@@ -5,6 +5,7 @@ import { Telemetry1763800000000 } from './1763800000000-Telemetry';
 import { EventRequestId1763900000000 } from './1763900000000-EventRequestId';
 import { UuidV7Function1764000000000 } from './1764000000000-UuidV7Function';
 import { ThinWebhookDeliveries1764100000000 } from './1764100000000-ThinWebhookDeliveries';
+import { LeasedClaims1764200000000 } from './1764200000000-LeasedClaims';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   EventRequestId1763900000000,
   UuidV7Function1764000000000,
   ThinWebhookDeliveries1764100000000,
+  LeasedClaims1764200000000,
 ];

@@ -1,4 +1,16 @@
-import { AttemptToRecord, DisableWebhook, recordAttempts, settleUnsendable, startAttempts } from '@tidings/deliveries';
+import {
+  AttemptToRecord,
+  claimDue,
+  DisableWebhook,
+  RECOVER_BATCH,
+  RecoverDeliveries,
+  recordAttempts,
+  settleUnsendable,
+  startAttempts,
+} from '@tidings/deliveries';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { waitFor } from '@tidings/testing';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,7 +23,6 @@ import { Harness, startTidings } from './support/tidings-harness';
  */
 describe('delivery store: start, record, failure streak and auto-disable under concurrency', () => {
   let t: Harness;
-  const LEASE_MS = 60_000;
 
   beforeAll(async () => {
     t = await startTidings({ worker: false, env: { WEBHOOK_DISABLE_AFTER: '1h' } });
@@ -31,7 +42,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     const id = uuidv7();
     await t.db.query(
       `INSERT INTO deliveries (id, event_type, subscriber_id, payload, status, attempt_count, claimed_at)
-       VALUES ($1, 'ping', $2, '{}', 'claimed', $3, now())`,
+       VALUES ($1, 'ping', $2, '{}', 'pending', $3, now())`,
       [id, subscriberId, attempt - 1],
     );
     return { deliveryId: id, subscriberId, attempt };
@@ -71,14 +82,68 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     }
   }
 
+  /** A due, unclaimed delivery of `subscriberId`. */
+  async function due(subscriberId: string, db: { query: (sql: string, params: unknown[]) => Promise<unknown> } = t.db): Promise<string> {
+    const id = uuidv7();
+    await db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, next_attempt_at) VALUES ($1, 'ping', $2, now())`, [
+      id,
+      subscriberId,
+    ]);
+    return id;
+  }
+
+  it('claim: a lease; a leased delivery is not claimed again until its lease runs out, then it is without any release', async () => {
+    const subscriberId = await webhook();
+    const id = await due(subscriberId);
+    const mine = (jobs: { deliveryId: string }[]) => jobs.filter((j) => j.deliveryId === id);
+    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
+    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([]);
+    await t.db.query(`UPDATE deliveries SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [id]);
+    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
+  });
+
+  it('a first-attempt success writes index entries only when created and when settled: claim and start are HOT updates', async () => {
+    const subscriberId = await webhook();
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const id = await due(subscriberId, runner);
+      // Only this delivery is due here (rolled back at the end), so the counts below are its own.
+      await runner.query(`UPDATE deliveries SET next_attempt_at = NULL WHERE id <> $1 AND next_attempt_at IS NOT NULL`, [id]);
+      const counts = async () =>
+        (
+          await runner.query(`SELECT pg_stat_get_xact_tuples_updated('deliveries'::regclass)::int AS updated,
+                                     pg_stat_get_xact_tuples_hot_updated('deliveries'::regclass)::int AS hot`)
+        )[0] as { updated: number; hot: number };
+      const before = await counts();
+      const since = async () => {
+        const now = await counts();
+        return { updated: now.updated - before.updated, hot: now.hot - before.hot };
+      };
+      const [job] = await claimDue(runner, 100, 60_000);
+      expect(job.deliveryId).toBe(id);
+      await startAttempts(runner, [job]);
+      expect(await since()).toEqual({ updated: 2, hot: 2 });
+      await recordAttempts(runner, [attempt(job, 200, new Date())]);
+      expect(await since()).toEqual({ updated: 3, hot: 2 });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('start: of two runs of one job only one starts the attempt; a later run finds it started', async () => {
     const job = await claimed(await webhook());
-    const runs = await Promise.all([startAttempts(t.db, [job], LEASE_MS / 3), startAttempts(t.db, [job], LEASE_MS / 3)]);
+    const runs = await Promise.all([startAttempts(t.db, [job]), startAttempts(t.db, [job])]);
     expect(runs.map((r) => r.length).sort()).toEqual([0, 1]);
-    expect(await startAttempts(t.db, [job], LEASE_MS / 3)).toEqual([]);
-    expect(await row(`SELECT status, attempt_count FROM deliveries WHERE id = $1`, [job.deliveryId])).toEqual({
-      status: 'claimed',
+    expect(await startAttempts(t.db, [job])).toEqual([]);
+    expect(
+      await row(`SELECT status, attempt_count, claimed_at IS NOT NULL AS leased FROM deliveries WHERE id = $1`, [job.deliveryId]),
+    ).toEqual({
+      status: 'pending',
       attempt_count: 1,
+      leased: true,
     });
   });
 
@@ -88,7 +153,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     await t.db.query(`UPDATE subscribers SET enabled = false, disabled_reason = 'by hand' WHERE id = $1`, [disabled]);
     await t.db.query(`UPDATE subscribers SET deleted_at = now() WHERE id = $1`, [deleted]);
     const jobs = [await claimed(disabled), await claimed(deleted)];
-    expect(await startAttempts(t.db, jobs, LEASE_MS / 3)).toEqual([]);
+    expect(await startAttempts(t.db, jobs)).toEqual([]);
     const settled = await settleUnsendable(t.db, jobs);
     expect(Object.fromEntries(settled.map((s) => [s.id, s.status]))).toEqual({
       [jobs[0].deliveryId]: 'failed',
@@ -101,7 +166,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
 
   it('record: a settle after a cancel records the attempt and leaves the status', async () => {
     const job = await claimed(await webhook());
-    await startAttempts(t.db, [job], LEASE_MS / 3);
+    await startAttempts(t.db, [job]);
     await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [job.deliveryId]);
     const recorded = await recordAttempts(t.db, [attempt(job, 200, new Date())]);
     expect(recorded.settled.has(job.deliveryId)).toBe(false);
@@ -114,7 +179,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
   it('record: a failure recorded while another worker starts the streak answers that streak, never a missing one', async () => {
     const subscriberId = await webhook();
     const job = await claimed(subscriberId);
-    await startAttempts(t.db, [job], LEASE_MS / 3);
+    await startAttempts(t.db, [job]);
     const since = new Date(Date.now() - 60_000);
     // The other worker's failure started the streak a minute ago; ours started later, so the value stays the same.
     const recorded = await afterConcurrentWrite(
@@ -129,7 +194,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
   it('record: a success clears the streak; a later failure starts it at its own start time', async () => {
     const subscriberId = await webhook();
     const [a, b] = [await claimed(subscriberId), await claimed(subscriberId)];
-    await startAttempts(t.db, [a, b], LEASE_MS / 3);
+    await startAttempts(t.db, [a, b]);
     await t.db.query(`UPDATE subscribers SET failing_since = now() - interval '1 day' WHERE id = $1`, [subscriberId]);
     const failedAt = new Date();
     const recorded = await recordAttempts(t.db, [attempt(a, 200, new Date(failedAt.getTime() - 1000)), attempt(b, 503, failedAt)]);
@@ -170,4 +235,40 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     expect(JSON.stringify(notice.data)).toContain(`Failing continuously since ${since.toISOString()}`);
     expect(await ifFailing(failing)).toBe(false); // already disabled: nothing more recorded
   });
+
+  it('recover: in batches, each committed; every failed delivery in the window once; the CLI prints progress', async () => {
+    const subscriberId = await webhook();
+    // Written at `createdAt`: ids are UUIDv7 of that time, as they would have been.
+    const failed = (n: number, createdAt: string) =>
+      t.db.query(
+        `INSERT INTO deliveries (id, event_type, subscriber_id, status, attempt_count, created_at)
+         SELECT id, 'ping', $1, 'failed', 8, $3::timestamptz FROM unnest($2::uuid[]) AS id`,
+        [subscriberId, Array.from({ length: n }, () => uuidv7({ msecs: Date.parse(createdAt) })), createdAt],
+      );
+    await failed(RECOVER_BATCH * 2 + 1, '2026-11-01T12:00:00Z');
+    await failed(3, '2026-10-01T12:00:00Z'); // before the window
+    const progress: number[] = [];
+    const recover = t.api.get(RecoverDeliveries);
+    const result = await recover.execute(subscriberId, new Date('2026-11-01T00:00:00Z'), undefined, (n) => progress.push(n));
+    expect(result).toEqual({ replayed: RECOVER_BATCH * 2 + 1 });
+    expect(progress).toEqual([RECOVER_BATCH, RECOVER_BATCH * 2, RECOVER_BATCH * 2 + 1]);
+    const statuses = await t.db.query(
+      `SELECT status, next_trigger, count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 GROUP BY 1, 2 ORDER BY 1`,
+      [subscriberId],
+    );
+    expect(statuses).toEqual([
+      { status: 'failed', next_trigger: 'auto', n: 3 },
+      { status: 'pending', next_trigger: 'manual', n: RECOVER_BATCH * 2 + 1 },
+    ]);
+
+    // The same through the CLI, for the older ones.
+    const cli = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'recover', '--webhook', subscriberId, '--since', '2026-09-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'],
+      { env: { ...process.env, ...t.env, LOG_LEVEL: 'error' }, timeout: 60_000 },
+    );
+    expect(stdout.trim()).toBe(`Replayed 3 failed deliveries of webhook ${subscriberId}`);
+    expect(stderr).toContain('replayed 3…');
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ describe('a worker killed with claims in flight loses nothing', () => {
 
     child = startWorkerProcess(t.env);
     await receiver.waitForRequests('/slow', 2, 20_000);
-    const inFlightAtKill = await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'claimed'`);
+    const inFlightAtKill = await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND claimed_at IS NOT NULL`);
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     const receivedBeforeRestart = receiver.received('/slow').length;

@@ -117,7 +117,7 @@ describe('fault 3: Redis outage and Redis flush', () => {
     await rig.redis!.flushAll();
     const flushAt = Date.now();
     const [{ n: claimedAtFlush }] = await rig.query(
-      `SELECT count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 AND status = 'claimed'`,
+      `SELECT count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND claimed_at IS NOT NULL`,
       [webhookId],
     );
     const settled = await rig.waitDelivered(webhookId, sent, 90_000);

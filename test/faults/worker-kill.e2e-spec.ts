@@ -35,7 +35,7 @@ describe('fault 1: worker killed (SIGKILL) with deliveries in flight', () => {
     rig.worker!.kill('SIGKILL');
     const killAt = Date.now();
     expect((await rig.worker!.waitExit(10_000)).signal).toBe('SIGKILL');
-    const [{ n: claimedAtKill }] = await rig.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'claimed'`);
+    const [{ n: claimedAtKill }] = await rig.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND claimed_at IS NOT NULL`);
 
     const outcomes = await load.finished();
     expect(tally(outcomes)).toBe(`201×${SENT}`);

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, ApiKeysService, Scope, SCOPES } from '@tidings/auth';
-import { parseConfig, processEnv, TidingsConfigModule } from '@tidings/config';
+import { parseConfig, processEnv, TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule, migrateOnStart } from '@tidings/database';
+import { DeliveriesModule, RecoverDeliveries } from '@tidings/deliveries';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -11,13 +12,23 @@ const USAGE = `Usage: npm run cli -- <command>
   migration:run                                   apply pending migrations
   api-keys create --name NAME --scope SCOPE...    mint a key (printed once); scopes: ${SCOPES.join(', ')}
   api-keys list                                   list keys (never the keys themselves)
-  api-keys revoke ID                              revoke a key`;
+  api-keys revoke ID                              revoke a key
+  recover --webhook ID --since TIME [--until TIME]
+                                                  replay every failed delivery of a webhook created in the window,
+                                                  in batches (each committed; safe to run again), printing progress`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      webhook: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, sub, arg] = positionals;
   if (values.help) {
@@ -34,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     console.log('Migrations are up to date');
     return 0;
   }
+  if (command === 'recover') return recover(config, values);
   if (command !== 'api-keys') {
     console.error(`Unknown command ${command}\n\n${USAGE}`);
     return 1;
@@ -71,6 +83,25 @@ async function main(argv: string[]): Promise<number> {
     }
     console.error(USAGE);
     return 1;
+  } finally {
+    await app.close();
+  }
+}
+
+async function recover(config: TidingsConfig, values: { webhook?: string; since?: string; until?: string }): Promise<number> {
+  const since = values.since ? new Date(values.since) : undefined;
+  const until = values.until ? new Date(values.until) : undefined;
+  if (!values.webhook || !since || Number.isNaN(since.getTime()) || (until && Number.isNaN(until.getTime()))) {
+    console.error('recover needs --webhook ID and --since TIME (ISO 8601), and takes --until TIME');
+    return 1;
+  }
+  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('tidings-cli'), DeliveriesModule] })
+  class RecoverModule {}
+  const app = await NestFactory.createApplicationContext(RecoverModule, { logger: ['error'] });
+  try {
+    const { replayed } = await app.get(RecoverDeliveries).execute(values.webhook, since, until, (n) => console.error(`replayed ${n}…`));
+    console.log(`Replayed ${replayed} failed deliveries of webhook ${values.webhook}`);
+    return 0;
   } finally {
     await app.close();
   }

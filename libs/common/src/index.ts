@@ -6,3 +6,4 @@ export * from './event-type-groups';
 export * from './sql';
 export * from './request-context';
 export * from './group-commit';
+export * from './uuid-time';

@@ -163,7 +163,7 @@ export class DeliverWebhook {
   private async startGranted(granted: DeliverWebhookJob[]): Promise<[DeliverWebhookJob, DeliveryToSend][]> {
     let rows: DeliveryToSend[];
     try {
-      rows = await startAttempts(this.db, granted, this.config.worker.claimLeaseMs / 3);
+      rows = await startAttempts(this.db, granted);
     } catch (error) {
       for (const job of granted) this.releaseSlots(job);
       throw error;
@@ -423,7 +423,7 @@ export class DeliverWebhook {
               claimed_at = NULL, last_attempt_at = $5, last_response_status = $6, last_error = $7,
               delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
               updated_at = now()
-        WHERE id = $1 AND attempt_count = $2 AND status = 'claimed'
+        WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
     RETURNING id`,
       [d.id, attempt, status, delayMs ?? 0, result.startedAt, result.status ?? null, lastError],
     );

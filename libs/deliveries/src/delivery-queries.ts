@@ -45,7 +45,10 @@ export interface DeliveryView {
   attempts?: AttemptView[];
 }
 
-const COLUMNS = `d.id, d.event_id, d.event_type, d.status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.delivered_at,
+/** `claimed` is a pending delivery leased by a worker (or whose lease ran out and that waits to be claimed again). */
+const STATUS = `CASE WHEN d.status = 'pending' AND d.claimed_at IS NOT NULL THEN 'claimed' ELSE d.status END`;
+
+const COLUMNS = `d.id, d.event_id, d.event_type, ${STATUS} AS status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.delivered_at,
   d.last_response_status, d.last_error, d.created_at, d.updated_at, s.id AS webhook_id, s.name AS webhook_name`;
 
 /** Reads the delivery log: newest first, keyset-paginated on the time-ordered id. */
@@ -63,7 +66,9 @@ export class DeliveryQueries {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (filter.status) add(`d.status = ?`, filter.status);
+    if (filter.status === 'claimed') where.push(`d.status = 'pending' AND d.claimed_at IS NOT NULL`);
+    else if (filter.status === 'pending') where.push(`d.status = 'pending' AND d.claimed_at IS NULL`);
+    else if (filter.status) add(`d.status = ?`, filter.status);
     if (filter.webhook_id) add(`d.subscriber_id = ?`, filter.webhook_id);
     if (filter.event_id) add(`d.event_id = ?`, filter.event_id);
     if (filter.event_type?.endsWith(':*')) add(`d.event_type LIKE ?`, filter.event_type.slice(0, -1).replace(/[\\%_]/g, '\\$&') + '%');

@@ -21,3 +21,6 @@ export * from './analytics/posthog-batch';
 export * from './analytics/deliver-analytics-batch';
 export * from './store/start-attempts';
 export * from './store/record-attempts';
+export * from './store/claim-due';
+export * from './store/release-claims';
+export * from './store/recover-batch';

@@ -122,7 +122,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       if (room < enough) return 'queue-full';
     }
     const wanted = Math.min(room, this.config.worker.relayBatchSize);
-    const claimed = await this.relay.claimDue(wanted);
+    const claimed = await this.relay.claimDue(wanted, this.config.worker.claimLeaseMs);
     if (claimed.length === 0) return 'idle';
     const jobs = chunkDeliveries(claimed, shape.maxPerJob);
     this.jobSize = this.jobSize * 0.8 + (claimed.length / jobs.length) * 0.2;

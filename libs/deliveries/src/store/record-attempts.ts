@@ -25,8 +25,8 @@ export interface RecordedAttempts {
 
 /**
  * Settle: records a group of attempts in one statement: every attempt row,
- * every delivery moved on from attempt N (guarded by status and count, so a
- * cancel or an expired lease that got there first wins), and each webhook's
+ * every delivery moved on from attempt N (guarded by status, claim and
+ * count, so a cancel or a later attempt that got there first wins), and each webhook's
  * failure streak: cleared by a success, started by a failure (the first
  * failure after the group's last success; an earlier-started failure
  * recorded later moves the start back).
@@ -53,7 +53,7 @@ const RECORD_SQL = `
            claimed_at = NULL, last_attempt_at = i.started_at, last_response_status = i.response_status, last_error = i.last_error,
            delivered_at = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
       FROM input i
-     WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'claimed'
+     WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'pending' AND d.claimed_at IS NOT NULL
     RETURNING d.id),
   last_ok AS (
     SELECT subscriber_id, max(started_at) FILTER (WHERE status = 'delivered') AS at FROM input GROUP BY subscriber_id),
@@ -75,7 +75,7 @@ const RECORD_SQL = `
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
   const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-    db.query(preparedStatement('tidings_record_attempts_v2', RECORD_SQL), [
+    db.query(preparedStatement('tidings_record_attempts_v3', RECORD_SQL), [
       column(() => uuidv7()),
       column((a) => a.deliveryId),
       column((a) => a.number),

@@ -1,0 +1,33 @@
+import { preparedStatement, Queryable, queryRows } from '@tidings/common';
+import { DeliverWebhookJob } from '@tidings/queue';
+
+/**
+ * Claim: takes up to `limit` due webhook deliveries for enqueueing, as a
+ * lease. A claimed delivery stays `pending`; its `claimed_at` says since
+ * when it is leased. No index holds `claimed_at` or is changed by it, so a
+ * claim is a HOT update (no index entries; fillfactor leaves room on the
+ * page). A lease that ran out (its worker died, Redis lost its job) makes the
+ * delivery claimable again by this same statement: nothing has to return it.
+ * Leased rows stay at the front of the due index, so each claim steps over
+ * those in flight (bounded by the queue's backpressure and the workers'
+ * concurrency). Concurrent relays skip each other's rows.
+ */
+const CLAIM_SQL = `
+  UPDATE deliveries d SET claimed_at = now()
+    FROM (SELECT id FROM deliveries
+           WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now()
+             AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::double precision / 1000))
+           ORDER BY next_attempt_at
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED) due
+   WHERE d.id = due.id
+  RETURNING d.id, d.subscriber_id, d.attempt_count`;
+
+export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<DeliverWebhookJob[]> {
+  const rows = await queryRows<{ id: string; subscriber_id: string; attempt_count: number }>(
+    db,
+    preparedStatement('tidings_claim_due_v2', CLAIM_SQL),
+    [limit, leaseMs],
+  );
+  return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
+}
