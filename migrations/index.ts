@@ -6,6 +6,7 @@ import { EventRequestId1763900000000 } from './1763900000000-EventRequestId';
 import { UuidV7Function1764000000000 } from './1764000000000-UuidV7Function';
 import { ThinWebhookDeliveries1764100000000 } from './1764100000000-ThinWebhookDeliveries';
 import { LeasedClaims1764200000000 } from './1764200000000-LeasedClaims';
+import { AdminListIndexes1764300000000 } from './1764300000000-AdminListIndexes';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   UuidV7Function1764000000000,
   ThinWebhookDeliveries1764100000000,
   LeasedClaims1764200000000,
+  AdminListIndexes1764300000000,
 ];

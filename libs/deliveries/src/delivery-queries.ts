@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { uuidV7Floor } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { hydrateEvent } from '@tidings/events';
 import { renderPayload } from '@tidings/webhooks';
@@ -60,7 +61,7 @@ export class DeliveryQueries {
   ) {}
 
   async list(filter: DeliveryFilter): Promise<DeliveryView[]> {
-    const where: string[] = [`s.kind = 'webhook'`];
+    const where: string[] = [`d.channel = 'webhook'`];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
       params.push(value);
@@ -73,13 +74,17 @@ export class DeliveryQueries {
     if (filter.event_id) add(`d.event_id = ?`, filter.event_id);
     if (filter.event_type?.endsWith(':*')) add(`d.event_type LIKE ?`, filter.event_type.slice(0, -1).replace(/[\\%_]/g, '\\$&') + '%');
     else if (filter.event_type && filter.event_type !== '*') add(`d.event_type = ?`, filter.event_type);
-    if (filter.since) add(`d.created_at >= ?`, filter.since);
-    if (filter.until) add(`d.created_at < ?`, filter.until);
+    // Time windows are id ranges (UUIDv7): the primary key or the filter's own index serves them.
+    if (filter.since) add(`d.id >= ?`, uuidV7Floor(filter.since));
+    if (filter.until) add(`d.id < ?`, uuidV7Floor(filter.until));
     if (filter.cursor) add(`d.id < ?`, filter.cursor);
     params.push(filter.limit);
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT $${params.length}`,
+      // The page is chosen on deliveries alone (one index, in id order), then joined for the webhook's name.
+      `SELECT ${COLUMNS}
+         FROM (SELECT * FROM deliveries d WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT $${params.length}) d
+         JOIN subscribers s ON s.id = d.subscriber_id
+        ORDER BY d.id DESC`,
       params,
     );
     return rows.map(toView);

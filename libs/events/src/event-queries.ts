@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { uuidV7Floor } from '@tidings/common';
 import { DataSource } from 'typeorm';
 import { hydrateEvent } from './event-classes';
 import { EventError } from './event-error';
@@ -52,8 +53,9 @@ export class EventQueries {
     if (filter.project_uuid) add(`e.project_uuid = ?`, filter.project_uuid);
     if (filter.job_uuid) add(`e.job_uuid = ?`, filter.job_uuid);
     if (filter.pipeline_run_uuid) add(`e.pipeline_run_uuid = ?`, filter.pipeline_run_uuid);
-    if (filter.since) add(`e.recorded_at >= ?`, filter.since);
-    if (filter.until) add(`e.recorded_at < ?`, filter.until);
+    // Time windows are id ranges (UUIDv7): the primary key or the filter's own index serves them.
+    if (filter.since) add(`e.id >= ?`, uuidV7Floor(filter.since));
+    if (filter.until) add(`e.id < ?`, uuidV7Floor(filter.until));
     if (filter.cursor) add(`e.id < ?`, filter.cursor);
     params.push(filter.limit);
     const rows = await this.db.query(
