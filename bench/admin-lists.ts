@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { parseConfig } from '@tidings/config';
+import { searchPathOption } from '@tidings/database';
 import { DeliveryFilter, DeliveryQueries } from '@tidings/deliveries';
 import { EventFilter, EventQueries } from '@tidings/events';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ const WEBHOOKS = 20;
 const DAYS = 30;
 const ADMIN_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const NAME = `tidings_bench_${process.pid}`;
+const SCHEMA = 'tidings';
 const TYPES = [
   'project:one-off-job:pipeline-run:failed',
   'project:one-off-job:pipeline-run:succeeded',
@@ -39,12 +41,12 @@ async function main(): Promise<void> {
   await createDatabase(ADMIN_URL, NAME);
   try {
     await migrate(url);
-    const db = new Client({ connectionString: url });
+    const db = new Client({ connectionString: url, options: searchPathOption(SCHEMA) });
     await db.connect();
     try {
       await generate(db);
       const config = parseConfig({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379' });
-      const source = new DataSource({ type: 'postgres', url, applicationName: 'tidings-bench-lists' });
+      const source = new DataSource({ type: 'postgres', url, applicationName: 'tidings-bench-lists', extra: { options: searchPathOption(SCHEMA) } });
       await source.initialize();
       try {
         await measure(db, source, config);

@@ -163,7 +163,7 @@ describe('fuzz: every write endpoint refuses bad input with a 4xx and writes not
   /** A checksum of every table, to prove nothing was written. */
   async function snapshot(): Promise<Record<string, string>> {
     const tables: { table_name: string }[] = await t.db.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'migrations'`,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'migrations'`,
     );
     const sums: Record<string, string> = {};
     for (const { table_name } of tables) {

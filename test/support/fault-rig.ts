@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { searchPathOption } from '@tidings/database';
 import { pipelineRunEvent } from './fixtures';
 import { freePort } from '@tidings/testing';
 export { freePort };
@@ -249,7 +250,7 @@ export class PrivatePostgres {
 
   /** One query on a short-lived connection (survives restarts between calls). */
   async query<T = any>(sql: string, params: unknown[] = [], database = 'tidings'): Promise<T[]> {
-    const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 5000 });
+    const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 5000, options: searchPathOption('tidings') });
     client.on('error', () => undefined);
     await client.connect();
     try {

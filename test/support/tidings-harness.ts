@@ -50,8 +50,8 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
 }
 
 /** Starts the api (listening on a free port) and, unless told not to, a worker, in this process. */
-export async function startTidings(options: { env?: Record<string, string>; worker?: boolean } = {}): Promise<Harness> {
-  const database = await createTestDatabase();
+export async function startTidings(options: { env?: Record<string, string>; worker?: boolean; database?: TestDatabase } = {}): Promise<Harness> {
+  const database = options.database ?? (await createTestDatabase());
   const env = testEnv(database, options.env);
   const config = parseConfig(env);
   const api = await createApiApp(config);

@@ -103,6 +103,14 @@ describe('parseConfig', () => {
     expect(config.bodyLimitBytes).toBe(512 * 1024);
   });
 
+  it('reads TIDINGS_SCHEMA (default tidings) and refuses what is not a plain identifier', () => {
+    expect(parseConfig({}).databaseSchema).toBe('tidings');
+    expect(parseConfig({ TIDINGS_SCHEMA: 'outbox_v2' }).databaseSchema).toBe('outbox_v2');
+    for (const bad of ['Tidings', 'a-b', 'x; DROP', '9lives']) {
+      expect(() => parseConfig({ TIDINGS_SCHEMA: bad })).toThrow(/TIDINGS_SCHEMA/);
+    }
+  });
+
   it('accepts every retry-schedule step form and keeps their order', () => {
     const config = parseConfig({ WEBHOOK_RETRY_SCHEDULE: '0,500ms,5s,5m,2h,5d,250' });
     expect(config.webhook.retryScheduleMs).toEqual([0, 500, 5 * SECOND, 5 * MINUTE, 2 * HOUR, 5 * DAY, 250]);

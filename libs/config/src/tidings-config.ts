@@ -15,6 +15,8 @@ export abstract class TidingsConfig {
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
   readonly redisUrl: string;
+  /** The Postgres schema every Tidings object lives in (TIDINGS_SCHEMA), so it can share an application's database. */
+  readonly databaseSchema: string;
   /** BullMQ key prefix; lets several installations (or test runs) share one Redis. */
   readonly queuePrefix: string;
   readonly port: number;
@@ -140,6 +142,10 @@ export function parseConfig(env: Env): TidingsConfig {
     databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
     databasePoolSize: read('DATABASE_POOL_SIZE', 20, int(1, 500)),
     redisUrl: read('REDIS_URL', 'redis://localhost:6379', url(['redis:', 'rediss:'])),
+    databaseSchema: read('TIDINGS_SCHEMA', 'tidings', (raw) => {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error(`"${raw}" is not a plain lower-case Postgres identifier`);
+      return raw;
+    }),
     queuePrefix: read('QUEUE_PREFIX', 'tidings', (raw) => {
       if (!/^[A-Za-z0-9_.-]+$/.test(raw)) throw new Error(`"${raw}" may hold only letters, digits, ".", "_" and "-"`);
       return raw;

@@ -8,6 +8,9 @@ export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidi
   return {
     type: 'postgres',
     url: config.databaseUrl,
+    // Every Tidings object lives in TIDINGS_SCHEMA: TypeORM qualifies its own SQL, and each connection's
+    // search_path resolves ours (unqualified) there.
+    schema: config.databaseSchema,
     entities: allEntities(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
@@ -15,10 +18,16 @@ export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidi
     migrationsRun: false,
     applicationName,
     extra: {
+      options: searchPathOption(config.databaseSchema),
       max: config.databasePoolSize,
       // Fail a request with 503 rather than hang when Postgres is away.
       connectionTimeoutMillis: 5000,
       statement_timeout: 30_000,
     },
   };
+}
+
+/** The libpq `options` that make a connection resolve unqualified names in `schema` (tests and tools connecting with pg directly use it too). */
+export function searchPathOption(schema: string): string {
+  return `-c search_path=${schema}`;
 }

@@ -34,3 +34,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** An empty database of its own (no migrations), dropped by `drop()`: for tests that build an older shape by hand. */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  const template = process.env[TEMPLATE_ENV];
+  if (!template) throw new Error(`${TEMPLATE_ENV} is not set: run the tests with jest (globalSetup creates the template)`);
+  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient((admin) => admin.query(`CREATE DATABASE ${name}`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
