@@ -21,3 +21,4 @@ export * from './analytics/posthog-batch';
 export * from './analytics/deliver-analytics-batch';
 export * from './store/start-attempts';
 export * from './store/record-attempts';
+export * from './delivery-lag';
