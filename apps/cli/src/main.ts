@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('tidings-cli'), AuthModule] })
+  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('cli'), AuthModule] })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {

@@ -24,7 +24,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         TidingsConfigModule.forConfig(config),
-        DatabaseModule.forRoot('tidings-worker'),
+        DatabaseModule.forRoot('worker'),
         loggingModule(config, 'worker'),
         MetricsModule.forRoot('worker'),
         TerminusModule,

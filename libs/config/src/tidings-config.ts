@@ -5,6 +5,12 @@ import { parseDuration } from './duration';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** Who holds a connection pool: the api, the worker, or the CLI (which needs one connection and a spare). */
+export type DatabaseRole = 'api' | 'worker' | 'cli';
+
+/** Pool sizes when DATABASE_POOL_SIZE is unset (README "Connection budget" adds them up). */
+export const DEFAULT_POOL_SIZE: { readonly [role in DatabaseRole]: number } = Object.freeze({ api: 5, worker: 10, cli: 2 });
+
 /**
  * The one typed configuration object. Built once from the environment by
  * `parseConfig`; nothing else in the code base reads `process.env`.
@@ -13,7 +19,12 @@ export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 export abstract class TidingsConfig {
   readonly version: string;
   readonly databaseUrl: string;
-  readonly databasePoolSize: number;
+  /**
+   * Connections in each app's pool, by role. The api needs few (registrations
+   * arriving together share one statement); `npm start` holds both pools.
+   * DATABASE_POOL_SIZE sets the api's and the worker's alike.
+   */
+  readonly databasePoolSize: { readonly [role in DatabaseRole]: number };
   readonly redisUrl: string;
   /** BullMQ key prefix; lets several installations (or test runs) share one Redis. */
   readonly queuePrefix: string;
@@ -138,7 +149,10 @@ export function parseConfig(env: Env): TidingsConfig {
   const config = {
     version: packageVersion(),
     databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
-    databasePoolSize: read('DATABASE_POOL_SIZE', 20, int(1, 500)),
+    databasePoolSize: read('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, (raw) => {
+      const size = int(1, 500)(raw);
+      return Object.freeze({ api: size, worker: size, cli: DEFAULT_POOL_SIZE.cli });
+    }),
     redisUrl: read('REDIS_URL', 'redis://localhost:6379', url(['redis:', 'rediss:'])),
     queuePrefix: read('QUEUE_PREFIX', 'tidings', (raw) => {
       if (!/^[A-Za-z0-9_.-]+$/.test(raw)) throw new Error(`"${raw}" may hold only letters, digits, ".", "_" and "-"`);
