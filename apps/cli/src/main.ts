@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, ApiKeysService, Scope, SCOPES } from '@tidings/auth';
-import { parseConfig, processEnv, TidingsConfigModule } from '@tidings/config';
+import { describeStartupFailure, parseConfig, processEnv, TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule, migrateOnStart } from '@tidings/database';
 import { parseArgs } from 'node:util';
 
@@ -12,6 +12,9 @@ const USAGE = `Usage: npm run cli -- <command>
   api-keys create --name NAME --scope SCOPE...    mint a key (printed once); scopes: ${SCOPES.join(', ')}
   api-keys list                                   list keys (never the keys themselves)
   api-keys revoke ID                              revoke a key`;
+
+/** Kept for the failure message, which names the setting behind a refused connection. */
+let parsedConfig: TidingsConfig | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -28,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 1;
   }
-  const config = parseConfig(processEnv());
+  const config = (parsedConfig = parseConfig(processEnv()));
   await migrateOnStart(config);
   if (command === 'migration:run') {
     console.log('Migrations are up to date');
@@ -79,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(describeStartupFailure(error, parsedConfig, 'cli'));
     process.exit(1);
   },
 );
