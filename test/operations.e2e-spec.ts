@@ -49,7 +49,8 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
     expect(api.headers.get('content-type')).toMatch(/^text\/plain/);
     const apiText = await api.text();
     expect(metric(apiText, 'tidings_events_registered_total', { type: 'project:one-off-job:pipeline-run:failed', source: 'api' })).toBe(3);
-    expect(apiText).toMatch(/^tidings_outbox_lag_seconds\{process="api"\} /m);
+    expect(apiText).toMatch(/^tidings_deliveries_due\{process="api"\} 0$/m);
+    expect(apiText).toMatch(/^tidings_delivery_oldest_due_seconds\{process="api"\} 0$/m);
     expect(apiText).toMatch(/^tidings_webhooks_disabled\{process="api"\} 0$/m);
 
     const port = (t.worker!.getHttpServer().address() as { port: number }).port;
@@ -63,7 +64,52 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
     expect(workerText).toMatch(/^tidings_process_resident_memory_bytes\{process="worker"\} /m);
 
     const ready = await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json();
-    expect(ready).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(ready).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' }, redis: { status: 'up' }, deliveries: { status: 'up', due: 0 } } });
+  });
+
+  describe('delivery lag, the signal to scale workers on', () => {
+    let slow: Harness;
+
+    beforeAll(async () => {
+      // One attempt at a time to a slow endpoint, and the relay claims only what the worker can start soon
+      // (at most RELAY_BATCH_SIZE queued): the backlog stays in Postgres and drains over a few seconds.
+      slow = await startTidings({ worker: false, env: { WORKER_CONCURRENCY: '1', RELAY_BATCH_SIZE: '5' } });
+    });
+    afterAll(async () => {
+      await slow?.stop();
+    });
+
+    it('the due count and the age of the oldest due delivery follow a real backlog, and the worker stays ready while it drains', async () => {
+      const lag = async (url: string) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return { due: metric(text, 'tidings_deliveries_due')!, oldest: metric(text, 'tidings_delivery_oldest_due_seconds')! };
+      };
+      receiver.on('/lag', { delayMs: 200 });
+      await slow.http('POST', '/v1/webhooks', { name: 'lag', url: receiver.url('/lag'), subscriptions: [{ event_type: 'project:*' }] });
+      const events = Array.from({ length: 30 }, () => pipelineRunEvent());
+      expect((await slow.http('POST', '/v1/events/batch', events)).status).toBe(200);
+
+      // No worker: all 30 wait, and the oldest grows older.
+      expect((await lag(slow.baseUrl)).due).toBe(30);
+      const first = (await lag(slow.baseUrl)).oldest;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const later = await lag(slow.baseUrl);
+      expect(later.oldest).toBeGreaterThan(first);
+      expect(later.oldest).toBeGreaterThan(0.25);
+
+      const worker = await slow.startWorker();
+      const port = (worker.getHttpServer().address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(res.status).toBe(200);
+      const ready: any = await res.json();
+      expect(ready).toMatchObject({ status: 'ok', details: { deliveries: { status: 'up', due_capped: false } } });
+      expect(ready.details.deliveries.due).toBeGreaterThanOrEqual(20);
+      expect(ready.details.deliveries.oldest_due_seconds).toBeGreaterThan(0.25);
+
+      // The worker drains it: both fall back to 0 (on the worker's own /metrics too) once the relay has claimed them all.
+      await receiver.waitForRequests('/lag', 30, 30_000);
+      expect(await lag(`http://127.0.0.1:${port}`)).toEqual({ due: 0, oldest: 0 });
+    });
   });
 
   describe('with processes of their own', () => {

@@ -160,7 +160,7 @@ function newestMtime(dir: string): number {
 }
 
 function incompleteBuild(dist: string): string {
-  for (const role of ['api', 'worker']) {
+  for (const role of ['api', 'worker', 'tidings']) {
     if (!existsSync(join(dist, 'apps', role, 'src', 'main.js'))) return `dist/apps/${role}/src/main.js is missing`;
   }
   for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
@@ -410,9 +410,9 @@ const OUTPUT_LIMIT = 8_000_000;
 
 /**
  * `node dist/apps/<role>/src/main.js` as a child process. Ready means GET
- * /health/live answers 200 (the api on PORT, the worker on WORKER_PORT), or
- * the worker logged "worker started" (at LOG_LEVEL `log`). Output (stdout +
- * stderr) is kept for assertions and for the failure dump.
+ * /health/live answers 200 (the api and `tidings`, i.e. `npm start`, on PORT;
+ * the worker on WORKER_PORT), or the worker logged "worker started" (at
+ * LOG_LEVEL `log`). Output (stdout + stderr) is kept for assertions and for the failure dump.
  */
 export class TidingsProcess {
   private child?: ChildProcess;
@@ -422,7 +422,7 @@ export class TidingsProcess {
   readonly pids: number[] = [];
 
   constructor(
-    readonly role: 'api' | 'worker',
+    readonly role: 'api' | 'worker' | 'tidings',
     private readonly env: Record<string, string>,
     /** An owned temp dir to note each child in (see reapOrphans). */
     private readonly ledgerDir?: string,
@@ -473,17 +473,17 @@ export class TidingsProcess {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve())); // its output read to the end
     this.out += `\n----- ${this.role} pid ${child.pid} started at ${new Date().toISOString()} -----\n`;
 
-    await waitFor(
+    const exited = await waitFor(
       `${this.role} (pid ${child.pid}) to be ready`,
       async () => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`${this.role} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.tail()}`);
-        }
+        // Not thrown here: waitFor would keep polling a dead process until its timeout.
+        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
         if (this.role === 'worker' && sinceStart.includes('worker started')) return true;
         if (this.role === 'worker' && !this.env.WORKER_PORT) return false;
-        const port = this.role === 'api' ? this.env.PORT : this.env.WORKER_PORT;
+        const port = this.role === 'worker' ? this.env.WORKER_PORT : this.env.PORT;
         const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
         await res.arrayBuffer();
         return res.status === 200;
@@ -494,6 +494,10 @@ export class TidingsProcess {
       if (child.exitCode !== null || child.signalCode !== null) throw error;
       throw new Error(`${error.message}\n${this.tail()}`);
     });
+    if (exited === 'exited') {
+      await Promise.race([closed, sleep(5000)]);
+      throw new Error(`${this.role} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.tail()}`);
+    }
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -37,7 +37,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         TidingsConfigModule.forConfig(config),
-        DatabaseModule.forRoot('tidings-api'),
+        DatabaseModule.forRoot('api'),
         loggingModule(config, 'api'),
         MetricsModule.forRoot('api'),
         TerminusModule,

@@ -10,14 +10,15 @@ import { ApiModule } from './api.module';
 import { useJsonBodies } from './http/body-parsing';
 
 /** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
-export async function createApiApp(config: TidingsConfig): Promise<INestApplication> {
+export async function createApiApp(config: TidingsConfig, options: { shutdownHooks?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(requestId);
   useJsonBodies(app, config.bodyLimitBytes);
-  app.enableShutdownHooks();
+  // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { applyHeapGrowth, parseConfig, processEnv } from '@tidings/config';
+import { applyHeapGrowth, describeStartupFailure, parseConfig, processEnv, TidingsConfig } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createApiApp } from './create-api-app';
 
+/** Kept for the failure message, which names the setting behind a refused connection or a busy port. */
+let parsedConfig: TidingsConfig | undefined;
+
 /** The api process: HTTP in, Postgres out. Migrates at start (advisory lock; safe with replicas). */
 async function main(): Promise<void> {
-  const config = parseConfig(processEnv());
+  const config = (parsedConfig = parseConfig(processEnv()));
   applyHeapGrowth(config);
   await migrateOnStart(config);
   const app = await createApiApp(config);
@@ -15,6 +18,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeStartupFailure(error, parsedConfig, 'api'));
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, ApiKeysService, Scope, SCOPES } from '@tidings/auth';
-import { parseConfig, processEnv, TidingsConfig, TidingsConfigModule } from '@tidings/config';
+import { describeStartupFailure, parseConfig, processEnv, TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule, migrateOnStart } from '@tidings/database';
 import { DeliveriesModule, RecoverDeliveries } from '@tidings/deliveries';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,9 @@ const USAGE = `Usage: npm run cli -- <command>
   recover --webhook ID --since TIME [--until TIME]
                                                   replay every failed delivery of a webhook created in the window,
                                                   in batches (each committed; safe to run again), printing progress`;
+
+/** Kept for the failure message, which names the setting behind a refused connection. */
+let parsedConfig: TidingsConfig | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -39,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 1;
   }
-  const config = parseConfig(processEnv());
+  const config = (parsedConfig = parseConfig(processEnv()));
   await migrateOnStart(config);
   if (command === 'migration:run') {
     console.log('Migrations are up to date');
@@ -51,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('tidings-cli'), AuthModule] })
+  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('cli'), AuthModule] })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {
@@ -95,7 +98,7 @@ async function recover(config: TidingsConfig, values: { webhook?: string; since?
     console.error('recover needs --webhook ID and --since TIME (ISO 8601), and takes --until TIME');
     return 1;
   }
-  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('tidings-cli'), DeliveriesModule] })
+  @Module({ imports: [TidingsConfigModule.forConfig(config), DatabaseModule.forRoot('cli'), DeliveriesModule] })
   class RecoverModule {}
   const app = await NestFactory.createApplicationContext(RecoverModule, { logger: ['error'] });
   try {
@@ -110,7 +113,7 @@ async function recover(config: TidingsConfig, values: { webhook?: string; since?
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(describeStartupFailure(error, parsedConfig, 'cli'));
     process.exit(1);
   },
 );

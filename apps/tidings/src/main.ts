@@ -1,20 +1,26 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { applyHeapGrowth, armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
+import { applyHeapGrowth, armShutdownDeadline, describeStartupFailure, parseConfig, processEnv, TidingsConfig } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
+
+/** Kept for the failure message, which names the setting behind a refused connection or a busy port. */
+let parsedConfig: TidingsConfig | undefined;
 
 /**
  * `npm start`: api and worker in one process, for a laptop. Production runs
  * them as separate processes (see docker-compose.yml); both scale out.
  */
 async function main(): Promise<void> {
-  const config = parseConfig(processEnv());
+  const config = (parsedConfig = parseConfig(processEnv()));
   applyHeapGrowth(config);
   await migrateOnStart(config);
-  const worker = await createWorkerApp(config);
-  const api = await createApiApp(config);
+  // No per-app signal hooks: `stop` below closes the api (no new events) and then the worker
+  // (attempts in flight finish), once each. With both, every app was closed twice on SIGTERM,
+  // and the second close ended each Postgres pool again ("Called end on pool more than once").
+  const worker = await createWorkerApp(config, { shutdownHooks: false });
+  const api = await createApiApp(config, { shutdownHooks: false });
   await api.listen(config.port, '0.0.0.0');
   new Logger('Tidings').log(`api on http://localhost:${config.port} (docs at /docs) and worker in one process`);
   armShutdownDeadline(config.worker.shutdownGraceMs);
@@ -28,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeStartupFailure(error, parsedConfig, 'tidings'));
   process.exit(1);
 });

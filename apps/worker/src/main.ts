@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { applyHeapGrowth, armShutdownDeadline, parseConfig, processEnv } from '@tidings/config';
+import { applyHeapGrowth, armShutdownDeadline, describeStartupFailure, parseConfig, processEnv, TidingsConfig } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
 import { createWorkerApp } from './create-worker-app';
 
+/** Kept for the failure message, which names the setting behind a refused connection or a busy port. */
+let parsedConfig: TidingsConfig | undefined;
+
 /** The worker process: relays the outbox to BullMQ and delivers webhooks. */
 async function main(): Promise<void> {
-  const config = parseConfig(processEnv());
+  const config = (parsedConfig = parseConfig(processEnv()));
   applyHeapGrowth(config);
   await migrateOnStart(config);
   await createWorkerApp(config);
@@ -15,6 +18,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeStartupFailure(error, parsedConfig, 'worker'));
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule, telemetryEnabled } from '@tidings/events';
-import { QUEUE, RedisProbe, redisOptions } from '@tidings/queue';
+import { QUEUE, RedisProbe, redisOptions, RedisStateLog } from '@tidings/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
@@ -24,7 +24,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         TidingsConfigModule.forConfig(config),
-        DatabaseModule.forRoot('tidings-worker'),
+        DatabaseModule.forRoot('worker'),
         loggingModule(config, 'worker'),
         MetricsModule.forRoot('worker'),
         TerminusModule,
@@ -37,6 +37,7 @@ export class WorkerModule {
       controllers: [WorkerHealthController],
       providers: [
         RedisProbe,
+        RedisStateLog,
         OutboxListener,
         RelayLoop,
         ClaimSweeper,

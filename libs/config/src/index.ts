@@ -3,3 +3,4 @@ export * from './config.module';
 export * from './duration';
 export * from './shutdown-deadline';
 export * from './heap-growth';
+export * from './startup-failure';

@@ -178,6 +178,30 @@ describe('parseConfig', () => {
     for (const bad of ['-1', '1001', 'half']) expect(configErrorFor({ HEAP_GROWTH_PERCENT: bad }).problems).toEqual([expect.stringMatching(/^HEAP_GROWTH_PERCENT: /)]);
   });
 
+  describe('DATABASE_POOL_SIZE', () => {
+    it('defaults by role: the api needs few connections (group commit), the worker more, the CLI two', () => {
+      expect(parseConfig({}).databasePoolSize).toEqual({ api: 5, worker: 10, cli: 2 });
+    });
+
+    it('fits the issue\'s deployment (2 api, 3 workers) into the 97 connections a default Postgres leaves, with room to spare', () => {
+      const pool = parseConfig({}).databasePoolSize;
+      // README "Connection budget": api × pool + workers × (pool + 1 LISTEN) + a migration or CLI run.
+      const needed = 2 * pool.api + 3 * (pool.worker + 1) + pool.cli;
+      expect(needed).toBe(45);
+      expect(needed).toBeLessThanOrEqual(100 - 3);
+    });
+
+    it('overrides the api\'s and the worker\'s pool alike; the CLI keeps its two', () => {
+      expect(parseConfig({ DATABASE_POOL_SIZE: '20' }).databasePoolSize).toEqual({ api: 20, worker: 20, cli: 2 });
+      expect(parseConfig({ DATABASE_POOL_SIZE: '1' }).databasePoolSize.api).toBe(1);
+      expect(Object.isFrozen(parseConfig({ DATABASE_POOL_SIZE: '7' }).databasePoolSize)).toBe(true);
+    });
+
+    it.each(['0', '501', 'ten', '5.5'])('refuses %j', (value) => {
+      expect(configErrorFor({ DATABASE_POOL_SIZE: value }).problems).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE: /)]);
+    });
+  });
+
   it('accepts the PORT bounds 0 and 65535', () => {
     expect(parseConfig({ PORT: '0' }).port).toBe(0);
     expect(parseConfig({ PORT: '65535' }).port).toBe(65535);

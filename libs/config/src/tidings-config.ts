@@ -5,6 +5,12 @@ import { parseDuration } from './duration';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** Who holds a connection pool: the api, the worker, or the CLI (which needs one connection and a spare). */
+export type DatabaseRole = 'api' | 'worker' | 'cli';
+
+/** Pool sizes when DATABASE_POOL_SIZE is unset (README "Connection budget" adds them up). */
+export const DEFAULT_POOL_SIZE: { readonly [role in DatabaseRole]: number } = Object.freeze({ api: 5, worker: 10, cli: 2 });
+
 /**
  * The one typed configuration object. Built once from the environment by
  * `parseConfig`; nothing else in the code base reads `process.env`.
@@ -13,7 +19,12 @@ export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 export abstract class TidingsConfig {
   readonly version: string;
   readonly databaseUrl: string;
-  readonly databasePoolSize: number;
+  /**
+   * Connections in each app's pool, by role. The api needs few (registrations
+   * arriving together share one statement); `npm start` holds both pools.
+   * DATABASE_POOL_SIZE sets the api's and the worker's alike.
+   */
+  readonly databasePoolSize: { readonly [role in DatabaseRole]: number };
   readonly redisUrl: string;
   /** The Postgres schema every Tidings object lives in (TIDINGS_SCHEMA), so it can share an application's database. */
   readonly databaseSchema: string;
@@ -140,7 +151,10 @@ export function parseConfig(env: Env): TidingsConfig {
   const config = {
     version: packageVersion(),
     databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
-    databasePoolSize: read('DATABASE_POOL_SIZE', 20, int(1, 500)),
+    databasePoolSize: read('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, (raw) => {
+      const size = int(1, 500)(raw);
+      return Object.freeze({ api: size, worker: size, cli: DEFAULT_POOL_SIZE.cli });
+    }),
     redisUrl: read('REDIS_URL', 'redis://localhost:6379', url(['redis:', 'rediss:'])),
     databaseSchema: read('TIDINGS_SCHEMA', 'tidings', (raw) => {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error(`"${raw}" is not a plain lower-case Postgres identifier`);

@@ -1,10 +1,13 @@
-import { TidingsConfig } from '@tidings/config';
+import { DatabaseRole, TidingsConfig } from '@tidings/config';
 import { MIGRATIONS } from '@tidings/migrations';
 import { DataSourceOptions } from 'typeorm';
 import { allEntities } from './entities';
 
-/** The one DataSource definition. Schema changes are migrations: never `synchronize`. */
-export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidings'): DataSourceOptions {
+/**
+ * The one DataSource definition. Schema changes are migrations: never
+ * `synchronize`. `role` picks the pool size (DATABASE_POOL_SIZE or the role's default).
+ */
+export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidings', role: DatabaseRole = 'cli'): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.databaseUrl,
@@ -19,7 +22,7 @@ export function dataSourceOptions(config: TidingsConfig, applicationName = 'tidi
     applicationName,
     extra: {
       options: searchPathOption(config.databaseSchema),
-      max: config.databasePoolSize,
+      max: config.databasePoolSize[role],
       // Fail a request with 503 rather than hang when Postgres is away.
       connectionTimeoutMillis: 5000,
       statement_timeout: 30_000,

@@ -24,3 +24,4 @@ export * from './store/record-attempts';
 export * from './store/claim-due';
 export * from './store/release-claims';
 export * from './store/recover-batch';
+export * from './delivery-lag';

@@ -1,8 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { readDeliveryLag } from '@tidings/deliveries';
 import { DataSource } from 'typeorm';
 import { TidingsMetrics } from './tidings-metrics';
 
-/** One registry per app; gauges derived from Postgres are added for both processes. */
+/**
+ * One registry per app; gauges derived from Postgres are added for both
+ * processes (they describe the installation, so every replica reports the same value).
+ */
 @Global()
 @Module({})
 export class MetricsModule {
@@ -16,12 +20,15 @@ export class MetricsModule {
           useFactory: (db: DataSource) => {
             const metrics = new TidingsMetrics(process);
             metrics.addCollector(async () => {
-              // Both read partial indexes: the due-pending index's first entry, and the disabled/enabled flag.
+              const lag = await readDeliveryLag(db);
+              metrics.deliveriesDue.set(lag.due);
+              metrics.oldestDueDelivery.set(lag.oldestDueSeconds);
+            });
+            metrics.addCollector(async () => {
+              // Reads the partial index on disabled webhooks.
               const [row] = await db.query(
-                `SELECT COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now())), 0) AS lag,
-                        (SELECT count(*) FROM subscribers WHERE kind = 'webhook' AND NOT enabled AND deleted_at IS NULL)::int AS disabled`,
+                `SELECT count(*)::int AS disabled FROM subscribers WHERE kind = 'webhook' AND NOT enabled AND deleted_at IS NULL`,
               );
-              metrics.outboxLag.set(Number(row.lag));
               metrics.disabledWebhooks.set(row.disabled);
             });
             return metrics;

@@ -38,9 +38,15 @@ export class TidingsMetrics {
     registers: [this.registry],
   });
 
-  readonly outboxLag = new Gauge({
-    name: 'tidings_outbox_lag_seconds',
-    help: 'Age of the oldest due pending delivery (0 when none is waiting)',
+  readonly deliveriesDue = new Gauge({
+    name: 'tidings_deliveries_due',
+    help: 'Pending webhook deliveries whose next attempt is due now, across the installation (capped at 100000: the count reads at most that many index entries)',
+    registers: [this.registry],
+  });
+
+  readonly oldestDueDelivery = new Gauge({
+    name: 'tidings_delivery_oldest_due_seconds',
+    help: 'Age of the oldest due pending webhook delivery, across the installation (0 when none is waiting)',
     registers: [this.registry],
   });
 
