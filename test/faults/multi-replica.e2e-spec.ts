@@ -42,7 +42,7 @@ describe('several api and worker replicas, a flaky endpoint, a worker SIGKILL an
       env: {
         WORKER_CONCURRENCY: String(CONCURRENCY),
         // Long enough that a loaded machine does not expire live claims; a killed worker's come back after it.
-        DELIVERY_CLAIM_LEASE: '10s',
+        DELIVERY_CLAIM_LEASE: '20s',
         // Eight attempts; the flaky receiver fails one delivery at most three times, so every delivery gets through.
         WEBHOOK_RETRY_SCHEDULE: '0,100ms,200ms,300ms,500ms,1s,1s,2s',
       },

@@ -7,6 +7,7 @@ import { AnalyticsSender } from './analytics/analytics-sender';
 import { DeliverAnalyticsBatch } from './analytics/deliver-analytics-batch';
 import { CancelDelivery } from './cancel-delivery';
 import { DeliverWebhook } from './deliver-webhook';
+import { DeliveryLagMetrics } from './delivery-lag';
 import { DeliveryQueries } from './delivery-queries';
 import { DisableFailingWebhooks } from './disable-failing-webhooks';
 import { DisableWebhook } from './disable-webhook';
@@ -24,6 +25,7 @@ const useCases = [
   DeliverAnalyticsBatch,
   CancelDelivery,
   DeliverWebhook,
+  DeliveryLagMetrics,
   DeliveryQueries,
   DisableFailingWebhooks,
   DisableWebhook,

@@ -1,4 +1,7 @@
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { preparedStatement, Queryable } from '@tidings/common';
+import { TidingsMetrics } from '@tidings/metrics';
+import { DataSource } from 'typeorm';
 
 /** The due count stops here: a capped count reads at most this many index entries, so a scrape stays cheap under any backlog. */
 export const DELIVERY_LAG_COUNT_CAP = 100_000;
@@ -37,4 +40,22 @@ export async function readDeliveryLag(db: Queryable): Promise<DeliveryLag> {
   const [row] = await db.query(READ_DELIVERY_LAG);
   const due = Number(row.due);
   return { due, capped: due >= DELIVERY_LAG_COUNT_CAP, oldestDueSeconds: Math.max(0, Number(row.oldest)) };
+}
+
+/** Keeps the lag gauges (tidings_deliveries_due, tidings_delivery_oldest_due_seconds) current at each scrape. */
+@Injectable()
+export class DeliveryLagMetrics implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    @Optional() private readonly metrics?: TidingsMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const metrics = this.metrics;
+    metrics?.addCollector(async () => {
+      const lag = await readDeliveryLag(this.db);
+      metrics.deliveriesDue.set(lag.due);
+      metrics.oldestDueDelivery.set(lag.oldestDueSeconds);
+    });
+  }
 }

@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { readDeliveryLag } from '@tidings/deliveries';
 import { DataSource } from 'typeorm';
 import { TidingsMetrics } from './tidings-metrics';
 
 /**
  * One registry per app; gauges derived from Postgres are added for both
- * processes (they describe the installation, so every replica reports the same value).
+ * processes (they describe the installation, so every replica reports the
+ * same value). The delivery lag gauges are set by DeliveryLagMetrics in
+ * libs/deliveries, which owns that read (metrics must not import deliveries:
+ * deliveries imports metrics).
  */
 @Global()
 @Module({})
@@ -19,11 +21,6 @@ export class MetricsModule {
           inject: [DataSource],
           useFactory: (db: DataSource) => {
             const metrics = new TidingsMetrics(process);
-            metrics.addCollector(async () => {
-              const lag = await readDeliveryLag(db);
-              metrics.deliveriesDue.set(lag.due);
-              metrics.oldestDueDelivery.set(lag.oldestDueSeconds);
-            });
             metrics.addCollector(async () => {
               // Reads the partial index on disabled webhooks.
               const [row] = await db.query(
