@@ -144,7 +144,10 @@ export function refPgSingleTx(options: PgOptions): Promise<RateResult> {
     const lean = leanEvent(options.payload, '');
     await inTransaction(pool, async (client) => {
       await client.query(insertEvent, lean.event);
-      await client.query(insertDeliveries, lean.deliveries.flatMap((d) => d.slice(0, 4)));
+      await client.query(
+        insertDeliveries,
+        lean.deliveries.flatMap((d) => d.slice(0, 4)),
+      );
     });
     return 1;
   });
