@@ -6,7 +6,8 @@
  *
  * Ids are UUIDv7 like the api's (time-ordered, timestamps in the past: the
  * history older than the due rows); the rows alternate between the two
- * webhooks as the api's do and carry their real payloads. Every row references
+ * webhooks as the api's do and store what the api stores for them (today no body:
+ * the worker renders it from the event). Every row references
  * the probe event; the foreign keys are not checked row by row
  * (session_replication_role = replica, per transaction), which halves the time.
  */
@@ -18,8 +19,8 @@ const CHUNK = 1_000_000;
 export interface BacklogRows {
   eventId: string;
   eventType: string;
-  /** Two webhooks and the payload each one's deliveries carry. */
-  webhooks: [{ id: string; payload: string }, { id: string; payload: string }];
+  /** Two webhooks and the payload each one's deliveries store (null: rendered when sending, as the api writes them now). */
+  webhooks: [{ id: string; payload: string | null }, { id: string; payload: string | null }];
 }
 
 const INSERT = `

@@ -28,6 +28,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { searchPathOption } from '@tidings/database';
 import { Client } from 'pg';
 import { request } from 'undici';
 import { AppProcess, freePort, ReceiverProcess, RssSampler, ServerProcess, snapshotDist, sweepSnapshots } from './bench-processes';
@@ -79,6 +80,8 @@ const S = {
 
 const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
 const NAME = `tidings_bench_${process.pid}`;
+/** Where the api migrates its tables (TIDINGS_SCHEMA, default tidings); the bench's own queries resolve names there. */
+const SCHEMA = process.env.BENCH_APP_TIDINGS_SCHEMA || 'tidings';
 const ADMIN_KEY = randomBytes(24).toString('hex');
 
 // ── state, cleanup ──────────────────────────────────────────────────────────
@@ -405,7 +408,7 @@ async function main(): Promise<void> {
     );
     log(`api ready in ${Math.round(performance.now() - t0)} ms (migrations included)`);
 
-    db = new Client({ connectionString: apiUrl, application_name: 'tidings-bench' });
+    db = new Client({ connectionString: apiUrl, application_name: 'tidings-bench', options: searchPathOption(SCHEMA) });
     db.on('error', (error) => log(`bench database connection: ${error.message}`));
     await db.connect();
 
@@ -419,7 +422,8 @@ async function main(): Promise<void> {
     }
     const probe = await apiCall(origin, 'POST', '/v1/events', ingestKey, JSON.parse(eventJson(randomUUID())));
     probeId = probe.id;
-    const probeRows = await q<{ subscriber_id: string; kind: string; payload: string }>(
+    // Webhook rows store no body (the worker renders it when sending): their payload is null.
+    const probeRows = await q<{ subscriber_id: string; kind: string; payload: string | null }>(
       `SELECT d.subscriber_id, s.kind, d.payload::text AS payload
          FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.event_id = $1 ORDER BY d.subscriber_id`,
       [probeId],
@@ -431,7 +435,7 @@ async function main(): Promise<void> {
     const [{ n: analyticsSubscribers }] = await q(`SELECT count(*)::int AS n FROM subscribers WHERE kind = 'analytics'`);
     log(
       `one event → ${deliveriesPerEvent} deliveries rows (${webhookDeliveriesPerEvent} webhook, ${analytics} analytics; ` +
-        `${analyticsSubscribers} analytics subscriber row(s)); payloads of ${probeRows.map((d) => d.payload.length).join(', ')} bytes; ` +
+        `${analyticsSubscribers} analytics subscriber row(s)); stored payloads of ${probeRows.map((d) => d.payload?.length ?? 'no').join(', ')} bytes; ` +
         `the references' lean rows carry ${Buffer.byteLength(leanBody)} bytes of jsonb`,
     );
     if (webhooks.length !== 2) throw new Error(`expected 2 webhook deliveries per event, the api created ${webhooks.length}`);
@@ -789,7 +793,7 @@ async function main(): Promise<void> {
   figure('worker_rss_mb', round(workerMb, 1), 'MB');
 
   // ── table ── every backend has exited, so the statistics include all their writes.
-  const health = await tableHealth(db!, 'deliveries');
+  const health = await tableHealth(db!, SCHEMA, 'deliveries');
   const [{ autovacuum }] = await q(`SELECT current_setting('autovacuum') AS autovacuum`);
   // n_live_tup is an estimate (the ANALYZE of the backlog phase, counted on since): the exact count beside it.
   const [{ n: rowsNow }] = await q(`SELECT count(*)::bigint AS n FROM deliveries`);
