@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { log, withTimeout } from './log';
 
+// `_ceiling`: the second database of benchmarks before v2, still swept when an old run left one.
 const NAME = /^tidings_bench_(\d+)(_ceiling)?$/;
 
 export function databaseUrl(adminUrl: string, database: string): string {
@@ -83,4 +84,21 @@ export async function sweepLeftovers(adminUrl: string, redisUrl: string): Promis
     await dropDatabase(adminUrl, datname);
   }
   for (const pid of dead) await deleteRedisKeys(redisUrl, `tidings_bench_${pid}`).catch(() => undefined);
+}
+
+/**
+ * Dead and live tuples (the statistics collector's counts) and total size
+ * (indexes and TOAST included) of a table: what a run leaves behind when
+ * nothing vacuums it meanwhile.
+ */
+export async function tableHealth(client: Client, schema: string, table: string): Promise<{ dead: number; live: number; bytes: number }> {
+  // A snapshot of the statistics taken earlier in this session would be stale.
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query(
+    `SELECT n_dead_tup::bigint AS dead, n_live_tup::bigint AS live, pg_total_relation_size(relid)::bigint AS bytes
+       FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`,
+    [schema, table],
+  );
+  if (!rows.length) throw new Error(`no statistics for table ${table}`);
+  return { dead: Number(rows[0].dead), live: Number(rows[0].live), bytes: Number(rows[0].bytes) };
 }

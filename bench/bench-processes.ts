@@ -1,7 +1,8 @@
 /**
  * The processes the benchmark runs: the api and the worker exactly as
  * production runs them (`node dist/apps/{api,worker}/src/main.js`, each its own
- * process), and the receiver (bench/receiver.ts) in a child of its own.
+ * process), the receiver (bench/receiver.ts) and the bare server of
+ * ref_http_per_s (bench/reference-http-server.ts), each in a child of its own.
  * Also the RSS sampler that gives `api_rss_mb` and `worker_rss_mb`.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FatalWait, log, waitFor, withTimeout } from './log';
-import type { ReceiverCommand, ReceiverReady, ReceiverReply, ReceiverStats } from './receiver';
+import type { ReceiverCommand, ReceiverReply, ReceiverStats } from './receiver';
 
 /** The repository root (this file runs as dist/bench/bench-processes.js). */
 export const ROOT = join(__dirname, '..', '..');
@@ -80,6 +81,7 @@ function incompleteBuild(dist: string): string {
     'apps/worker/src/main.js',
     'apps/cli/src/main.js',
     'bench/receiver.js',
+    'bench/reference-http-server.js',
     'bench/orphan-guard.js',
   ]) {
     if (!existsSync(join(dist, file))) return `dist/${file} is missing`;
@@ -259,15 +261,57 @@ export class AppProcess {
   }
 }
 
+/** What a server child (receiver, reference server) sends once it listens. */
+export type ServerReady = { ready: true; port: number };
+
+/** A node:http server in a child process of its own (`fork`, IPC channel), on a port it chose. */
+export class ServerProcess {
+  protected constructor(
+    protected readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  protected static async fork(dist: string, script: string, name: string): Promise<{ child: ChildProcess; port: number }> {
+    const child = fork(join(dist, script), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    relay(child, name);
+    const port = await withTimeout(
+      `${name} start`,
+      new Promise<number>((resolve, reject) => {
+        child.once('message', (message: ServerReady) => resolve(message.port));
+        child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+      }),
+      10_000,
+    );
+    log(`${name} listening on 127.0.0.1:${port} (pid ${child.pid})`);
+    return { child, port };
+  }
+
+  /** The bare server of ref_http_per_s (reference-http-server.ts). */
+  static async startReference(dist: string): Promise<ServerProcess> {
+    const { child, port } = await ServerProcess.fork(dist, 'bench/reference-http-server.js', 'reference server');
+    return new ServerProcess(child, port);
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  }
+}
+
 /** The receiver child process and its request/reply channel. */
-export class ReceiverProcess {
+export class ReceiverProcess extends ServerProcess {
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: (reply: ReceiverReply) => void; reject: (error: Error) => void }>();
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {
+  private constructor(child: ChildProcess, port: number) {
+    super(child, port);
     child.on('message', (message: ReceiverReply) => {
       const waiter = this.waiting.get(message.seq);
       if (!waiter) return;
@@ -281,26 +325,8 @@ export class ReceiverProcess {
   }
 
   static async start(dist: string): Promise<ReceiverProcess> {
-    const child = fork(join(dist, 'bench', 'receiver.js'), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    relay(child, 'receiver');
-    const port = await withTimeout(
-      'receiver start',
-      new Promise<number>((resolve, reject) => {
-        child.once('message', (message: ReceiverReady) => resolve(message.port));
-        child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-      }),
-      10_000,
-    );
-    log(`receiver listening on 127.0.0.1:${port} (pid ${child.pid})`);
+    const { child, port } = await ServerProcess.fork(dist, 'bench/receiver.js', 'receiver');
     return new ReceiverProcess(child, port);
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   private async call(command: ReceiverCommand): Promise<Extract<ReceiverReply, { ok: true }>> {
@@ -327,9 +353,5 @@ export class ReceiverProcess {
 
   async arrivals(): Promise<Map<string, number>> {
     return new Map((await this.call({ cmd: 'arrivals' })).arrivals ?? []);
-  }
-
-  stop(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Where the machine's CPU went during a phase, from /proc: cores used by the
- * api, the worker, the receiver, this process (load generator / ceilings),
+ * api, the worker, the receiver, this process (load generator / pg references),
  * every postgres process, and everything else on the machine. On a shared
  * machine the last column says how much of the figure is someone else's doing.
  */

@@ -17,6 +17,7 @@
 import { createServer, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import type { ServerReady } from './bench-processes';
 
 export type ReceiverCommand =
   | { cmd: 'stats' }
@@ -34,14 +35,12 @@ export interface ReceiverStats {
   analyticsRequests: number;
   analyticsEvents: number;
   otherRequests: number;
-  /** One webhook request as received (for the plain-POST ceiling: same headers, same body size). */
+  /** One webhook request as received (for ref_post_per_s: same headers, same body size). */
   sample?: { path: string; headers: IncomingHttpHeaders; body: string };
 }
 
 export type ReceiverReply =
   { seq: number; ok: true; stats?: ReceiverStats; arrivals?: [string, number][] } | { seq: number; ok: false; error: string };
-
-export type ReceiverReady = { ready: true; port: number };
 
 function now(): number {
   return performance.timeOrigin + performance.now();
@@ -129,7 +128,7 @@ function main(): void {
   process.on('disconnect', () => process.exit(0));
 
   server.listen(0, '127.0.0.1', () => {
-    const ready: ReceiverReady = { ready: true, port: (server.address() as AddressInfo).port };
+    const ready: ServerReady = { ready: true, port: (server.address() as AddressInfo).port };
     process.send!(ready);
   });
 }

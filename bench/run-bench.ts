@@ -1,35 +1,41 @@
 /**
- * `npm run bench` (issue 6, DESIGN §9).
+ * `npm run bench` (DESIGN §9, v2).
  *
  * Starts the api and the worker as separate processes against the local
  * Postgres and Redis (a database and a QUEUE_PREFIX of its own), a receiver in
- * a child process, and measures:
+ * a child process, and measures, each figure beside the schema-independent
+ * reference it is judged against (references.ts), in the same run:
  *
  *   1. setup            an events:write key, two webhooks on one event type (both to the receiver)
- *   2. ingest single    POST /v1/events, 32 in flight, worker stopped      vs pg, one transaction per event
- *   3. delivery         worker started, the backlog of 2. drains           vs plain POSTs to the receiver
- *   4. latency          200 events/s, open loop, commit → receiver
- *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs pg, batched
- *   6. backlog          1,000,000 due deliveries (one INSERT … SELECT), drain rate ÷ the rate of 3.
+ *   2. ingest single    POST /v1/events, 32 in flight, worker stopped; api CPU per event
+ *                       vs ref_http (a bare node:http server, same load) and ref_pg_single_tx
+ *   3. delivery         worker started, the backlog of 2. drains; worker and Postgres CPU per delivery
+ *                       vs ref_post (plain POSTs to the receiver)
+ *   4. latency          200 events/s, open loop, commit → receiver; api + worker + Postgres CPU per event
+ *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs ref_pg_copy
+ *   6. backlog          a 10 M-row deliveries table with 1 M due (generate_series), drain rate ÷ the rate of 3.
  *   7. memory           peak RSS of api and worker over all of the above
+ *   8. table            dead and live tuples and size of deliveries after all of the above
  *
  * (Batch ingest runs after delivery and latency so that its rows, with the
- * worker stopped, become part of the million of phase 6 rather than a backlog
+ * worker stopped, become part of the due rows of phase 6 rather than a backlog
  * phase 3 would have to drain first.)
  *
- * stdout: one JSON line per figure, nothing else. Everything else: stderr.
- * Exit status 0 when every phase ran; otherwise 1 (130 on Ctrl-C), after cleaning up.
+ * stdout: one JSON line per figure (figures.ts), nothing else. Everything else: stderr.
+ * Exit status 0 when every phase ran, whatever the figures; otherwise 1 (130 on Ctrl-C), after cleaning up.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { searchPathOption } from '@tidings/database';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { AppProcess, freePort, ReceiverProcess, RssSampler, snapshotDist, sweepSnapshots } from './bench-processes';
-import { alive, createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers } from './bench-database';
-import { httpCeiling, pgBatchCeiling, pgSingleCeiling, prepareScratch, readTemplate, RowTemplate } from './ceilings';
+import { AppProcess, freePort, ReceiverProcess, RssSampler, ServerProcess, snapshotDist, sweepSnapshots } from './bench-processes';
+import { alive, createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers, tableHealth } from './bench-database';
+import { BacklogRows, insertBacklogRows } from './backlog';
+import { figure, printLines, reference, round, tableState } from './figures';
+import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
 import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load';
 import { log, phase, sleep, waitFor, withTimeout } from './log';
 import { percentile, steadyRate } from './stats';
@@ -47,23 +53,26 @@ function intEnv(name: string, fallback: number): number {
 const S = {
   adminUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
-  /** The api's and the worker's DATABASE_POOL_SIZE, and the pg ceilings' pool size. */
+  /** The api's and the worker's DATABASE_POOL_SIZE, and the pg references' pool size. */
   poolSize: intEnv('BENCH_DATABASE_POOL_SIZE', 20),
-  /** The worker's WORKER_CONCURRENCY, and the plain-POST ceiling's concurrency. */
+  /** The worker's WORKER_CONCURRENCY, and ref_post's concurrency. */
   workerConcurrency: intEnv('BENCH_WORKER_CONCURRENCY', 50),
   singleConcurrency: intEnv('BENCH_SINGLE_CONCURRENCY', 32),
   singleSeconds: intEnv('BENCH_SINGLE_SECONDS', 15),
   batchConcurrency: intEnv('BENCH_BATCH_CONCURRENCY', 4),
   batchSize: intEnv('BENCH_BATCH_SIZE', 500),
   batchSeconds: intEnv('BENCH_BATCH_SECONDS', 10),
-  ceilingSeconds: intEnv('BENCH_CEILING_SECONDS', 8),
-  httpCeilingSeconds: 5,
+  /** How long each reference is measured. */
+  refSeconds: intEnv('BENCH_REF_SECONDS', 8),
   /** Longest delivery measurement, counted from the first delivery. */
   deliverySeconds: intEnv('BENCH_DELIVERY_SECONDS', 20),
   latencyRate: intEnv('BENCH_LATENCY_RATE', 200),
   latencyWarmupSeconds: 2,
   latencySeconds: intEnv('BENCH_LATENCY_SECONDS', 15),
+  /** Due deliveries when the drain starts (DESIGN: 1 M) … */
   backlog: intEnv('BENCH_BACKLOG', 1_000_000),
+  /** … among this many rows in deliveries, the due ones included (DESIGN: a 10 M-row history). */
+  backlogHistory: intEnv('BENCH_BACKLOG_HISTORY', 10_000_000),
   backlogSeconds: intEnv('BENCH_BACKLOG_SECONDS', 20),
   /** The relay's RELAY_BATCH_SIZE (default 500): the LIMIT of the claim query in the EXPLAIN. */
   claimLimit: intEnv('BENCH_APP_RELAY_BATCH_SIZE', 500),
@@ -71,53 +80,9 @@ const S = {
 
 const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
 const NAME = `tidings_bench_${process.pid}`;
-const SCRATCH = `${NAME}_ceiling`;
+/** Where the api migrates its tables (TIDINGS_SCHEMA, default tidings); the bench's own queries resolve names there. */
+const SCHEMA = process.env.BENCH_APP_TIDINGS_SCHEMA || 'tidings';
 const ADMIN_KEY = randomBytes(24).toString('hex');
-
-// ── figures ─────────────────────────────────────────────────────────────────
-
-interface Figure {
-  figure: string;
-  value: number;
-  unit: string;
-  ceiling?: number;
-  ratio?: number;
-}
-
-const ORDER = [
-  'ingest_single_per_s',
-  'ingest_batch_per_s',
-  'delivery_per_s',
-  'latency_p50_ms',
-  'latency_p99_ms',
-  'backlog_drain_ratio',
-  'api_rss_mb',
-  'worker_rss_mb',
-];
-const figures = new Map<string, Figure>();
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-function figure(name: string, value: number, unit: string, ceiling?: number): void {
-  if (!Number.isFinite(value)) throw new Error(`${name} came out as ${value}`);
-  const line: Figure = { figure: name, value, unit };
-  if (ceiling !== undefined && ceiling > 0) {
-    line.ceiling = ceiling;
-    line.ratio = round(value / ceiling, 2);
-  }
-  figures.set(name, line);
-  log(`FIGURE ${JSON.stringify(line)}`);
-}
-
-function printFigures(): void {
-  for (const name of ORDER) {
-    const line = figures.get(name);
-    if (line) process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
-}
 
 // ── state, cleanup ──────────────────────────────────────────────────────────
 
@@ -125,6 +90,7 @@ const rss = new RssSampler();
 let api: AppProcess | undefined;
 let worker: AppProcess | undefined;
 let receiver: ReceiverProcess | undefined;
+let referenceServer: ServerProcess | undefined;
 let db: Client | undefined;
 let snapshot: { dist: string; remove: () => void } | undefined;
 let created = false;
@@ -137,8 +103,9 @@ function cleanup(): Promise<void> {
       ['stop worker', async () => worker?.stop(15_000)],
       ['stop api', async () => api?.stop(10_000)],
       ['stop receiver', async () => receiver?.stop()],
+      ['stop reference server', async () => referenceServer?.stop()],
       ['close database client', async () => db?.end()],
-      ['drop databases', async () => created && Promise.all([dropDatabase(S.adminUrl, NAME), dropDatabase(S.adminUrl, SCRATCH)])],
+      ['drop database', async () => created && dropDatabase(S.adminUrl, NAME)],
       ['delete redis keys', async () => created && log(`deleted ${await deleteRedisKeys(S.redisUrl, NAME)} redis keys under ${NAME}:`)],
       ['remove the build snapshot', async () => snapshot?.remove()],
     ];
@@ -158,7 +125,7 @@ function cleanup(): Promise<void> {
 let interrupted = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) {
-    log(`${signal} again: exiting without cleaning up (databases ${NAME}, ${SCRATCH} are swept at the next run)`);
+    log(`${signal} again: exiting without cleaning up (database ${NAME} is swept at the next run)`);
     worker?.killNow();
     api?.killNow();
     process.exit(130);
@@ -172,28 +139,33 @@ function onSignal(signal: NodeJS.Signals): void {
 /**
  * Starts counting CPU; the returned function logs where it went since (see
  * cpu.ts) and, given how many units (events, deliveries) were done meanwhile,
- * the CPU milliseconds each cost in each process.
+ * returns the CPU milliseconds each cost in each process (api, worker,
+ * postgres = the backends of the bench database, …).
  */
-function cpuMeter(what: string): (units?: number, unit?: string) => void {
+function cpuMeter(what: string): (units?: number, unit?: string) => Map<string, number> {
   const pids = () => ({
     api: api?.running ? api.pid : undefined,
     worker: worker?.running ? worker.pid : undefined,
     receiver: receiver?.pid,
+    reference: referenceServer?.pid,
     bench: process.pid,
   });
-  const before = cpuSnapshot(pids(), [NAME, SCRATCH]);
+  const before = cpuSnapshot(pids(), [NAME]);
   return (units, unit = 'unit') => {
-    const after = cpuSnapshot(pids(), [NAME, SCRATCH]);
+    const after = cpuSnapshot(pids(), [NAME]);
     const { text, cores } = describeCpu(before, after, cpus().length);
     log(`${what}: ${text}`);
+    const perUnit = new Map<string, number>();
     if (units) {
       const seconds = (after.at - before.at) / 1000;
-      const per = [...cores]
-        .filter(([role, c]) => role !== 'other' && c >= 0.01)
-        .map(([role, c]) => `${role} ${((c * seconds * 1000) / units).toFixed(2)}`)
+      for (const [role, c] of cores) if (role !== 'other') perUnit.set(role, (c * seconds * 1000) / units);
+      const shown = [...perUnit]
+        .filter(([, ms]) => ms >= 0.005)
+        .map(([role, ms]) => `${role} ${ms.toFixed(3)}`)
         .join(', ');
-      log(`${what}: CPU ms per ${unit}: ${per}`);
+      log(`${what}: CPU ms per ${unit}: ${shown}`);
     }
+    return perUnit;
   };
 }
 
@@ -370,10 +342,12 @@ async function main(): Promise<void> {
   let workerOrigin = '';
   let ingestKey = '';
   let probeId = '';
-  let template: RowTemplate;
+  let backlogRows: BacklogRows;
+  let deliveriesPerEvent = 0;
   let webhookDeliveriesPerEvent = 0;
   const apiUrl = databaseUrl(S.adminUrl, NAME);
-  const scratchUrl = databaseUrl(S.adminUrl, SCRATCH);
+  // The lean rows' jsonb (references.ts): an event body like the api's, padded to DESIGN's 600 B.
+  const leanBody = leanPayload(eventJson());
 
   await phase('setup', async () => {
     snapshot = await snapshotDist();
@@ -381,7 +355,6 @@ async function main(): Promise<void> {
     log(`running the api, worker, cli and receiver from a snapshot of dist/: ${dist}`);
     created = true;
     await createDatabase(S.adminUrl, NAME);
-    await createDatabase(S.adminUrl, SCRATCH);
     receiver = await ReceiverProcess.start(dist);
     const port = await freePort();
     const workerPort = await freePort();
@@ -420,38 +393,22 @@ async function main(): Promise<void> {
     api = new AppProcess('api', dist, 'apps/api/src/main.js', env, rss, nodeArgs);
     worker = new AppProcess('worker', dist, 'apps/worker/src/main.js', env, rss, nodeArgs);
 
-    const migrateScratch = new Promise<void>((resolve, reject) => {
-      const cli = spawn(process.execPath, [join(dist, 'apps/cli/src/main.js'), 'migration:run'], {
-        cwd: join(dist, '..'),
-        env: { ...env, DATABASE_URL: scratchUrl },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const timer = setTimeout(() => cli.kill('SIGKILL'), 60_000);
-      cli.once('exit', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`migrating the ceiling database failed (exit ${code})`));
-      });
-    });
     const t0 = performance.now();
     api.start();
-    await Promise.all([
-      migrateScratch,
-      waitFor(
-        'the api to be ready',
-        async () => {
-          api!.assertRunning();
-          const res = await request(`${origin}/health/ready`, { headersTimeout: 2000, bodyTimeout: 2000 });
-          await res.body.text();
-          return res.statusCode === 200 ? true : undefined;
-        },
-        60_000,
-        100,
-      ),
-    ]);
+    await waitFor(
+      'the api to be ready',
+      async () => {
+        api!.assertRunning();
+        const res = await request(`${origin}/health/ready`, { headersTimeout: 2000, bodyTimeout: 2000 });
+        await res.body.text();
+        return res.statusCode === 200 ? true : undefined;
+      },
+      60_000,
+      100,
+    );
     log(`api ready in ${Math.round(performance.now() - t0)} ms (migrations included)`);
 
-    db = new Client({ connectionString: apiUrl, application_name: 'tidings-bench' });
+    db = new Client({ connectionString: apiUrl, application_name: 'tidings-bench', options: searchPathOption(SCHEMA) });
     db.on('error', (error) => log(`bench database connection: ${error.message}`));
     await db.connect();
 
@@ -465,20 +422,24 @@ async function main(): Promise<void> {
     }
     const probe = await apiCall(origin, 'POST', '/v1/events', ingestKey, JSON.parse(eventJson(randomUUID())));
     probeId = probe.id;
-    template = await readTemplate(db, probeId);
-    const kinds = await q<{ kind: string; n: number }>(
-      `SELECT s.kind, count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.event_id = $1 GROUP BY s.kind`,
+    // Webhook rows store no body (the worker renders it when sending): their payload is null.
+    const probeRows = await q<{ subscriber_id: string; kind: string; payload: string | null }>(
+      `SELECT d.subscriber_id, s.kind, d.payload::text AS payload
+         FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.event_id = $1 ORDER BY d.subscriber_id`,
       [probeId],
     );
-    webhookDeliveriesPerEvent = kinds.find((k) => k.kind === 'webhook')?.n ?? 0;
-    const analytics = kinds.find((k) => k.kind === 'analytics')?.n ?? 0;
+    const webhooks = probeRows.filter((r) => r.kind === 'webhook').map((r) => ({ id: r.subscriber_id, payload: r.payload }));
+    deliveriesPerEvent = probeRows.length;
+    webhookDeliveriesPerEvent = webhooks.length;
+    const analytics = deliveriesPerEvent - webhookDeliveriesPerEvent;
     const [{ n: analyticsSubscribers }] = await q(`SELECT count(*)::int AS n FROM subscribers WHERE kind = 'analytics'`);
     log(
-      `one event → ${template.deliveries.length} deliveries rows (${webhookDeliveriesPerEvent} webhook, ${analytics} analytics; ` +
-        `${analyticsSubscribers} analytics subscriber row(s)); payloads of ${template.deliveries.map((d) => d.payload.length).join(', ')} bytes`,
+      `one event → ${deliveriesPerEvent} deliveries rows (${webhookDeliveriesPerEvent} webhook, ${analytics} analytics; ` +
+        `${analyticsSubscribers} analytics subscriber row(s)); stored payloads of ${probeRows.map((d) => d.payload?.length ?? 'no').join(', ')} bytes; ` +
+        `the references' lean rows carry ${Buffer.byteLength(leanBody)} bytes of jsonb`,
     );
-    if (webhookDeliveriesPerEvent !== 2)
-      throw new Error(`expected 2 webhook deliveries per event, the api created ${webhookDeliveriesPerEvent}`);
+    if (webhooks.length !== 2) throw new Error(`expected 2 webhook deliveries per event, the api created ${webhooks.length}`);
+    backlogRows = { eventId: probeId, eventType: EVENT_TYPE, webhooks: [webhooks[0], webhooks[1]] };
     if (analyticsSubscribers === 0)
       log('note: no analytics subscriber exists (telemetry off or not built), so events have no "+ analytics" delivery');
   });
@@ -488,42 +449,70 @@ async function main(): Promise<void> {
 
   // ── ingest, one event per request ──
   await phase('ingest_single_per_s', async () => {
-    let cpu = cpuMeter('ingest');
+    const ingestRequest = () => ({
+      path: '/v1/events',
+      headers: { ...ingestHeaders, 'idempotency-key': randomUUID() },
+      body: eventJson(),
+    });
+    const cpu = cpuMeter('ingest');
     const result = await closedLoop({
       pool: apiPool,
       concurrency: S.singleConcurrency,
       seconds: S.singleSeconds,
-      next: () => ({ path: '/v1/events', headers: { ...ingestHeaders, 'idempotency-key': randomUUID() }, body: eventJson() }),
+      next: ingestRequest,
       onResponse: (res) => (res.status === 201 ? 1 : 0),
     });
-    cpu(result.units, 'event');
+    const apiCpu = cpu(result.units, 'event').get('api');
     const rate = result.units / result.seconds;
     log(
       `POST /v1/events: ${result.units} × 201 in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s ` +
         `(${S.singleConcurrency} in flight; statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; errors ${result.errors})`,
     );
     if (result.units < result.completed + result.errors) throw new Error(`ingest requests failed: ${result.firstFailure}`);
+    if (apiCpu === undefined) throw new Error('no CPU reading of the api');
 
-    const scratch = new Client({ connectionString: scratchUrl });
-    await scratch.connect();
+    // Same load generator, concurrency, headers and bodies; a bare server instead of the api.
+    referenceServer = await ServerProcess.startReference(snapshot!.dist);
+    const refPool = keepAlivePool(referenceServer.url(''), S.singleConcurrency);
     try {
-      template = await prepareScratch(scratch, db!, template);
+      const refCpu = cpuMeter('ref_http');
+      const ref = await refHttp({ pool: refPool, concurrency: S.singleConcurrency, seconds: S.refSeconds, next: ingestRequest });
+      refCpu(ref.events, 'request');
+      log(
+        `ref_http: ${ref.events} × 201 in ${ref.seconds.toFixed(1)} s = ${ref.perSecond.toFixed(0)}/s (${S.singleConcurrency} in flight)`,
+      );
+      reference(
+        'ref_http_per_s',
+        Math.round(ref.perSecond),
+        'requests/s',
+        `node:http in a child process, JSON.parse of the body, 201; the ingest load generator, ${S.singleConcurrency} in flight, same body`,
+      );
     } finally {
-      await scratch.end();
+      await refPool.close().catch(() => undefined);
+      referenceServer.stop();
+      referenceServer = undefined;
     }
-    cpu = cpuMeter('ceiling');
-    const ceiling = await pgSingleCeiling({
-      url: scratchUrl,
+
+    const pgCpu = cpuMeter('ref_pg_single_tx');
+    const pg = await refPgSingleTx({
+      url: apiUrl,
       poolSize: S.poolSize,
       concurrency: S.singleConcurrency,
-      seconds: S.ceilingSeconds,
-      template,
-      onMeasured: (result) => cpu(result.events, 'event'),
+      seconds: S.refSeconds,
+      payload: leanBody,
+      onMeasured: (r) => pgCpu(r.events, 'event'),
     });
-    log(
-      `ceiling, pg one transaction per event: ${ceiling.events} events in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+    log(`ref_pg_single_tx: ${pg.events} events in ${pg.seconds.toFixed(1)} s = ${pg.perSecond.toFixed(0)}/s`);
+    reference(
+      'ref_pg_single_tx_per_s',
+      Math.round(pg.perSecond),
+      'events/s',
+      `node-postgres, per event BEGIN, INSERT event (id, type, ${Buffer.byteLength(leanBody)} B jsonb), one INSERT of 2 delivery rows ` +
+        `(ids, status, time), COMMIT; ${S.singleConcurrency} in flight over a pool of ${S.poolSize}; tables with a primary key only`,
     );
-    figure('ingest_single_per_s', Math.round(rate), 'events/s', Math.round(ceiling.perSecond));
+    figure('ingest_single_per_s', Math.round(rate), 'events/s');
+    log(`ingest_single_per_s ÷ ref_pg_single_tx_per_s = ${(rate / pg.perSecond).toFixed(2)}`);
+    figure('api_cpu_ms_per_event', round(apiCpu, 3), 'ms');
   });
 
   // ── delivery ──
@@ -539,7 +528,7 @@ async function main(): Promise<void> {
     const startCount = (await receiver!.stats()).hookUnique;
     const cpu = cpuMeter('delivery');
     const drain = await watchDrain(expected, S.deliverySeconds);
-    cpu(drain.received - startCount, 'delivery');
+    const deliveryCpu = cpu(drain.received - startCount, 'delivery');
     const times = await recordedSuccessTimes(since);
     const steady = steadyRate(times);
     if (!steady) throw new Error(`too few deliveries recorded to measure a rate (${times.length})`);
@@ -561,19 +550,29 @@ async function main(): Promise<void> {
       log(`WARNING: ${stats.hookRequests - attempts} webhook request(s) reached the receiver without a recorded attempt`);
     if (!stats.sample) throw new Error('the receiver kept no sample request');
 
-    const ceilingCpu = cpuMeter('ceiling');
-    const ceiling = await httpCeiling({
+    const refCpu = cpuMeter('ref_post');
+    const ref = await refPost({
       origin: receiver!.url(''),
       concurrency: S.workerConcurrency,
-      seconds: S.httpCeilingSeconds,
+      seconds: S.refSeconds,
       sample: stats.sample,
     });
-    ceilingCpu(ceiling.events, 'request');
+    refCpu(ref.events, 'request');
+    const bodyBytes = Buffer.byteLength(stats.sample.body);
     log(
-      `ceiling, plain keep-alive POSTs (${S.workerConcurrency} in flight, ${Buffer.byteLength(stats.sample.body)}-byte body): ` +
-        `${ceiling.events} in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+      `ref_post, plain keep-alive POSTs (${S.workerConcurrency} in flight, ${bodyBytes}-byte body): ` +
+        `${ref.events} in ${ref.seconds.toFixed(1)} s = ${ref.perSecond.toFixed(0)}/s`,
     );
-    figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s', Math.round(ceiling.perSecond));
+    reference(
+      'ref_post_per_s',
+      Math.round(ref.perSecond),
+      'requests/s',
+      `undici keep-alive POSTs of a signed webhook request the worker sent (same headers, ${bodyBytes}-byte body, fresh webhook-id) ` +
+        `to the same receiver, ${S.workerConcurrency} in flight`,
+    );
+    figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s');
+    figure('worker_cpu_ms_per_delivery', round(deliveryCpu.get('worker') ?? NaN, 3), 'ms');
+    figure('pg_cpu_ms_per_delivery', round(deliveryCpu.get('postgres') ?? NaN, 3), 'ms');
   });
 
   // ── latency ──
@@ -591,7 +590,6 @@ async function main(): Promise<void> {
       next: () => ({ path: '/v1/events', headers: { ...ingestHeaders, 'idempotency-key': randomUUID() }, body: eventJson() }),
     });
     loopDelay.disable();
-    cpu(sends.length, 'event');
     const late = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
     log(
       `load generator's event loop while sending (how late its timers ran; an in-process receiver would add this to arrival times): ` +
@@ -614,6 +612,8 @@ async function main(): Promise<void> {
       20_000,
       100,
     ).catch((error) => log(`${(error as Error).message}; a missing delivery counts as arriving now (its latency is at least that)`));
+    // Read once every delivery arrived, so the work of the last events is counted.
+    const perEvent = cpu(sends.length, 'event');
     const arrivals = await receiver!.arrivals();
     const gaveUpAt = epochMs();
     const rows = await q<{ id: string; event_id: string; recorded_ms: number }>(
@@ -650,13 +650,16 @@ async function main(): Promise<void> {
     log(`latency, 201 at the load generator (after commit) → receiver:           ${describe(fromAck)}`);
     figure('latency_p50_ms', round(percentile(fromRecorded, 50), 1), 'ms');
     figure('latency_p99_ms', round(percentile(fromRecorded, 99), 1), 'ms');
+    const total200 = ['api', 'worker', 'postgres'].reduce((sum, role) => sum + (perEvent.get(role) ?? NaN), 0);
+    if (S.latencyRate !== 200) log(`note: cpu_ms_per_event_at_200 was measured at ${S.latencyRate} events/s (BENCH_LATENCY_RATE)`);
+    figure('cpu_ms_per_event_at_200', round(total200, 3), 'ms');
     await worker!.stop();
   });
 
   // ── ingest, batches ──
   await phase('ingest_batch_per_s', async () => {
     // Its rows become part of phase 6's backlog; keep them under it.
-    const maxEvents = Math.floor((S.backlog * 0.9) / template.deliveries.length);
+    const maxEvents = Math.floor((S.backlog * 0.9) / deliveriesPerEvent);
     const cpu = cpuMeter('ingest');
     const result = await closedLoop({
       pool: apiPool,
@@ -681,21 +684,28 @@ async function main(): Promise<void> {
         `${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; errors ${result.errors})`,
     );
     if (result.units < (result.completed + result.errors) * S.batchSize) throw new Error(`batch requests failed: ${result.firstFailure}`);
-    const ceilingCpu = cpuMeter('ceiling');
-    const ceiling = await pgBatchCeiling({
-      url: scratchUrl,
+    const refCpu = cpuMeter('ref_pg_copy');
+    const ref = await refPgCopy({
+      url: apiUrl,
       poolSize: S.poolSize,
       concurrency: S.batchConcurrency,
-      seconds: S.ceilingSeconds,
+      seconds: S.refSeconds,
       batchSize: S.batchSize,
-      template,
-      onMeasured: (result) => ceilingCpu(result.events, 'event'),
+      payload: leanBody,
+      onMeasured: (r) => refCpu(r.events, 'event'),
     });
     log(
-      `ceiling, pg ${S.batchSize} events per transaction: ${ceiling.events} events in ${ceiling.seconds.toFixed(1)} s = ${ceiling.perSecond.toFixed(0)}/s`,
+      `ref_pg_copy, ${S.batchSize} events per transaction: ${ref.events} events in ${ref.seconds.toFixed(1)} s = ${ref.perSecond.toFixed(0)}/s`,
     );
-    figure('ingest_batch_per_s', Math.round(rate), 'events/s', Math.round(ceiling.perSecond));
-    await dropDatabase(S.adminUrl, SCRATCH);
+    reference(
+      'ref_pg_copy_per_s',
+      Math.round(ref.perSecond),
+      'events/s',
+      `COPY FROM STDIN (text format, node-postgres alone), per transaction one COPY of ${S.batchSize} events (id, type, ` +
+        `${Buffer.byteLength(leanBody)} B jsonb) and one of their ${2 * S.batchSize} delivery rows (ids, status, time); ` +
+        `${S.batchConcurrency} in flight; tables with a primary key only`,
+    );
+    figure('ingest_batch_per_s', Math.round(rate), 'events/s');
   });
 
   // ── backlog ──
@@ -703,40 +713,26 @@ async function main(): Promise<void> {
     const [{ n: pending }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
+    const [{ n: present }] = await q(`SELECT count(*)::int AS n FROM deliveries`);
     const topUp = Math.max(0, S.backlog - pending);
-    const webhooks = template.deliveries.filter((d, i, all) => all.findIndex((x) => x.subscriberId === d.subscriberId) === i);
-    const [a, b] = await q<{ id: string }>(`SELECT id FROM subscribers WHERE kind = 'webhook' AND id = ANY($1::uuid[]) ORDER BY id`, [
-      webhooks.map((w) => w.subscriberId),
-    ]);
-    const payloadOf = (id: string) => template.deliveries.find((d) => d.subscriberId === id)!.payload;
+    const settled = Math.max(0, S.backlogHistory - present - topUp);
+    // The history is older than the due rows, which are an hour old: both sorted by id as the api's are.
+    const dueFrom = Date.now() - 3_600_000 - topUp;
     const t0 = performance.now();
-    // One statement. Ids are UUIDv7 like the api's (time-ordered, timestamps in the past); the rows
-    // alternate between the two webhooks as the api's do; every one is due. The foreign keys are not
-    // checked row by row (session_replication_role = replica, for this transaction only): every row
-    // references the probe event and the two webhooks, which exist; that halves the time it takes.
-    await db!.query('BEGIN');
-    let inserted;
-    try {
-      await db!.query('SET LOCAL session_replication_role = replica');
-      inserted = await db!.query(
-        `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, payload, status, next_attempt_at)
-       SELECT (lpad(to_hex($1::bigint + g), 12, '0') || '7' || substr(r, 1, 3) || substr('89ab', 1 + g % 4, 1) || substr(r, 4, 15))::uuid,
-              $2::uuid, $3, CASE WHEN g % 2 = 0 THEN $4::uuid ELSE $5::uuid END,
-              CASE WHEN g % 2 = 0 THEN $6::jsonb ELSE $7::jsonb END,
-              'pending', now() - make_interval(secs => ($8 - g) / 1000.0)
-         FROM generate_series(1, $8::int) AS g, LATERAL (SELECT replace(gen_random_uuid()::text, '-', '') AS r) AS x`,
-        [Date.now() - 3_600_000 - topUp, probeId, EVENT_TYPE, a.id, b.id, payloadOf(a.id), payloadOf(b.id), topUp],
-      );
-      await db!.query('COMMIT');
-    } catch (error) {
-      await db!.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-    const insertSeconds = (performance.now() - t0) / 1000;
-    const total = pending + (inserted.rowCount ?? 0);
+    const history = await insertBacklogRows(db!, backlogRows, { count: settled, fromMs: dueFrom - settled, settled: true });
+    const historySeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const inserted = await insertBacklogRows(db!, backlogRows, { count: topUp, fromMs: dueFrom, settled: false });
+    const dueSeconds = (performance.now() - t1) / 1000;
+    const total = pending + inserted;
     log(
-      `backlog: ${pending} webhook deliveries pending from batch ingest + ${inserted.rowCount} inserted by one INSERT … SELECT in ${insertSeconds.toFixed(1)} s = ${total} due`,
+      `backlog: generated ${history} delivered rows of history in ${historySeconds.toFixed(1)} s and ${inserted} due rows in ${dueSeconds.toFixed(1)} s ` +
+        `(generate_series); with the ${present} rows already there: ${present + history + inserted} rows, ${total} webhook deliveries due`,
     );
+    // What autovacuum would do after such a load (it is off on the development machine): the planner sees the table as it is.
+    const t2 = performance.now();
+    await q('ANALYZE deliveries');
+    log(`ANALYZE deliveries: ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     const [{ size }] = await q(`SELECT pg_size_pretty(pg_total_relation_size('deliveries')) AS size`);
     log(`deliveries table with its indexes: ${size}`);
 
@@ -795,6 +791,16 @@ async function main(): Promise<void> {
   if (apiMb === undefined || workerMb === undefined) throw new Error('no RSS sample of the api or the worker');
   figure('api_rss_mb', round(apiMb, 1), 'MB');
   figure('worker_rss_mb', round(workerMb, 1), 'MB');
+
+  // ── table ── every backend has exited, so the statistics include all their writes.
+  const health = await tableHealth(db!, SCHEMA, 'deliveries');
+  const [{ autovacuum }] = await q(`SELECT current_setting('autovacuum') AS autovacuum`);
+  // n_live_tup is an estimate (the ANALYZE of the backlog phase, counted on since): the exact count beside it.
+  const [{ n: rowsNow }] = await q(`SELECT count(*)::bigint AS n FROM deliveries`);
+  log(`deliveries after the run: ${health.live} live tuples by the statistics, ${rowsNow} rows counted, ${health.dead} dead tuples`);
+  tableState('deliveries_dead_tuples', health.dead, 'tuples', `after the run; autovacuum ${autovacuum}`);
+  tableState('deliveries_live_tuples', health.live, 'tuples', 'after the run');
+  tableState('deliveries_mb', round(health.bytes / 1024 / 1024, 1), 'MB', 'pg_total_relation_size: heap, indexes and TOAST');
   await apiPool.close().catch(() => undefined);
   log(`measured in ${((performance.now() - runStart) / 1000).toFixed(1)} s`);
 }
@@ -809,14 +815,14 @@ process.on('exit', () => {
 main().then(
   async () => {
     await cleanup();
-    printFigures();
+    printLines();
     process.exit(0);
   },
   async (error) => {
     if (interrupted) return;
     log(`FAILED: ${(error as Error).stack ?? error}`);
     await cleanup();
-    printFigures();
+    printLines();
     log('the benchmark did not finish; the figures printed (if any) are the phases that completed');
     process.exit(1);
   },
