@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     try {
       await generate(db);
       const config = parseConfig({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379' });
-      const source = new DataSource({ type: 'postgres', url, applicationName: 'tidings-bench-lists', extra: { options: searchPathOption(SCHEMA) } });
+      const source = new DataSource({
+        type: 'postgres',
+        url,
+        applicationName: 'tidings-bench-lists',
+        extra: { options: searchPathOption(SCHEMA) },
+      });
       await source.initialize();
       try {
         await measure(db, source, config);
@@ -127,9 +132,8 @@ async function measure(db: Client, source: DataSource, config: ReturnType<typeof
   const events = new EventQueries(recording);
   const [{ id: middle }] = (await db.query(`SELECT id FROM deliveries ORDER BY id OFFSET ${Math.floor(ROWS / 2)} LIMIT 1`)).rows;
   const [{ id: middleEvent }] = (await db.query(`SELECT id FROM events ORDER BY id OFFSET ${Math.floor(ROWS / 2)} LIMIT 1`)).rows;
-  const [{ id: failedCursor }] = (
-    await db.query(`SELECT id FROM deliveries WHERE status = 'failed' ORDER BY id DESC OFFSET 1000 LIMIT 1`)
-  ).rows;
+  const [{ id: failedCursor }] = (await db.query(`SELECT id FROM deliveries WHERE status = 'failed' ORDER BY id DESC OFFSET 1000 LIMIT 1`))
+    .rows;
   const [{ id: eventId }] = (await db.query(`SELECT event_id AS id FROM deliveries WHERE id = $1`, [middle])).rows;
   const [{ pipeline_run_uuid: run }] = (await db.query(`SELECT pipeline_run_uuid FROM events WHERE id = $1`, [middleEvent])).rows;
   const day = new Date(Date.now() - 10 * 86_400_000);

@@ -701,7 +701,7 @@ async function main(): Promise<void> {
       'ref_pg_copy_per_s',
       Math.round(ref.perSecond),
       'events/s',
-      `COPY FROM STDIN (text format, node-postgres alone), per transaction one COPY of ${S.batchSize} events (id, type, ` +
+      `COPY FROM STDIN (text format, pg-copy-streams), per transaction one COPY of ${S.batchSize} events (id, type, ` +
         `${Buffer.byteLength(leanBody)} B jsonb) and one of their ${2 * S.batchSize} delivery rows (ids, status, time); ` +
         `${S.batchConcurrency} in flight; tables with a primary key only`,
     );
