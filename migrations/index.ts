@@ -7,6 +7,7 @@ import { UuidV7Function1764000000000 } from './1764000000000-UuidV7Function';
 import { ThinWebhookDeliveries1764100000000 } from './1764100000000-ThinWebhookDeliveries';
 import { LeasedClaims1764200000000 } from './1764200000000-LeasedClaims';
 import { AdminListIndexes1764300000000 } from './1764300000000-AdminListIndexes';
+import { ChurnSettings1764400000000 } from './1764400000000-ChurnSettings';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ThinWebhookDeliveries1764100000000,
   LeasedClaims1764200000000,
   AdminListIndexes1764300000000,
+  ChurnSettings1764400000000,
 ];

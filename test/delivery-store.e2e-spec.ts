@@ -7,6 +7,7 @@ import {
   recordAttempts,
   settleUnsendable,
   startAttempts,
+  VacuumChurnedTables,
 } from '@tidings/deliveries';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -271,4 +272,36 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     expect(stdout.trim()).toBe(`Replayed 3 failed deliveries of webhook ${subscriberId}`);
     expect(stderr).toContain('replayed 3…');
   }, 120_000);
+
+  it('vacuum: where autovacuum is off, deliveries are vacuumed once their dead versions pass a fifth of the live rows', async () => {
+    const subscriberId = await webhook();
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(
+        `INSERT INTO deliveries (id, event_type, subscriber_id, status, attempt_count)
+         SELECT tidings_uuid_v7(), 'ping', $1, 'delivered', 1 FROM generate_series(1, 20000)`,
+        [subscriberId],
+      );
+      // Two settles' worth of dead versions (status is in partial-index predicates, so these are not HOT).
+      for (const status of ['cancelled', 'delivered']) {
+        await runner.query(`UPDATE deliveries SET status = $2 WHERE subscriber_id = $1`, [subscriberId, status]);
+      }
+      await runner.query(`SELECT pg_stat_force_next_flush()`);
+      await runner.query(`SELECT 1`);
+    } finally {
+      await runner.release();
+    }
+    const dead = async () =>
+      (await t.db.query(`SELECT n_dead_tup::int AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'deliveries'`))[0].n;
+    await waitFor('the dead versions to show in the statistics', async () => (await dead()) >= 40_000, 15_000);
+    const [{ autovacuum }] = await t.db.query(`SELECT current_setting('autovacuum') = 'on' AS autovacuum`);
+    const vacuumed = await t.api.get(VacuumChurnedTables).execute();
+    if (autovacuum) {
+      expect(vacuumed).toEqual([]);
+    } else {
+      expect(vacuumed).toContain('deliveries');
+      await waitFor('the vacuum to show in the statistics', async () => (await dead()) < 1000, 15_000);
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { PurgeSettledDeliveries } from './purge-settled-deliveries';
 import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
+import { VacuumChurnedTables } from './vacuum-churned-tables';
 
 const useCases = [
   AnalyticsCircuit,
@@ -35,6 +36,7 @@ const useCases = [
   RecoverDeliveries,
   ReplayDelivery,
   RetryPolicy,
+  VacuumChurnedTables,
 ];
 
 @Module({

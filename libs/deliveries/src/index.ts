@@ -25,3 +25,4 @@ export * from './store/claim-due';
 export * from './store/release-claims';
 export * from './store/recover-batch';
 export * from './delivery-lag';
+export * from './vacuum-churned-tables';
