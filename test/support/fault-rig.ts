@@ -2,7 +2,7 @@ import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
 import Redis from 'ioredis';
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,9 +27,14 @@ const REPO_ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const IS_ROOT = process.getuid?.() === 0;
 
-/** Last-resort cleanup if Jest exits without running afterAll (synchronous: runs in process 'exit'). */
+/**
+ * Last-resort cleanup if Jest exits without running afterAll, or is
+ * interrupted (Ctrl-C): synchronous, so it runs in process 'exit' and before
+ * a signal is passed on. Only what this process started is touched; leftovers
+ * of other runs are theirs.
+ */
 const exitCleanups = new Set<() => void>();
-process.once('exit', () => {
+function runExitCleanups(): void {
   for (const cleanup of exitCleanups) {
     try {
       cleanup();
@@ -37,69 +42,21 @@ process.once('exit', () => {
       // best effort
     }
   }
-});
+  exitCleanups.clear();
+}
+process.once('exit', runExitCleanups);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    runExitCleanups();
+    process.kill(process.pid, signal);
+  });
+}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A temp dir marked with the Jest process that owns it, so a later run can tell leftovers from live rigs. */
+/** A temp dir of this run's (removed by the cleanup of whatever made it). */
 function ownedTempDir(kind: 'pg' | 'redis' | 'dist'): string {
-  const dir = mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
-  writeFileSync(join(dir, 'owner'), String(process.pid));
-  return dir;
-}
-
-/** Notes a child process in an owned dir (for reapOrphans). */
-function recordChild(dir: string, pid: number | undefined): void {
-  if (pid) writeFileSync(join(dir, `child-${pid}`), '');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: any) {
-    return error?.code === 'EPERM';
-  }
-}
-
-/**
- * Leftovers of an interrupted run (Ctrl-C skips afterAll and 'exit'): owned
- * temp dirs whose Jest process is gone. Kills the children they recorded
- * (only if still one of ours by command line), stops their Postgres, removes them.
- */
-export function reapOrphans(): void {
-  for (const name of readdirSync(tmpdir())) {
-    if (!/^tidings-(pg|redis|dist)-/.test(name)) continue;
-    const dir = join(tmpdir(), name);
-    let owner = 0;
-    try {
-      owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
-    } catch {
-      continue; // not ours to judge
-    }
-    if (!owner || isAlive(owner)) continue;
-    for (const file of readdirSync(dir)) {
-      const pid = Number(/^child-(\d+)$/.exec(file)?.[1]);
-      if (!pid) continue;
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (/redis-server|\/dist\/apps\//.test(cmdline)) process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-    if (existsSync(join(dir, 'data', 'postmaster.pid'))) {
-      try {
-        execFileSync(...postgresCommand('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']), {
-          stdio: 'ignore',
-          timeout: 30_000,
-        });
-      } catch {
-        // not running
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
 }
 
 /**
@@ -318,7 +275,6 @@ export class PrivateRedis {
     if (this.isRunning) return;
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    recordChild(this.dir, child.pid);
     let output = '';
     let failed: Error | undefined;
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
@@ -424,8 +380,6 @@ export class TidingsProcess {
   constructor(
     readonly role: 'api' | 'worker' | 'tidings',
     private readonly env: Record<string, string>,
-    /** An owned temp dir to note each child in (see reapOrphans). */
-    private readonly ledgerDir?: string,
   ) {}
 
   get pid(): number | undefined {
@@ -463,7 +417,6 @@ export class TidingsProcess {
     });
     this.child = child;
     this.pids.push(child.pid!);
-    if (this.ledgerDir) recordChild(this.ledgerDir, child.pid);
     exitCleanups.add(this.cleanupSync);
     const keep = (chunk: Buffer) => {
       this.out += chunk.toString();
@@ -815,18 +768,13 @@ export class FaultRig {
   static async start(options: FaultRigOptions = {}): Promise<FaultRig> {
     const rig = new FaultRig();
     try {
-      reapOrphans();
       // Sequential on purpose: a 2-core machine shared with other test runs.
       rig.pg = await PrivatePostgres.start(options.postgres);
       rig.redis = await PrivateRedis.start();
       rig.receiver = await FakeWebhookReceiver.start();
       rig.env = faultEnv(rig.pg, rig.redis, [await freePort(), await freePort()], options.env);
       const replica = async (role: 'api' | 'worker', index: number) =>
-        new TidingsProcess(
-          role,
-          index === 0 ? rig.env : { ...rig.env, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) },
-          rig.pg!.dir,
-        );
+        new TidingsProcess(role, index === 0 ? rig.env : { ...rig.env, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) });
       for (let i = 0; i < (options.apis ?? 1); i++) rig.apis.push(await replica('api', i));
       for (let i = 0; i < (options.workers ?? 1); i++) rig.workers.push(await replica('worker', i));
       [rig.api, rig.worker] = [rig.apis[0], rig.workers[0]];

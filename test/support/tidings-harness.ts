@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { parseConfig, TidingsConfig } from '@tidings/config';
-import { clearQueuePrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase } from '@tidings/testing';
+import { clearQueuePrefix, createTestDatabase, TEMPLATE_ENV, TEST_REDIS_URL, TestDatabase } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -34,7 +34,8 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
   return {
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: `tidings_test_${randomBytes(4).toString('hex')}`,
+    // Named after the run's template, so that global teardown removes whatever keys a test leaves.
+    QUEUE_PREFIX: `${process.env[TEMPLATE_ENV] ?? 'tidings_test'}_${randomBytes(4).toString('hex')}`,
     TIDINGS_ADMIN_KEY: `admin_${randomBytes(16).toString('hex')}`,
     WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128',
     WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms,300ms',

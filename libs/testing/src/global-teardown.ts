@@ -1,6 +1,11 @@
+import { clearQueuePrefix } from './queue-cleanup';
 import { TEMPLATE_ENV, withAdminClient } from './test-services';
 
-/** Drops the template and any clone a crashed test file left behind. */
+/**
+ * Drops the template and any clone a crashed test file left behind, and
+ * every Redis key under this run's queue prefixes (testEnv names them after
+ * the template): what this run made, and nothing of anyone else's.
+ */
 export default async function globalTeardown(): Promise<void> {
   const template = process.env[TEMPLATE_ENV];
   if (!template) return;
@@ -10,4 +15,5 @@ export default async function globalTeardown(): Promise<void> {
       await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     }
   });
+  await clearQueuePrefix(template, undefined, '_*');
 }

@@ -1,14 +1,14 @@
 import Redis from 'ioredis';
 import { TEST_REDIS_URL } from './test-services';
 
-/** Deletes every Redis key under a test run's queue prefix. */
-export async function clearQueuePrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+/** Deletes every Redis key under a queue prefix (`suffix` widens the match, e.g. `_*` for every prefix starting so). */
+export async function clearQueuePrefix(prefix: string, redisUrl = TEST_REDIS_URL, suffix = ''): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}${suffix}:*`, 'COUNT', 500);
       if (keys.length) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
