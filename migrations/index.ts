@@ -8,6 +8,7 @@ import { ThinWebhookDeliveries1764100000000 } from './1764100000000-ThinWebhookD
 import { LeasedClaims1764200000000 } from './1764200000000-LeasedClaims';
 import { AdminListIndexes1764300000000 } from './1764300000000-AdminListIndexes';
 import { ChurnSettings1764400000000 } from './1764400000000-ChurnSettings';
+import { TelemetryCursor1764510000000 } from './1764510000000-TelemetryCursor';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   LeasedClaims1764200000000,
   AdminListIndexes1764300000000,
   ChurnSettings1764400000000,
+  TelemetryCursor1764510000000,
 ];

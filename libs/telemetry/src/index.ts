@@ -1,0 +1,2 @@
+export * from './telemetry-cursor';
+export * from './committed-events';
