@@ -9,6 +9,7 @@ import { LeasedClaims1764200000000 } from './1764200000000-LeasedClaims';
 import { AdminListIndexes1764300000000 } from './1764300000000-AdminListIndexes';
 import { ChurnSettings1764400000000 } from './1764400000000-ChurnSettings';
 import { TelemetryCursor1764510000000 } from './1764510000000-TelemetryCursor';
+import { DropAnalyticsOutbox1764520000000 } from './1764520000000-DropAnalyticsOutbox';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AdminListIndexes1764300000000,
   ChurnSettings1764400000000,
   TelemetryCursor1764510000000,
+  DropAnalyticsOutbox1764520000000,
 ];

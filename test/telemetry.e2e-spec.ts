@@ -1,13 +1,5 @@
-import {
-  ANALYTICS_SUBSCRIBER_ID,
-  EVENT_CLASSES,
-  EventClass,
-  EventError,
-  EventInput,
-  EventRegistrar,
-  EventSource,
-  TidingsEvent,
-} from '@tidings/events';
+import { EVENT_CLASSES, EventClass, EventError, EventInput, EventRegistrar, EventSource, TidingsEvent } from '@tidings/events';
+import { TidingsMetrics } from '@tidings/metrics';
 import { FakeAnalyticsBackend, FakeWebhookReceiver, markFreeText, waitFor } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
 import { pipelineRunEvent } from './support/fixtures';
@@ -46,7 +38,7 @@ function expectWellFormed(backend: FakeAnalyticsBackend, distinctId: string): vo
   }
 }
 
-describe('telemetry: anonymized events in batches to a PostHog-compatible backend', () => {
+describe('telemetry: the event log exported, anonymized, in batches to a PostHog-compatible backend', () => {
   let t: Harness;
   let backend: FakeAnalyticsBackend;
   let receiver: FakeWebhookReceiver;
@@ -69,28 +61,24 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
     await t.db.transaction((tx) => t.api.get(EventRegistrar).register(tx, event));
   }
 
-  /** The backend answering is not the end: the worker then records the attempt and settles the deliveries. */
-  async function waitSettled(eventIds: string[]): Promise<void> {
-    await waitFor('analytics deliveries to be settled', async () => {
-      const [{ n }] = await t.db.query(
-        `SELECT count(*)::int AS n FROM deliveries WHERE event_id = ANY($1::uuid[]) AND channel = 'analytics' AND status IN ('pending', 'claimed')`,
-        [eventIds],
-      );
-      return n === 0;
-    });
+  /** The exporter's position: the last event the backend accepted. */
+  async function cursorEventId(): Promise<string | undefined> {
+    const [row] = await t.db.query(`SELECT event_id FROM telemetry_cursor`);
+    return row?.event_id;
   }
 
-  async function analyticsDelivery(eventId: string) {
-    const [row] = await t.db.query(
-      `SELECT id, status, attempt_count, next_attempt_at, last_error, subscriber_id FROM deliveries WHERE event_id = $1 AND channel = 'analytics'`,
-      [eventId],
-    );
-    return row;
+  /** tidings_telemetry_backlog_events as the worker would answer a scrape. */
+  async function backlogGauge(): Promise<number> {
+    const text = await t.worker!.get(TidingsMetrics).render();
+    return Number(/^tidings_telemetry_backlog_events\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
   }
 
-  it('has one analytics subscriber and a stable per-installation distinct_id', async () => {
-    const subscribers = await t.db.query(`SELECT id, name, enabled FROM subscribers WHERE kind = 'analytics'`);
-    expect(subscribers).toEqual([{ id: ANALYTICS_SUBSCRIBER_ID, name: 'analytics', enabled: true }]);
+  it('no analytics subscriber or delivery channel; a cursor over the log and a stable per-installation distinct_id', async () => {
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM subscribers WHERE kind <> 'webhook'`)).toEqual([{ n: 0 }]);
+    expect(
+      await t.db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'deliveries' AND column_name = 'channel'`),
+    ).toEqual([]);
+    await waitFor('the exporter to create its cursor', async () => (await t.db.query(`SELECT 1 FROM telemetry_cursor`)).length === 1);
     expect(distinctId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM installation`)).toEqual([{ n: 1 }]);
   });
@@ -151,7 +139,7 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
     const body = pipelineRunEvent();
     const registered = await t.http('POST', '/v1/events', { ...body, occurred_at: '2026-11-20T10:00:00Z' });
     expect(registered.status).toBe(201);
-    // The analytics copy is not counted among (or listed with) the webhook deliveries.
+    // Telemetry adds no delivery: it is exported from the event itself.
     expect(registered.body.deliveries).toBe(1);
     const [webhookRequest] = await receiver.waitForRequests('/side-by-side', 1);
     const [telemetry] = await backend.waitForEvents([registered.body.id]);
@@ -173,8 +161,9 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
     const detail = await t.http('GET', `/v1/events/${registered.body.id}`);
     expect(detail.body.delivery_count).toBe(1);
     expect(detail.body.deliveries.map((d: any) => d.webhook.id)).toEqual([hook.body.id]);
-    const analytics = await analyticsDelivery(registered.body.id);
-    expect((await t.http('GET', `/v1/deliveries/${analytics.id}`)).status).toBe(404);
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1`, [registered.body.id])).toEqual([{ n: 1 }]);
+    // The backend dedupes on uuid: the event id.
+    expect(telemetry.uuid).toBe(registered.body.id);
     expect((await t.http('DELETE', `/v1/webhooks/${hook.body.id}`)).status).toBe(204);
   });
 
@@ -233,67 +222,62 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
     expect(backend.requests.map((r) => r.text).join('\n')).not.toContain(secret);
   });
 
-  it('batches: many events arrive in far fewer requests, each attempt recorded against every delivery', async () => {
+  it('batches: many events arrive in far fewer requests, each once, with the event id as uuid', async () => {
     const before = backend.requests.length;
     const events = Array.from({ length: 250 }, () => pipelineRunEvent());
     const res = await t.http('POST', '/v1/events/batch', events);
     expect(res.body.summary.successful).toBe(250);
     const ids: string[] = res.body.events.map((e: { id: string }) => e.id);
-    await backend.waitForEvents(ids);
-    await waitSettled(ids);
+    const received = await backend.waitForEvents(ids);
+    expect(received.map((e) => e.uuid)).toEqual(ids);
     const requests = backend.requests.slice(before).filter((r) => r.json?.batch?.some((e) => ids.includes(e.properties.event_id)));
     expect(requests.length).toBeGreaterThanOrEqual(3); // at most 100 per request
     expect(requests.length).toBeLessThan(20);
+    const sent = requests.flatMap((r) => r.json!.batch!.map((e) => e.uuid!)).filter((id) => ids.includes(id));
+    expect(sent).toHaveLength(250);
+    expect(new Set(sent).size).toBe(250);
     expectWellFormed(backend, distinctId);
-    const rows = await t.db.query(
-      `SELECT d.status, d.attempt_count, count(a.id)::int AS attempts, min(a.response_status) AS response_status
-         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
-        WHERE d.event_id = ANY($1::uuid[]) AND d.channel = 'analytics'
-        GROUP BY d.id`,
-      [ids],
-    );
-    expect(rows).toHaveLength(250);
-    expect(rows.every((r: any) => r.status === 'delivered' && r.attempt_count === 1 && r.attempts === 1 && r.response_status === 200)).toBe(
-      true,
-    );
   });
 
-  it('backend down: the batch is retried with backoff, every attempt recorded, nothing lost when it returns', async () => {
+  it('backend down: the cursor waits, a webhook is delivered meanwhile, nothing is lost, a resent event keeps its uuid', async () => {
+    const hook = await t.http('POST', '/v1/webhooks', {
+      name: 'during-outage',
+      url: receiver.url('/during-outage'),
+      subscriptions: [{ event_type: 'project:one-off-job:pipeline-run:succeeded' }],
+    });
+    expect(hook.status).toBe(201);
+    await waitFor('the exporter to be idle', async () => (await backlogGauge()) === 0);
     backend.answer({ close: true });
     const before = backend.requests.length;
+    const position = await cursorEventId();
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) {
-      const res = await t.http('POST', '/v1/events', pipelineRunEvent());
-      ids.push(res.body.id);
-    }
+    for (let i = 0; i < 30; i++) ids.push((await t.http('POST', '/v1/events', pipelineRunEvent())).body.id);
     await waitFor('three refused batch attempts', () => backend.requests.slice(before).length >= 3, 20_000);
-    const failing = await analyticsDelivery(ids[0]);
-    expect(failing.status).toMatch(/pending|claimed/);
-    expect(failing.attempt_count).toBeGreaterThanOrEqual(1);
-    const [firstAttempt] = await t.db.query(
-      `SELECT number, error, response_status FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number`,
-      [failing.id],
-    );
-    expect(firstAttempt).toMatchObject({ number: 1, response_status: null, error: expect.any(String) });
+    expect(await cursorEventId()).toBe(position);
+    expect(await backlogGauge()).toBeGreaterThanOrEqual(30);
+
+    // Webhooks flow while telemetry waits.
+    const webhookEvent = await t.http('POST', '/v1/events', pipelineRunEvent({ type: 'project:one-off-job:pipeline-run:succeeded' }));
+    const [delivered] = await receiver.waitForRequests('/during-outage', 1, 5_000);
+    expect(delivered.body).toContain(webhookEvent.body.id);
+    expect(await cursorEventId()).toBe(position);
 
     backend.answer({ ok: true });
-    await backend.waitForEvents(ids, 30_000);
-    await waitSettled(ids);
-    const rows = await t.db.query(
-      `SELECT d.status, d.attempt_count, count(a.id)::int AS attempts, max(a.number) AS last
-         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
-        WHERE d.event_id = ANY($1::uuid[]) AND d.channel = 'analytics' GROUP BY d.id`,
-      [ids],
-    );
-    expect(rows).toHaveLength(30);
-    for (const row of rows) {
-      expect(row.status).toBe('delivered');
-      expect(row.attempts).toBe(row.attempt_count);
-      expect(row.last).toBe(row.attempt_count);
+    const received = await backend.waitForEvents([...ids, webhookEvent.body.id], 30_000);
+    expect(received.map((e) => e.uuid)).toEqual([...ids, webhookEvent.body.id]);
+    // Each refused request carried the same events under the same uuids as the one accepted.
+    const refused = backend.requests.slice(before).filter((r) => r.answered === 'close');
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    const acceptedUuid = new Map(backend.acceptedEvents().map((e) => [e.properties.event_id, e.uuid]));
+    const resent = refused.flatMap((r) => r.json?.batch ?? []);
+    expect(resent.length).toBeGreaterThanOrEqual(3);
+    for (const event of resent) {
+      expect(event.uuid).toBe(event.properties.event_id);
+      expect(acceptedUuid.get(event.properties.event_id)).toBe(event.uuid);
     }
-    expect(Math.max(...rows.map((r: any) => r.attempt_count))).toBeGreaterThan(1);
-    // Refused requests were retried as whole batches: every backend request was well-formed.
+    await waitFor('the backlog gauge to drain', async () => (await backlogGauge()) === 0, 10_000);
     expectWellFormed(backend, distinctId);
+    expect((await t.http('DELETE', `/v1/webhooks/${hook.body.id}`)).status).toBe(204);
   }, 60_000);
 
   it('a hanging analytics backend never delays webhooks', async () => {
@@ -319,43 +303,6 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
     await backend.waitForEvents(ids, 30_000);
   }, 60_000);
 
-  it('after 24 h an analytics delivery is failed, and never holds back newer ones', async () => {
-    await t.stopWorker();
-    const old = pipelineRunEvent();
-    const fresh = pipelineRunEvent();
-    const nearDeadline = pipelineRunEvent();
-    const ids: string[] = [];
-    for (const body of [old, fresh, nearDeadline]) ids.push((await t.http('POST', '/v1/events', body)).body.id);
-    await t.db.query(`UPDATE deliveries SET created_at = now() - interval '25 hours' WHERE event_id = $1 AND channel = 'analytics'`, [
-      ids[0],
-    ]);
-    await t.db.query(
-      `UPDATE deliveries SET created_at = now() - interval '24 hours' + interval '8 seconds' WHERE event_id = $1 AND channel = 'analytics'`,
-      [ids[2]],
-    );
-    backend.answer({ status: 500 });
-    await t.startWorker();
-    const nearFailed = await waitFor(
-      'the delivery near its deadline to fail',
-      async () => {
-        const d = await analyticsDelivery(ids[2]);
-        return d.status === 'failed' ? d : undefined;
-      },
-      20_000,
-    );
-    expect(nearFailed.attempt_count).toBeGreaterThanOrEqual(1);
-    const expired = await analyticsDelivery(ids[0]);
-    expect(expired).toMatchObject({ status: 'failed', attempt_count: 0, last_error: 'not delivered within 24 h' });
-
-    backend.answer({ ok: true });
-    await backend.waitForEvents([ids[1]], 30_000);
-    await waitSettled([ids[1]]);
-    expect((await analyticsDelivery(ids[1])).status).toBe('delivered');
-    const accepted = backend.acceptedEvents().map((e) => e.properties.event_id);
-    expect(accepted).not.toContain(ids[0]);
-    expect(accepted).not.toContain(ids[2]);
-  }, 60_000);
-
   describe('POST /v1/analytics (front-end relay)', () => {
     let key: string;
     beforeAll(async () => {
@@ -364,7 +311,7 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
       await t.http('POST', '/v1/webhooks', { name: 'everything', url: receiver.url('/everything'), subscriptions: [{ event_type: '*' }] });
     });
 
-    it('a known client event: 202, recorded, delivered to analytics only, with email/URL/path-like values removed', async () => {
+    it('a known client event: 202, recorded in the log, exported to analytics only, with email/URL/path-like values removed', async () => {
       const res = await t.http(
         'POST',
         '/v1/analytics',
@@ -393,8 +340,8 @@ describe('telemetry: anonymized events in batches to a PostHog-compatible backen
       // Stored anonymized too, with no webhook delivery.
       const [row] = await t.db.query(`SELECT source, data FROM events WHERE id = $1`, [res.body.id]);
       expect(row).toEqual({ source: 'client', data: { client: { properties: { view: 'jobs', duration_ms: 412, first_visit: false } } } });
-      const deliveries = await t.db.query(`SELECT channel FROM deliveries WHERE event_id = $1`, [res.body.id]);
-      expect(deliveries).toEqual([{ channel: 'analytics' }]);
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1`, [res.body.id])).toEqual([{ n: 0 }]);
+      expect(event.uuid).toBe(res.body.id);
       expect(receiver.received('/everything').filter((r) => r.body.includes(res.body.id))).toEqual([]);
     });
 
@@ -444,7 +391,7 @@ describe('telemetry switched off', () => {
   it.each([
     ['TELEMETRY_DISABLED=true', (url: string) => ({ ANALYTICS_URL: url, TELEMETRY_DISABLED: 'true' })],
     ['no ANALYTICS_URL', () => ({})],
-  ])('%s: no analytics deliveries are created and nothing is sent', async (_label, env) => {
+  ])('%s: nothing is exported, no cursor is kept, client events are not recorded', async (_label, env) => {
     const t = await startTidings({ env: env(backend.url) });
     try {
       expect((await t.http('POST', '/v1/events', pipelineRunEvent())).status).toBe(201);
@@ -456,7 +403,8 @@ describe('telemetry switched off', () => {
       // Still validated while off.
       expect((await t.http('POST', '/v1/analytics', { event: 'client:nope' }, { key })).status).toBe(400);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE channel = 'analytics'`)).toEqual([{ n: 0 }]);
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM telemetry_cursor`)).toEqual([{ n: 0 }]);
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM events WHERE source <> 'client'`)).toEqual([{ n: 3 }]);
       expect(await t.db.query(`SELECT count(*)::int AS n FROM events WHERE source = 'client'`)).toEqual([{ n: 0 }]);
       expect(backend.requests).toEqual([]);
     } finally {

@@ -4,3 +4,4 @@ export * from './duration';
 export * from './shutdown-deadline';
 export * from './heap-growth';
 export * from './startup-failure';
+export * from './telemetry-enabled';

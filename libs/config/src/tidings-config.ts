@@ -46,7 +46,7 @@ export abstract class TidingsConfig {
     readonly allowedCidrs: readonly Cidr[];
     readonly disableAfterMs: number;
   };
-  /** Telemetry is on only while `analyticsUrl` is set and `disabled` is false (telemetryEnabled in libs/events). */
+  /** Telemetry is on only while `analyticsUrl` is set and `disabled` is false (see telemetryEnabled). */
   readonly telemetry: {
     readonly disabled: boolean;
     readonly analyticsUrl?: string;

@@ -12,11 +12,11 @@ export class CancelDelivery {
     const rows = await queryRows(
       this.db,
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
-        WHERE id = $1 AND channel = 'webhook' AND status IN ('pending', 'claimed') RETURNING id`,
+        WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`,
       [deliveryId],
     );
     if (rows.length === 0) {
-      const [row] = await this.db.query(`SELECT status FROM deliveries WHERE id = $1 AND channel = 'webhook'`, [deliveryId]);
+      const [row] = await this.db.query(`SELECT status FROM deliveries WHERE id = $1`, [deliveryId]);
       if (!row) throw new DeliveryError('not_found', `No delivery ${deliveryId}`);
       throw new DeliveryError('conflict', `Delivery ${deliveryId} is already ${row.status}`);
     }

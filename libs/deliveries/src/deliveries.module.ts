@@ -1,10 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@tidings/events';
 import { WebhooksModule } from '@tidings/webhooks';
-import { AnalyticsCircuit } from './analytics/analytics-circuit';
-import { AnalyticsOutbox } from './analytics/analytics-outbox';
-import { AnalyticsSender } from './analytics/analytics-sender';
-import { DeliverAnalyticsBatch } from './analytics/deliver-analytics-batch';
 import { CancelDelivery } from './cancel-delivery';
 import { DeliverWebhook } from './deliver-webhook';
 import { DeliveryLagMetrics } from './delivery-lag';
@@ -20,10 +16,6 @@ import { RetryPolicy } from './retry-policy';
 import { VacuumChurnedTables } from './vacuum-churned-tables';
 
 const useCases = [
-  AnalyticsCircuit,
-  AnalyticsOutbox,
-  AnalyticsSender,
-  DeliverAnalyticsBatch,
   CancelDelivery,
   DeliverWebhook,
   DeliveryLagMetrics,

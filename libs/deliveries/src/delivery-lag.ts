@@ -21,18 +21,18 @@ export interface DeliveryLag {
 
 /*
  * Both halves read only the partial index deliveries_due_idx
- * (next_attempt_at WHERE status = 'pending' AND channel = 'webhook'): min()
+ * (next_attempt_at WHERE status = 'pending'): min()
  * is its first entry, the count a LIMITed index-only range scan.
  */
 const READ_DELIVERY_LAG = preparedStatement(
   'tidings_delivery_lag',
   `SELECT (SELECT count(*) FROM (
              SELECT 1 FROM deliveries
-              WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now()
+              WHERE status = 'pending' AND next_attempt_at <= now()
               LIMIT ${DELIVERY_LAG_COUNT_CAP}) due)::int AS due,
           COALESCE(EXTRACT(EPOCH FROM now() - (
              SELECT min(next_attempt_at) FROM deliveries
-              WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now())), 0)::float8 AS oldest`,
+              WHERE status = 'pending' AND next_attempt_at <= now())), 0)::float8 AS oldest`,
 );
 
 /** Reads the delivery lag (metrics and the worker's readiness detail). */

@@ -3,7 +3,6 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export const DELIVERY_STATUSES = ['pending', 'claimed', 'delivered', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type AttemptTrigger = 'auto' | 'manual';
-export type DeliveryChannel = 'webhook' | 'analytics';
 
 /** One event for one subscriber: the outbox row. Its id is the `webhook-id` on every attempt. */
 @Entity('deliveries')
@@ -12,9 +11,7 @@ export class Delivery {
   @Column('uuid', { name: 'event_id', nullable: true }) eventId: string | null;
   @Column('text', { name: 'event_type' }) eventType: string;
   @Column('uuid', { name: 'subscriber_id' }) subscriberId: string;
-  /** `analytics` deliveries carry telemetry and are claimed and sent in batches, apart from webhooks. */
-  @Column('text') channel: DeliveryChannel;
-  /** Null for webhook deliveries since v2 (rendered when sent); set on older rows and analytics rows. */
+  /** Null since v2 (the body is rendered when sent); set on rows written before. */
   @Column('jsonb', { nullable: true }) payload: Record<string, unknown> | null;
   @Column('text') status: DeliveryStatus;
   @Column('text', { name: 'next_trigger' }) nextTrigger: AttemptTrigger;

@@ -11,8 +11,8 @@ const DEFAULT_LEASE_MS = 60_000;
 /**
  * The Postgres side of the relay: claims due deliveries in batches for
  * enqueueing and hands them back when the queue cannot take them (the
- * statements live in ./store), and returns analytics claims whose lease ran
- * out (a killed worker, a flushed Redis) to `pending`.
+ * statements live in ./store), and returns rows left `claimed` whose lease ran
+ * out to `pending`.
  */
 @Injectable()
 export class OutboxRelay {
@@ -34,9 +34,10 @@ export class OutboxRelay {
   }
 
   /**
-   * Returns expired analytics claims to `pending`, at most `limit` at a time;
-   * resolves to how many. (A webhook claim is a lease on a pending row: when
-   * it runs out, the row is simply claimable again.)
+   * Returns expired `claimed` rows to `pending`, at most `limit` at a time;
+   * resolves to how many. Nothing claims that way any more (a webhook claim is
+   * a lease on a pending row; telemetry has no delivery rows since
+   * DropAnalyticsOutbox), so this finds none; kept for the claim code's owner to retire.
    */
   async releaseExpiredClaims(leaseMs: number, limit = 1000): Promise<number> {
     const rows = await queryRows(

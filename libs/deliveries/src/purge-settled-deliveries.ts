@@ -9,9 +9,8 @@ export interface PurgeResult {
 
 /**
  * Retention: deletes delivered and cancelled deliveries (and, by cascade,
- * their attempts) settled more than `retentionDays` ago, failed analytics
- * deliveries as well, and events older than `eventRetentionDays` when that is
- * set. Failed webhook deliveries stay: they are the dead letters an admin may
+ * their attempts) settled more than `retentionDays` ago, and events older
+ * than `eventRetentionDays` when that is set. Failed deliveries stay: they are the dead letters an admin may
  * still replay. Works in bounded batches so it never holds long locks or one
  * huge transaction.
  */
@@ -27,20 +26,6 @@ export class PurgeSettledDeliveries {
         `DELETE FROM deliveries WHERE id IN (
            SELECT id FROM deliveries
             WHERE status IN ('delivered', 'cancelled') AND updated_at < now() - make_interval(days => $1)
-            LIMIT $2)
-         RETURNING id`,
-        [retentionDays, batch],
-      );
-      result.deliveries += rows.length;
-      if (rows.length < batch) break;
-    }
-    // Analytics dead letters are not replayable: they go after the same retention (own partial index).
-    for (let i = 0; i < maxBatches; i++) {
-      const rows = await queryRows(
-        this.db,
-        `DELETE FROM deliveries WHERE id IN (
-           SELECT id FROM deliveries
-            WHERE status = 'failed' AND channel = 'analytics' AND updated_at < now() - make_interval(days => $1)
             LIMIT $2)
          RETURNING id`,
         [retentionDays, batch],

@@ -16,7 +16,7 @@ export class ReplayDelivery {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query(
         `SELECT d.status, s.enabled, s.deleted_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-          WHERE d.id = $1 AND d.channel = 'webhook' FOR UPDATE OF d`,
+          WHERE d.id = $1 FOR UPDATE OF d`,
         [deliveryId],
       );
       if (!row) throw new DeliveryError('not_found', `No delivery ${deliveryId}`);

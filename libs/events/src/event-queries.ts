@@ -59,7 +59,7 @@ export class EventQueries {
     if (filter.cursor) add(`e.id < ?`, filter.cursor);
     params.push(filter.limit);
     const rows = await this.db.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
          FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY e.id DESC LIMIT $${params.length}`,
       params,
@@ -69,7 +69,7 @@ export class EventQueries {
 
   async get(id: string): Promise<EventView> {
     const [row] = await this.db.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count FROM events e WHERE e.id = $1`,
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count FROM events e WHERE e.id = $1`,
       [id],
     );
     if (!row) throw new EventError('not_found', `No event ${id}`);

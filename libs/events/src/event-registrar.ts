@@ -1,18 +1,16 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { currentRequestId, isClientType, preparedStatement, subscriptionPatternsFor } from '@tidings/common';
-import { TidingsConfig } from '@tidings/config';
 import { TidingsMetrics } from '@tidings/metrics';
 import { SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { hydrateEvent } from './event-classes';
-import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { SCOPE_COLUMNS, ScopeColumn, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
   /** False when the idempotency key was seen before: `event` is then the original. */
   created: boolean;
-  /** Webhook deliveries created (the analytics delivery, when telemetry is on, is not counted). */
+  /** Webhook deliveries created. */
   deliveries: number;
 }
 
@@ -40,7 +38,6 @@ const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source',
 interface EventRecord {
   [column: string]: unknown;
   patterns: string[];
-  telemetry?: unknown;
 }
 
 interface RegisteredRow {
@@ -52,9 +49,9 @@ interface RegisteredRow {
 /**
  * Records events and their outbox rows inside the caller's transaction: the
  * event row, then one thin pending delivery per matching enabled subscriber
- * (its body is rendered from the event when sent), plus one analytics delivery with
- * the anonymized telemetry payload while telemetry is on. Client events go to
- * analytics only. A rollback leaves none of them.
+ * (its body is rendered from the event when sent). Client events match no
+ * webhook. Telemetry is exported from the event log later (libs/telemetry),
+ * so it adds nothing here. A rollback leaves none of them.
  *
  *   await dataSource.transaction(async (tx) => {
  *     await tx.save(order);
@@ -67,8 +64,6 @@ export class EventRegistrar {
 
   constructor(
     private readonly matcher: SubscriptionMatcher,
-    private readonly analytics: AnalyticsChannel,
-    private readonly config: TidingsConfig,
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {
     this.statement = registerStatement(matcher);
@@ -87,7 +82,6 @@ export class EventRegistrar {
    */
   async registerMany(tx: EntityManager, events: readonly TidingsEvent[]): Promise<RegisterResult[]> {
     if (events.length === 0) return [];
-    const analytics = await this.analytics.subscriber();
     const requestId = currentRequestId();
     const firstWithKey = new Map<string, number>();
     const written: number[] = [];
@@ -99,12 +93,11 @@ export class EventRegistrar {
         firstWithKey.set(event.idempotencyKey, index);
       }
       written.push(index);
-      records.push(this.record(event, analytics ? this.analytics : null));
+      records.push(this.record(event));
     });
 
-    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v2', this.statement), [
+    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v3', this.statement), [
       JSON.stringify(records),
-      analytics?.id ?? null,
     ]);
 
     const results: RegisterResult[] = new Array(events.length);
@@ -131,8 +124,8 @@ export class EventRegistrar {
     return results;
   }
 
-  /** The statement's input for one event: its row, match patterns and (telemetry on) its telemetry payload. */
-  private record(event: TidingsEvent, analytics: AnalyticsChannel | null): EventRecord {
+  /** The statement's input for one event: its row and match patterns. */
+  private record(event: TidingsEvent): EventRecord {
     const record: EventRecord = {
       id: event.id,
       type: event.type,
@@ -144,13 +137,12 @@ export class EventRegistrar {
       patterns: isClientType(event.type) ? [] : subscriptionPatternsFor(event.type),
     };
     for (const column of SCOPE_COLUMNS) if (event[column] != null) record[column] = event[column];
-    if (analytics) record.telemetry = event.toTelemetryPayload(analytics.app);
     return record;
   }
 
   private async originals(tx: EntityManager, idempotencyKeys: string[]): Promise<Map<string, RegisterResult>> {
     const rows: Record<string, any>[] = await tx.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id AND d.channel = 'webhook') AS delivery_count
+      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
          FROM events e WHERE e.idempotency_key = ANY($1::text[])`,
       [idempotencyKeys],
     );
@@ -160,12 +152,12 @@ export class EventRegistrar {
 
 /**
  * The one statement registering a set of events ($1: a JSON array of
- * EventRecord, $2: the analytics subscriber or null). Its text never changes,
- * so it is prepared once per connection. In order: read the records, match
- * subscriptions for all of them, insert the events (skipping idempotency keys
- * already taken), one thin delivery per match (no body: the worker renders it
- * when sending) plus the analytics one with its telemetry payload, and NOTIFY
- * the relay, which hears it on commit. One row back per record.
+ * EventRecord). Its text never changes, so it is prepared once per
+ * connection. In order: read the records, match subscriptions for all of
+ * them, insert the events (skipping idempotency keys already taken; `xid`
+ * defaults to this transaction's id, for the telemetry export), one thin
+ * delivery per match (no body: the worker renders it when sending), and
+ * NOTIFY the relay, which hears it on commit. One row back per record.
  */
 function registerStatement(matcher: SubscriptionMatcher): string {
   const scopeColumns = SCOPE_COLUMNS.map((column) => `${column} ${SCOPE_TYPES[column]}`).join(', ');
@@ -173,26 +165,20 @@ function registerStatement(matcher: SubscriptionMatcher): string {
     WITH input AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
         id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
-        patterns text[], telemetry jsonb)),
+        patterns text[])),
     matched AS (${matcher.sql('input')}),
     new_events AS (
       INSERT INTO events (${EVENT_COLUMNS})
       SELECT ${EVENT_COLUMNS} FROM input
       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, recorded_at),
-    targets AS (
-      SELECT i.id AS event_id, i.type, m.id AS subscriber_id, 'webhook' AS channel, NULL::jsonb AS payload
-        FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
-      UNION ALL
-      SELECT i.id, i.type, $2::uuid, 'analytics', i.telemetry
-        FROM input i JOIN new_events n ON n.id = i.id
-       WHERE $2::uuid IS NOT NULL),
     inserted AS (
-      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, channel, payload, next_attempt_at)
-      SELECT tidings_uuid_v7(), t.event_id, t.type, t.subscriber_id, t.channel, t.payload, now() FROM targets t
-      RETURNING event_id, channel),
+      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at)
+      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now()
+        FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
+      RETURNING event_id),
     counted AS (
-      SELECT event_id, count(*) FILTER (WHERE channel = 'webhook')::int AS webhooks FROM inserted GROUP BY event_id)
+      SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id)
     SELECT i.id, n.recorded_at, COALESCE(c.webhooks, 0) AS webhooks,
            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted LIMIT 1) AS notify) AS notified
       FROM input i LEFT JOIN new_events n ON n.id = i.id LEFT JOIN counted c ON c.event_id = i.id`;

@@ -166,7 +166,7 @@ export const LineageRunOther = defineEventType('lineage:run:other', LineageRunEv
 export const LineageDataset = defineEventType('lineage:dataset', LineageDatasetEvent);
 export const LineageJob = defineEventType('lineage:job', LineageJobEvent);
 
-// Relayed from the front end by POST /v1/analytics, delivered to analytics only.
+// Relayed from the front end by POST /v1/analytics, exported to analytics only.
 export const ClientAlertShown = defineEventType('client:alert:shown', ClientEvent);
 export const ClientConfirmShown = defineEventType('client:confirm:shown', ClientEvent);
 export const ClientViewLoaded = defineEventType('client:view:loaded', ClientEvent);

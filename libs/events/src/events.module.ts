@@ -4,11 +4,10 @@ import { EventRegistrar } from './event-registrar';
 import { RecordApiEvents } from './record-api-events';
 import { EventTypeCatalogue } from './event-type-catalogue';
 import { SubscriptionMatcher } from './subscription-matcher';
-import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { RecordClientEvent } from './record-client-event';
 
 @Module({
-  providers: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, AnalyticsChannel, RecordClientEvent],
-  exports: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, AnalyticsChannel, RecordClientEvent],
+  providers: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, RecordClientEvent],
+  exports: [EventRegistrar, EventTypeCatalogue, SubscriptionMatcher, RecordApiEvents, EventQueries, RecordClientEvent],
 })
 export class EventsModule {}

@@ -39,5 +39,4 @@ export * from './types/observability-test-outcomes-event';
 export * from './types/observability-dataset-operation-event';
 export * from './record-api-events';
 export * from './record-client-event';
-export * from './telemetry/analytics-channel';
 export * from './event-queries';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isClientType } from '@tidings/common';
+import { telemetryEnabled, TidingsConfig } from '@tidings/config';
 import { DataSource } from 'typeorm';
 import { EventError } from './event-error';
 import { EventRegistrar } from './event-registrar';
 import { EventTypeCatalogue } from './event-type-catalogue';
 import { EVENT_CLASSES } from './event-types';
-import { AnalyticsChannel } from './telemetry/analytics-channel';
 import { anonymizeClientProperties } from './telemetry/anonymizer';
 
 export interface ClientEventResult {
@@ -18,8 +18,9 @@ export interface ClientEventResult {
  * `POST /v1/analytics`: a front-end analytics event `{event, properties?}`.
  * Only the catalogue's `client:*` types are accepted. Properties are
  * anonymized before anything is stored (the same rules as its telemetry), and
- * the event is delivered to analytics only. While telemetry is off the body
- * is still validated, but nothing is recorded.
+ * the event is recorded in the log like any other, where the telemetry
+ * exporter finds it; no webhook ever matches it. While telemetry is off the
+ * body is still validated, but nothing is recorded.
  */
 @Injectable()
 export class RecordClientEvent {
@@ -27,7 +28,7 @@ export class RecordClientEvent {
     private readonly db: DataSource,
     private readonly registrar: EventRegistrar,
     private readonly catalogue: EventTypeCatalogue,
-    private readonly analytics: AnalyticsChannel,
+    private readonly config: TidingsConfig,
   ) {}
 
   async execute(body: unknown): Promise<ClientEventResult> {
@@ -52,7 +53,7 @@ export class RecordClientEvent {
 
     const cls = EVENT_CLASSES.get(input.event as string)!;
     const event = cls.create({ client: { properties: anonymizeClientProperties(properties) } }, 'client');
-    if (!(await this.analytics.subscriber())) return { id: null, recorded: false };
+    if (!telemetryEnabled(this.config)) return { id: null, recorded: false };
     await this.db.transaction((tx) => this.registrar.register(tx, event));
     return { id: event.id, recorded: true };
   }

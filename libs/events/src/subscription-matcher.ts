@@ -11,7 +11,7 @@ export interface MatchScope {
 export interface MatchedSubscriber {
   id: string;
   name: string;
-  kind: 'webhook' | 'analytics';
+  kind: 'webhook';
   format: string;
   content_type: string;
 }

@@ -63,6 +63,12 @@ export class TidingsMetrics {
     registers: [this.registry],
   });
 
+  readonly telemetryBacklog = new Gauge({
+    name: 'tidings_telemetry_backlog_events',
+    help: 'Events past the telemetry cursor, not yet accepted by the analytics backend (counted up to 100000)',
+    registers: [this.registry],
+  });
+
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(process: 'api' | 'worker') {

@@ -6,25 +6,18 @@ import { createHash } from 'node:crypto';
  */
 export const QUEUE = {
   webhooks: 'webhook-deliveries',
-  analytics: 'analytics-deliveries',
 } as const;
 
 export const JOB = {
   /** One delivery per job: what relays before batching enqueued; still processed, so an upgrade loses nothing. */
   deliverWebhook: 'deliver-webhook',
   deliverWebhooks: 'deliver-webhooks',
-  sendAnalyticsBatch: 'send-analytics-batch',
 } as const;
 
 /** Jobs of the webhook queue. */
 export interface JobPayloads {
   [JOB.deliverWebhook]: DeliverWebhookJob;
   [JOB.deliverWebhooks]: DeliverWebhooksJob;
-}
-
-/** Jobs of the analytics queue (its own queue and workers: analytics never holds up webhooks). */
-export interface AnalyticsJobPayloads {
-  [JOB.sendAnalyticsBatch]: SendAnalyticsBatchJob;
 }
 
 export interface DeliverWebhookJob {
@@ -78,17 +71,4 @@ export function chunkDeliveries(deliveries: DeliverWebhookJob[], maxPerJob: numb
   const chunks: DeliverWebhooksJob[] = [];
   for (let i = 0; i < deliveries.length; i += size) chunks.push({ deliveries: deliveries.slice(i, i + size) });
   return chunks;
-}
-
-/** Up to 100 claimed analytics deliveries sent in one request; each with the attempt this job makes. */
-export interface SendAnalyticsBatchJob {
-  deliveries: { id: string; attempt: number }[];
-}
-
-/** Deterministic: the same claimed batch enqueued twice is one job (ids and attempts hashed; BullMQ ids may not hold ':'). */
-export function analyticsBatchJobId(job: SendAnalyticsBatchJob): string {
-  return `analytics.${createHash('sha256')
-    .update(job.deliveries.map((d) => `${d.id}.${d.attempt}`).join(','))
-    .digest('hex')
-    .slice(0, 40)}`;
 }

@@ -17,7 +17,7 @@ export interface StoredSecret {
 @TableInheritance({ column: { type: 'text', name: 'kind' } })
 export class Subscriber {
   @PrimaryColumn('uuid') id: string;
-  kind: 'webhook' | 'analytics';
+  kind: 'webhook';
   @Column('text') name: string;
   @Column('boolean') enabled: boolean;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
@@ -37,7 +37,3 @@ export class WebhookSubscriber extends Subscriber {
   @Column('timestamptz', { name: 'disabled_at', nullable: true }) disabledAt: Date | null;
   @Column('timestamptz', { name: 'failing_since', nullable: true }) failingSince: Date | null;
 }
-
-/** The analytics backend (telemetry payloads); one row, subscribed to every type. */
-@ChildEntity('analytics')
-export class AnalyticsSubscriber extends Subscriber {}

@@ -5,7 +5,7 @@ import { RequireScope } from '../auth/require-scope.decorator';
 import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
 import { ClientEventDto, ClientEventResponse } from './dtos/client-event.dto';
 
-/** The front-end analytics relay (DESIGN §7): client:* events, anonymized, delivered to analytics only. */
+/** The front-end analytics relay (DESIGN §7): client:* events, anonymized, recorded for the telemetry exporter only. */
 @ApiTags('analytics')
 @ApiBearerAuth()
 @Controller('v1/analytics')

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { AnalyticsOutbox, DisableFailingWebhooks, PurgeSettledDeliveries, VacuumChurnedTables } from '@tidings/deliveries';
+import { DisableFailingWebhooks, PurgeSettledDeliveries, VacuumChurnedTables } from '@tidings/deliveries';
 
-/** Periodic housekeeping: retention purge, endpoint health, stale telemetry, vacuum where autovacuum is off. Safe to run in every worker replica. */
+/** Periodic housekeeping: retention purge, endpoint health, vacuum where autovacuum is off. Safe to run in every worker replica. */
 @Injectable()
 export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Maintenance.name);
@@ -12,7 +12,6 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly purge: PurgeSettledDeliveries,
     private readonly health: DisableFailingWebhooks,
-    private readonly analytics: AnalyticsOutbox,
     private readonly vacuum: VacuumChurnedTables,
     private readonly config: TidingsConfig,
   ) {}
@@ -29,8 +28,6 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
       if (purged.deliveries || purged.events) this.logger.log(`Retention: purged ${purged.deliveries} deliveries, ${purged.events} events`);
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
-      const expired = await this.analytics.expireStale();
-      if (expired) this.logger.log(`Telemetry: failed ${expired} analytics deliveries not sent within 24 h`);
       const vacuumed = await this.vacuum.execute();
       if (vacuumed.length) this.logger.log(`Autovacuum is off: vacuumed ${vacuumed.join(', ')}`);
     } catch (error) {

@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { ANALYTICS_BATCH_SIZE, AnalyticsCircuit, AnalyticsOutbox, OutboxRelay } from '@tidings/deliveries';
-import { telemetryEnabled } from '@tidings/events';
+import { OutboxRelay } from '@tidings/deliveries';
 import { TidingsMetrics } from '@tidings/metrics';
-import { analyticsBatchJobId, chunkDeliveries, deliverWebhooksJobId, JOB, QUEUE, redisOptions, webhookJobShape } from '@tidings/queue';
+import { chunkDeliveries, deliverWebhooksJobId, JOB, QUEUE, redisOptions, webhookJobShape } from '@tidings/queue';
 import { Queue } from 'bullmq';
 import { OutboxListener } from './outbox-listener';
 
@@ -11,10 +10,6 @@ const ENQUEUE_TIMEOUT_MS = 5000;
 const QUEUE_FULL_PAUSE_MS = 25;
 /** How long a reading of the waiting jobs serves, while it shows room (not one Redis call per commit). */
 const WAITING_READ_MS = 50;
-/** Telemetry is sent in batches: claimed at most once a second, unless a full batch was due (then at once). */
-export const ANALYTICS_FLUSH_MS = 1000;
-/** Analytics batch jobs waiting in Redis before the relay stops claiming more. */
-const ANALYTICS_MAX_QUEUED = 4;
 
 /** `more`: a full batch was relayed, go again; `queue-full`: wait for workers; `idle`: nothing due. */
 type RelayPass = 'more' | 'queue-full' | 'idle';
@@ -24,10 +19,8 @@ type RelayPass = 'more' | 'queue-full' | 'idle';
  * batches and adds BullMQ jobs of one to a few dozen delivery attempts, with
  * deterministic job ids. Woken by NOTIFY on commit, and polls as a safety net. When Redis
  * refuses, the claims go straight back to `pending`; Redis can always be
- * rebuilt from Postgres. While telemetry is on it also claims due analytics
- * deliveries, up to 100 at least once a second, and adds one job per batch to
- * the analytics queue (its own queue and workers: analytics never holds up
- * webhooks).
+ * rebuilt from Postgres. (Telemetry is not relayed: libs/telemetry exports it
+ * from the event log on a timer of its own.)
  */
 @Injectable()
 export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
@@ -38,9 +31,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private endSleep?: () => void;
   private woken = false;
   private lastWarning = 0;
-  private analyticsQueue?: Queue;
-  private lastAnalyticsClaim = 0;
-  private analyticsBacklog = false;
   /** Deliveries per webhook job lately (a moving average), to count what waiting jobs hold. */
   private jobSize = 1;
   /** Waiting webhook jobs when last read from Redis, and jobs added since. */
@@ -52,8 +42,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     private readonly listener: OutboxListener,
     private readonly config: TidingsConfig,
     private readonly metrics: TidingsMetrics,
-    private readonly analytics: AnalyticsOutbox,
-    private readonly circuit: AnalyticsCircuit,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,18 +51,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
       for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QUEUE.webhooks, state }, n);
     });
-    if (telemetryEnabled(this.config)) {
-      this.analyticsQueue = new Queue(QUEUE.analytics, {
-        connection: redisOptions(this.config.redisUrl, 'producer'),
-        prefix: this.config.queuePrefix,
-      });
-      this.analyticsQueue.on('error', () => undefined);
-      const analyticsQueue = this.analyticsQueue;
-      this.metrics.addCollector(async () => {
-        const counts = await withTimeout(analyticsQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
-        for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QUEUE.analytics, state }, n);
-      });
-    }
     this.listener.start(() => this.poke());
     this.running = this.run();
   }
@@ -94,14 +70,8 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       } catch (error) {
         this.warn(`relay pass failed: ${(error as Error).message}`);
       }
-      let analytics: RelayPass = 'idle';
-      try {
-        analytics = await this.relayAnalyticsOnce(pass !== 'idle');
-      } catch (error) {
-        this.warn(`analytics relay pass failed: ${(error as Error).message}`);
-      }
-      if (pass === 'more' || analytics === 'more') continue;
-      await this.sleep(pass === 'queue-full' ? QUEUE_FULL_PAUSE_MS : Math.min(this.config.worker.relayIntervalMs, this.analyticsWaitMs()));
+      if (pass === 'more') continue;
+      await this.sleep(pass === 'queue-full' ? QUEUE_FULL_PAUSE_MS : this.config.worker.relayIntervalMs);
     }
   }
 
@@ -143,53 +113,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       throw error;
     }
     return claimed.length === wanted ? 'more' : 'idle';
-  }
-
-  /**
-   * One analytics pass: when a flush is due (a second since the last claim, or
-   * the last claim was a full batch and webhooks are not backlogged: customer
-   * webhooks go first, telemetry can wait) and the backend's circuit allows it,
-   * claim up to 100 due analytics deliveries and enqueue them as one job.
-   */
-  async relayAnalyticsOnce(webhookBacklog = false): Promise<RelayPass> {
-    const queue = this.analyticsQueue;
-    const now = Date.now();
-    // Telemetry yields to webhooks: while webhooks are backlogged, one batch a second, however many are due.
-    const backlogFirst = this.analyticsBacklog && !webhookBacklog;
-    if (!queue || (!backlogFirst && now - this.lastAnalyticsClaim < ANALYTICS_FLUSH_MS) || !this.circuit.mayClaim(now)) return 'idle';
-    const client = await queue.client;
-    if (client.status !== 'ready') return 'idle';
-    // The processor pokes the relay when a batch is done, so a full queue just waits for that.
-    if ((await queue.getWaitingCount()) >= ANALYTICS_MAX_QUEUED) return 'idle';
-    this.lastAnalyticsClaim = now;
-    const { job, scanned } = await this.analytics.claimDue(ANALYTICS_BATCH_SIZE);
-    this.analyticsBacklog = scanned === ANALYTICS_BATCH_SIZE;
-    if (job) {
-      this.circuit.claimed(now);
-      try {
-        await withTimeout(
-          queue.add(JOB.sendAnalyticsBatch, job, {
-            jobId: analyticsBatchJobId(job),
-            attempts: 1,
-            removeOnComplete: true,
-            removeOnFail: true,
-          }),
-          ENQUEUE_TIMEOUT_MS,
-        );
-      } catch (error) {
-        this.analyticsBacklog = false;
-        await this.analytics.release(job.deliveries.map((d) => d.id));
-        throw error;
-      }
-    }
-    return this.analyticsBacklog ? 'more' : 'idle';
-  }
-
-  /** How long the loop may sleep before the next analytics flush is due (unbounded while telemetry is off). */
-  private analyticsWaitMs(): number {
-    if (!this.analyticsQueue) return Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    return Math.max(10, this.lastAnalyticsClaim + ANALYTICS_FLUSH_MS - now, this.circuit.waitMs(now));
   }
 
   /**
@@ -237,7 +160,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue?.close().catch(() => undefined);
-    await this.analyticsQueue?.close().catch(() => undefined);
   }
 }
 

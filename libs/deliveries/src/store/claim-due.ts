@@ -15,7 +15,7 @@ import { DeliverWebhookJob } from '@tidings/queue';
 const CLAIM_SQL = `
   UPDATE deliveries d SET claimed_at = now()
     FROM (SELECT id FROM deliveries
-           WHERE status = 'pending' AND channel = 'webhook' AND next_attempt_at <= now()
+           WHERE status = 'pending' AND next_attempt_at <= now()
              AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::double precision / 1000))
            ORDER BY next_attempt_at
            LIMIT $1

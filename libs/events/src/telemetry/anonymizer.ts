@@ -81,7 +81,7 @@ export interface AppProperties {
   os?: string;
 }
 
-/** What an analytics delivery carries (DESIGN §5). */
+/** What the telemetry exporter sends for one event, before the batch flattens it (DESIGN §5). */
 export interface TelemetryPayload {
   event_properties: TelemetryProperties;
   derived_properties: TelemetryProperties;

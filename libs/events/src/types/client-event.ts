@@ -3,7 +3,7 @@ import { ClientLayer } from '../layers/layer-dtos';
 import { addTelemetryLayer, LayerSpec, nestLayer, NotificationTree, TidingsEvent } from '../tidings-event.entity';
 import { TelemetryTree } from '../telemetry/anonymizer';
 
-/** `client:*` — a front-end analytics event relayed by POST /v1/analytics; delivered to analytics only. */
+/** `client:*` — a front-end analytics event relayed by POST /v1/analytics; exported to analytics only. */
 export class ClientEvent extends TidingsEvent {
   static override readonly LAYERS: readonly LayerSpec[] = [LAYER.client];
   declare data: { client: ClientLayer } & Record<string, any>;

@@ -1,12 +1,11 @@
-import { analyticsBatchJobId } from '@tidings/queue';
 import { analyticsBatchUrl } from './analytics-sender';
 import { buildPostHogBatch } from './posthog-batch';
 
 describe('PostHog batch body', () => {
   const row = {
-    id: '01933f6c-0000-7000-8000-000000000010',
+    id: '01933f6c-0000-7000-8000-000000000001',
     event_type: 'project:created',
-    created_at: new Date('2026-11-20T10:00:01Z'),
+    recorded_at: new Date('2026-11-20T10:00:01Z'),
     payload: {
       event_properties: {
         event_id: '01933f6c-0000-7000-8000-000000000001',
@@ -19,7 +18,7 @@ describe('PostHog batch body', () => {
     },
   };
 
-  it('is the capture API shape: api_key and flat events with distinct_id, timestamp and a dedupe id', () => {
+  it('is the capture API shape: api_key and flat events with distinct_id, timestamp and the event id to dedupe on', () => {
     expect(buildPostHogBatch([row], 'install-1', 'phc_key')).toEqual({
       api_key: 'phc_key',
       batch: [
@@ -46,7 +45,7 @@ describe('PostHog batch body', () => {
     });
   });
 
-  it('leaves api_key out when none is configured, and falls back to the delivery time', () => {
+  it('leaves api_key out when none is configured, and falls back to the time recorded', () => {
     const batch = buildPostHogBatch([{ ...row, payload: {} as never }], 'install-1');
     expect(batch).not.toHaveProperty('api_key');
     expect(batch.batch[0].timestamp).toBe('2026-11-20T10:00:01.000Z');
@@ -55,12 +54,5 @@ describe('PostHog batch body', () => {
   it('posts to <ANALYTICS_URL>/batch/', () => {
     expect(analyticsBatchUrl('https://eu.i.posthog.com')).toBe('https://eu.i.posthog.com/batch/');
     expect(analyticsBatchUrl('https://analytics.example.com/ingest/')).toBe('https://analytics.example.com/ingest/batch/');
-  });
-
-  it('names a batch job after its deliveries and attempts, deterministically', () => {
-    const job = { deliveries: [{ id: row.id, attempt: 1 }] };
-    expect(analyticsBatchJobId(job)).toBe(analyticsBatchJobId({ deliveries: [{ id: row.id, attempt: 1 }] }));
-    expect(analyticsBatchJobId(job)).not.toBe(analyticsBatchJobId({ deliveries: [{ id: row.id, attempt: 2 }] }));
-    expect(analyticsBatchJobId(job)).toMatch(/^analytics\.[0-9a-f]{40}$/);
   });
 });
