@@ -5,8 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - `events.xid` (xid8, default `pg_current_xact_id()`): the top-level
  *   transaction that wrote the event. The exporter reads only rows whose
- *   transaction is below `pg_snapshot_xmin(pg_current_snapshot())` (every
- *   such transaction has committed or aborted), in (xid, id) order, so an
+ *   transaction is below every transaction still in progress that may write
+ *   here (the snapshot's in-progress xids, less those of other databases: see
+ *   libs/telemetry/src/committed-horizon.ts), in (xid, id) order, so an
  *   event committed after one with a later id is never skipped. Why a column
  *   and not the row's xmin: xmin is 32-bit (wraps around, cannot be ordered
  *   across epochs) and changes if the row is ever updated; an xid8 does

@@ -1,4 +1,5 @@
 import { Queryable } from '@tidings/common';
+import { COMMITTED_HORIZON } from './committed-horizon';
 import { TelemetryCursor } from './telemetry-cursor';
 
 /** An event row past the cursor; `xid` (xid8) arrives as text, as the next position needs it. */
@@ -6,19 +7,21 @@ export type CommittedEventRow = Record<string, any> & { id: string; type: string
 
 /**
  * The next events past `cursor` in commit order, at most `limit`. Only
- * transactions below the snapshot's xmin are read: each of those has
- * committed or aborted, so no event can still appear before the last one
- * returned (a transaction that commits later than an event with a later id
- * is waited for, never skipped). A long-running transaction therefore holds
- * telemetry back until it ends. Ordered by (xid, id) through events_xid_idx.
+ * transactions below the horizon are read: the oldest transaction still in
+ * progress that may have written to this database (see COMMITTED_HORIZON).
+ * Every transaction below it has committed or aborted, so no event can still
+ * appear before the last one returned: a transaction that commits later than
+ * an event with a later id is waited for, never skipped. Ordered by (xid, id)
+ * through events_xid_idx.
  */
 export async function readCommittedEvents(db: Queryable, cursor: TelemetryCursor, limit: number): Promise<CommittedEventRow[]> {
   return db.query(
-    `SELECT e.*
-       FROM events e
+    `WITH horizon AS MATERIALIZED (${COMMITTED_HORIZON})
+     SELECT e.*
+       FROM events e, horizon h
       WHERE e.xid IS NOT NULL
         AND (e.xid, e.id) > ($1::xid8, $2::uuid)
-        AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+        AND e.xid < h.xid
       ORDER BY e.xid, e.id
       LIMIT $3`,
     [cursor.xid, cursor.eventId, limit],

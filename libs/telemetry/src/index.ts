@@ -1,4 +1,5 @@
 export * from './telemetry-cursor';
+export * from './committed-horizon';
 export * from './committed-events';
 export * from './telemetry-backoff';
 export * from './analytics-sender';

@@ -1,4 +1,5 @@
 import { Queryable } from '@tidings/common';
+import { COMMITTED_HORIZON } from './committed-horizon';
 
 /** A position in the event log: the last event exported, in (transaction id, event id) order. xid8 travels as text. */
 export interface TelemetryCursor {
@@ -21,7 +22,7 @@ export interface TelemetryCursor {
 export async function createTelemetryCursor(db: Queryable): Promise<boolean> {
   const rows: unknown[] = await db.query(
     `INSERT INTO telemetry_cursor (xid, event_id)
-     VALUES (pg_snapshot_xmin(pg_current_snapshot()), '00000000-0000-0000-0000-000000000000')
+     SELECT h.xid, '00000000-0000-0000-0000-000000000000' FROM (${COMMITTED_HORIZON}) h
      ON CONFLICT (singleton) DO NOTHING
      RETURNING xid`,
   );
