@@ -1,7 +1,7 @@
 import { EVENT_CLASSES, EventClass, EventError, EventInput, EventRegistrar, EventSource, TidingsEvent } from '@tidings/events';
-import { TidingsMetrics } from '@tidings/metrics';
 import { FakeAnalyticsBackend, FakeWebhookReceiver, markFreeText, waitFor } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
+import { AddressInfo } from 'node:net';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings } from './support/tidings-harness';
 
@@ -67,9 +67,10 @@ describe('telemetry: the event log exported, anonymized, in batches to a PostHog
     return row?.event_id;
   }
 
-  /** tidings_telemetry_backlog_events as the worker would answer a scrape. */
+  /** tidings_telemetry_backlog_events from a scrape of the worker's /metrics. */
   async function backlogGauge(): Promise<number> {
-    const text = await t.worker!.get(TidingsMetrics).render();
+    const { port } = t.worker!.getHttpServer().address() as AddressInfo;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     return Number(/^tidings_telemetry_backlog_events\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
   }
 
