@@ -10,6 +10,7 @@ import { AdminListIndexes1764300000000 } from './1764300000000-AdminListIndexes'
 import { ChurnSettings1764400000000 } from './1764400000000-ChurnSettings';
 import { TelemetryCursor1764510000000 } from './1764510000000-TelemetryCursor';
 import { DropAnalyticsOutbox1764520000000 } from './1764520000000-DropAnalyticsOutbox';
+import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedStatus';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ChurnSettings1764400000000,
   TelemetryCursor1764510000000,
   DropAnalyticsOutbox1764520000000,
+  RetireClaimedStatus1764530000000,
 ];

@@ -10,7 +10,6 @@ import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
 import { TelemetryModule } from '@tidings/telemetry';
 import { WebhooksModule } from '@tidings/webhooks';
-import { ClaimSweeper } from './maintenance/claim-sweeper';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { OutboxListener } from './relay/outbox-listener';
@@ -37,7 +36,7 @@ export class WorkerModule {
         TelemetryModule,
       ],
       controllers: [WorkerHealthController],
-      providers: [RedisProbe, RedisStateLog, OutboxListener, RelayLoop, ClaimSweeper, Maintenance, WebhookDeliveryProcessor],
+      providers: [RedisProbe, RedisStateLog, OutboxListener, RelayLoop, Maintenance, WebhookDeliveryProcessor],
     };
   }
 }

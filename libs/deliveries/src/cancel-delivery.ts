@@ -12,7 +12,7 @@ export class CancelDelivery {
     const rows = await queryRows(
       this.db,
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
-        WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`,
+        WHERE id = $1 AND status = 'pending' RETURNING id`,
       [deliveryId],
     );
     if (rows.length === 0) {

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** The statuses the API shows and filters on; `claimed` is a pending delivery leased by a worker (not stored as such). */
 export const DELIVERY_STATUSES = ['pending', 'claimed', 'delivered', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type AttemptTrigger = 'auto' | 'manual';

@@ -20,7 +20,7 @@ export class ReplayDelivery {
         [deliveryId],
       );
       if (!row) throw new DeliveryError('not_found', `No delivery ${deliveryId}`);
-      if (row.status === 'pending' || row.status === 'claimed') {
+      if (row.status === 'pending') {
         throw new DeliveryError('conflict', `Delivery ${deliveryId} is ${row.status}; only a settled delivery can be replayed`);
       }
       if (row.deleted_at) throw new DeliveryError('conflict', 'Its webhook was deleted');

@@ -21,7 +21,7 @@ export class DeleteWebhook {
       const cancelled = await queryRows(
         tx,
         `UPDATE deliveries SET status = 'cancelled', last_error = 'webhook deleted', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
-          WHERE subscriber_id = $1 AND status IN ('pending', 'claimed') RETURNING id`,
+          WHERE subscriber_id = $1 AND status = 'pending' RETURNING id`,
         [id],
       );
       return { cancelled: cancelled.length };
