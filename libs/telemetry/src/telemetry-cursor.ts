@@ -10,7 +10,7 @@ export interface TelemetryCursor {
 /*
  * The exporter's position (table `telemetry_cursor`, one row). Everything at
  * or before it has been accepted by the analytics backend; everything after
- * it is sent next. See migrations/1764200000000-TelemetryExporter.ts.
+ * it is sent next. See migrations/1764510000000-TelemetryCursor.ts.
  */
 
 /**
