@@ -8,10 +8,14 @@ import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
 import { ApiModule } from './api.module';
 import { useJsonBodies } from './http/body-parsing';
+import { InProcessWorker } from './operations/in-process-worker';
 
 /** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
-export async function createApiApp(config: TidingsConfig, options: { shutdownHooks?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+export async function createApiApp(
+  config: TidingsConfig,
+  options: { shutdownHooks?: boolean; worker?: InProcessWorker } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.worker), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);

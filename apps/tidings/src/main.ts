@@ -2,15 +2,18 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { applyHeapGrowth, armShutdownDeadline, describeStartupFailure, parseConfig, processEnv, TidingsConfig } from '@tidings/config';
 import { migrateOnStart } from '@tidings/database';
+import { TidingsMetrics } from '@tidings/metrics';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createWorkerApp } from '../../worker/src/create-worker-app';
+import { WorkerReadiness } from '../../worker/src/worker-readiness';
 
 /** Kept for the failure message, which names the setting behind a refused connection or a busy port. */
 let parsedConfig: TidingsConfig | undefined;
 
 /**
- * `npm start`: api and worker in one process, for a laptop. Production runs
- * them as separate processes (see docker-compose.yml); both scale out.
+ * `npm start`: api and worker in one process on one port, for a laptop: the
+ * worker opens no port of its own, and the api's /health/ready and /metrics
+ * report both. Production runs them as separate processes (see docker-compose.yml); both scale out.
  */
 async function main(): Promise<void> {
   const config = (parsedConfig = parseConfig(processEnv()));
@@ -19,8 +22,12 @@ async function main(): Promise<void> {
   // No per-app signal hooks: `stop` below closes the api (no new events) and then the worker
   // (attempts in flight finish), once each. With both, every app was closed twice on SIGTERM,
   // and the second close ended each Postgres pool again ("Called end on pool more than once").
-  const worker = await createWorkerApp(config, { shutdownHooks: false });
-  const api = await createApiApp(config, { shutdownHooks: false });
+  const worker = await createWorkerApp(config, { shutdownHooks: false, listen: false });
+  const readiness = worker.get(WorkerReadiness);
+  const api = await createApiApp(config, {
+    shutdownHooks: false,
+    worker: { readiness: () => readiness.check(), metrics: worker.get(TidingsMetrics) },
+  });
   await api.listen(config.port, '0.0.0.0');
   new Logger('Tidings').log(`api on http://localhost:${config.port} (docs at /docs) and worker in one process`);
   armShutdownDeadline(config.worker.shutdownGraceMs);
