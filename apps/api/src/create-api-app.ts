@@ -15,7 +15,12 @@ export async function createApiApp(
   config: TidingsConfig,
   options: { shutdownHooks?: boolean; worker?: InProcessWorker } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.worker), { bodyParser: false, bufferLogs: true });
+  // Under `npm start` the worker's logger is already in place, so nothing needs holding back; and Nest's
+  // buffer is process-wide: it would hold the worker's lines too and print them later as the api's.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.worker), {
+    bodyParser: false,
+    bufferLogs: !options.worker,
+  });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);

@@ -17,7 +17,11 @@ export async function createWorkerApp(
   app.useLogger(app.get(Logger));
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
-  if (options.listen === false) await app.init();
-  else await app.listen(config.workerPort, '0.0.0.0');
+  if (options.listen === false) {
+    await app.init();
+    app.flushLogs(); // listen() would have: Nest holds the buffered start-up lines until then
+  } else {
+    await app.listen(config.workerPort, '0.0.0.0');
+  }
   return app;
 }
