@@ -57,11 +57,11 @@ describe('messages a newcomer can act on', () => {
       expect(out).toContain(`Port ${busy} is already in use: set PORT to a free port`);
     });
 
-    it('names WORKER_PORT for the worker, and for the worker half of `npm start`', async () => {
+    it('names WORKER_PORT for the worker, and PORT for `npm start` (its one port)', async () => {
       const worker = await failure(run('worker', { WORKER_PORT: String(busy) }));
       expect(worker).toContain(`Port ${busy} is already in use: set WORKER_PORT to a free port`);
-      const both = await failure(run('tidings', { PORT: String(await freePort()), WORKER_PORT: String(busy) }));
-      expect(both).toContain(`Port ${busy} is already in use: set WORKER_PORT to a free port`);
+      const both = await failure(run('tidings', { PORT: String(busy), WORKER_PORT: String(await freePort()) }));
+      expect(both).toContain(`Port ${busy} is already in use: set PORT to a free port`);
     });
   });
 

@@ -27,12 +27,14 @@ import { LineageIngestController } from './lineage/lineage-ingest.controller';
 import { LineageController } from './lineage/lineage.controller';
 import { ObservabilityIngestController } from './observability/observability-ingest.controller';
 import { ObservabilityController } from './observability/observability.controller';
+import { IN_PROCESS_WORKER, InProcessWorker } from './operations/in-process-worker';
 import { MetricsController } from './operations/metrics.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: TidingsConfig): DynamicModule {
+  /** `worker`: the worker sharing this process (`npm start`), whose health and metrics this api serves too. */
+  static forRoot(config: TidingsConfig, worker?: InProcessWorker): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -72,6 +74,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },
+        ...(worker ? [{ provide: IN_PROCESS_WORKER, useValue: worker }] : []),
       ],
     };
   }

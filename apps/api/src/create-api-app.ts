@@ -8,10 +8,19 @@ import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
 import { ApiModule } from './api.module';
 import { useJsonBodies } from './http/body-parsing';
+import { InProcessWorker } from './operations/in-process-worker';
 
 /** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
-export async function createApiApp(config: TidingsConfig, options: { shutdownHooks?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+export async function createApiApp(
+  config: TidingsConfig,
+  options: { shutdownHooks?: boolean; worker?: InProcessWorker } = {},
+): Promise<INestApplication> {
+  // Under `npm start` the worker's logger is already in place, so nothing needs holding back; and Nest's
+  // buffer is process-wide: it would hold the worker's lines too and print them later as the api's.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options.worker), {
+    bodyParser: false,
+    bufferLogs: !options.worker,
+  });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', true);

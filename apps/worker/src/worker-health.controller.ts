@@ -1,24 +1,15 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { readDeliveryLag } from '@tidings/deliveries';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { TidingsMetrics } from '@tidings/metrics';
-import { RedisProbe } from '@tidings/queue';
-import { DataSource } from 'typeorm';
+import { WorkerReadiness } from './worker-readiness';
 
-/**
- * The worker's own small HTTP face: it is ready only while it can reach both
- * Postgres and Redis. The delivery lag is shown beside them but never makes it
- * unready: a backlog is a reason to add workers, not to stop sending this one traffic.
- */
+/** The worker's own small HTTP face on WORKER_PORT (a worker process of its own; `npm start` serves these on the api's port). */
 @Controller()
 export class WorkerHealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly postgres: TypeOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
-    private readonly redis: RedisProbe,
+    private readonly readiness: WorkerReadiness,
     private readonly metrics: TidingsMetrics,
-    private readonly db: DataSource,
   ) {}
 
   @Get('health/live')
@@ -29,31 +20,7 @@ export class WorkerHealthController {
   @Get('health/ready')
   @HealthCheck()
   ready() {
-    return this.health.check([
-      () => this.postgres.pingCheck('postgres', { timeout: 2000 }),
-      async () => {
-        const check = this.indicators.check('redis');
-        return (await this.redis.reachable()) ? check.up() : check.down({ message: 'Redis does not answer' });
-      },
-      () => this.deliveryLag(),
-    ]);
-  }
-
-  /** Always `up`; bounded like the Postgres ping, so a slow database cannot hold the probe. */
-  private async deliveryLag() {
-    const check = this.indicators.check('deliveries');
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const lag = await Promise.race([
-        readDeliveryLag(this.db),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2000 ms')), 2000))),
-      ]);
-      return check.up({ due: lag.due, due_capped: lag.capped, oldest_due_seconds: Math.round(lag.oldestDueSeconds * 1000) / 1000 });
-    } catch (error) {
-      return check.up({ due: null, message: `lag unknown: ${(error as Error).message}` });
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.health.check(this.readiness.checks);
   }
 
   @Get('metrics')

@@ -15,6 +15,7 @@ import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processo
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
 import { WorkerHealthController } from './worker-health.controller';
+import { WorkerReadiness } from './worker-readiness';
 
 @Module({})
 export class WorkerModule {
@@ -36,7 +37,7 @@ export class WorkerModule {
         TelemetryModule,
       ],
       controllers: [WorkerHealthController],
-      providers: [RedisProbe, RedisStateLog, OutboxListener, RelayLoop, Maintenance, WebhookDeliveryProcessor],
+      providers: [RedisProbe, RedisStateLog, WorkerReadiness, OutboxListener, RelayLoop, Maintenance, WebhookDeliveryProcessor],
     };
   }
 }

@@ -31,7 +31,6 @@ describe('describeStartupFailure', () => {
     ['api', 3100, 'PORT'],
     ['worker', 3101, 'WORKER_PORT'],
     ['tidings', 3100, 'PORT'],
-    ['tidings', 3101, 'WORKER_PORT'],
   ] as const)('names the port setting of the %s for a busy port %d', (process, port, setting) => {
     const error = systemError(`listen EADDRINUSE: address already in use 0.0.0.0:${port}`, { code: 'EADDRINUSE', syscall: 'listen', port });
     expect(describeStartupFailure(error, config, process)).toBe(

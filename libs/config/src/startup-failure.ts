@@ -31,7 +31,8 @@ export function describeStartupFailure(error: unknown, config: TidingsConfig | u
 
   if (e.syscall === 'listen' || first.syscall === 'listen') {
     const port = first.port ?? e.port;
-    const setting = process === 'worker' || (process === 'tidings' && port === config.workerPort && port !== config.port) ? 'WORKER_PORT' : 'PORT';
+    // `npm start` listens on PORT only: its worker shares the api's port.
+    const setting = process === 'worker' ? 'WORKER_PORT' : 'PORT';
     const why = (first.code ?? e.code) === 'EADDRINUSE' ? 'is already in use' : 'cannot be opened';
     return `Port ${port} ${why}: set ${setting} to a free port (${detail})`;
   }

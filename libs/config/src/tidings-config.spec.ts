@@ -165,6 +165,7 @@ describe('parseConfig', () => {
     ['TELEMETRY_DISABLED', 'maybe'],
     ['BODY_LIMIT', '5gb'],
     ['LOG_LEVEL', 'trace'],
+    ['LOG_FORMAT', 'text'],
   ])('refuses %s=%j', (name, value) => {
     const error = configErrorFor({ [name]: value });
     expect(error.problems).toHaveLength(1);

@@ -40,6 +40,8 @@ export abstract class TidingsConfig {
   /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
   readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `json`: one JSON object per line, for machines (the default); `pretty`: one readable line per entry, for a terminal. */
+  readonly logFormat: 'json' | 'pretty';
   readonly webhook: {
     readonly timeoutMs: number;
     readonly retryScheduleMs: readonly number[];
@@ -183,6 +185,10 @@ export function parseConfig(env: Env): TidingsConfig {
       const levels = ['error', 'warn', 'log', 'debug', 'verbose'];
       if (!levels.includes(raw)) throw new Error(`"${raw}" is not one of ${levels.join(', ')}`);
       return raw as TidingsConfig['logLevel'];
+    }),
+    logFormat: read('LOG_FORMAT', 'json' as TidingsConfig['logFormat'], (raw) => {
+      if (raw !== 'json' && raw !== 'pretty') throw new Error(`"${raw}" is not one of json, pretty`);
+      return raw;
     }),
     webhook: {
       timeoutMs,

@@ -1,2 +1,3 @@
 export * from './tidings-metrics';
 export * from './metrics.module';
+export * from './joined-metrics';

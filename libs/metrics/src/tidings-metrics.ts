@@ -82,7 +82,17 @@ export class TidingsMetrics {
   }
 
   async render(): Promise<string> {
-    await Promise.all(this.collectors.map((collect) => collect().catch(() => undefined)));
+    await this.collect();
     return this.registry.metrics();
+  }
+
+  /** The same values as render(), as prom-client's JSON, for joining two processes' metrics into one page. */
+  async snapshot(): ReturnType<Registry['getMetricsAsJSON']> {
+    await this.collect();
+    return this.registry.getMetricsAsJSON();
+  }
+
+  private async collect(): Promise<void> {
+    await Promise.all(this.collectors.map((collect) => collect().catch(() => undefined)));
   }
 }

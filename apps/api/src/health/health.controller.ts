@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisProbe } from '@tidings/queue';
 import { Public } from '../auth/require-scope.decorator';
+import { IN_PROCESS_WORKER, InProcessWorker } from '../operations/in-process-worker';
 
 @ApiTags('health')
 @Public()
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly postgres: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisProbe,
+    @Optional() @Inject(IN_PROCESS_WORKER) private readonly worker?: InProcessWorker,
   ) {}
 
   @Get('live')
@@ -24,11 +26,12 @@ export class HealthController {
   /**
    * Ready when Postgres answers. Redis is reported too, but the api does not
    * need it (it writes only to Postgres; the worker relays), so its absence
-   * does not take the api out of service.
+   * does not take the api out of service. Under `npm start` the worker's own
+   * checks follow under `worker`, and the process is ready only when both are.
    */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Postgres reachable (503 if not); Redis reported' })
+  @ApiOperation({ summary: 'Postgres reachable (503 if not); Redis reported; under `npm start`, the worker\'s checks too' })
   ready() {
     return this.health.check([
       () => this.postgres.pingCheck('postgres', { timeout: 2000 }),
@@ -36,6 +39,13 @@ export class HealthController {
         const reachable = await this.redis.reachable();
         return this.indicators.check('redis').up({ reachable, required_by_api: false });
       },
+      ...(this.worker ? [() => this.workerReadiness(this.worker!)] : []),
     ]);
+  }
+
+  private async workerReadiness(worker: InProcessWorker) {
+    const { up, details } = await worker.readiness();
+    const check = this.indicators.check('worker');
+    return up ? check.up(details) : check.down(details);
   }
 }
