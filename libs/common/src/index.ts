@@ -7,3 +7,4 @@ export * from './sql';
 export * from './request-context';
 export * from './group-commit';
 export * from './uuid-time';
+export * from './wakeable-sleep';

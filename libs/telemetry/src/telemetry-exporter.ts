@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { WakeableSleep } from '@tidings/common';
 import { telemetryEnabled, TidingsConfig } from '@tidings/config';
 import { TidingsMetrics } from '@tidings/metrics';
 import { DataSource } from 'typeorm';
@@ -26,7 +27,7 @@ export class TelemetryExporter implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(TelemetryExporter.name);
   private readonly shutdown = new AbortController();
   private running?: Promise<void>;
-  private endSleep?: () => void;
+  private readonly pause = new WakeableSleep();
   private failures = 0;
   private lastDbWarning = 0;
 
@@ -50,7 +51,7 @@ export class TelemetryExporter implements OnApplicationBootstrap, OnModuleDestro
 
   private async run(): Promise<void> {
     while (!this.shutdown.signal.aborted) {
-      await this.sleep(await this.exportOnce());
+      await this.pause.sleep(await this.exportOnce());
     }
   }
 
@@ -91,24 +92,10 @@ export class TelemetryExporter implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Bounded, and ended at once by shutdown. */
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.shutdown.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.endSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.endSleep = finish;
-    });
-  }
-
   /** A request in flight is aborted rather than awaited: its batch stays past the cursor and is sent after the restart. */
   async onModuleDestroy(): Promise<void> {
     this.shutdown.abort();
-    this.endSleep?.();
+    this.pause.wake();
     await this.running;
   }
 }

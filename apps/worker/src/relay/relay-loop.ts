@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { WakeableSleep } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { OutboxRelay } from '@tidings/deliveries';
 import { TidingsMetrics } from '@tidings/metrics';
@@ -28,8 +29,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private queue: Queue;
   private stopping = false;
   private running?: Promise<void>;
-  private endSleep?: () => void;
-  private woken = false;
+  private readonly pause = new WakeableSleep();
   private lastWarning = 0;
   /** Deliveries per webhook job lately (a moving average), to count what waiting jobs hold. */
   private jobSize = 1;
@@ -57,9 +57,8 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
 
   /** Ask for a relay pass now (a commit happened, claims were released). */
   poke(): void {
-    // Sleeping: wake now. Mid-pass: remember it, so the next sleep returns at once (a commit is never missed).
-    if (this.endSleep) this.endSleep();
-    else this.woken = true;
+    // Sleeping: wake now. Mid-pass: the next sleep returns at once (a commit is never missed).
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -71,7 +70,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
         this.warn(`relay pass failed: ${(error as Error).message}`);
       }
       if (pass === 'more') continue;
-      await this.sleep(pass === 'queue-full' ? QUEUE_FULL_PAUSE_MS : this.config.worker.relayIntervalMs);
+      await this.pause.sleep(pass === 'queue-full' ? QUEUE_FULL_PAUSE_MS : this.config.worker.relayIntervalMs);
     }
   }
 
@@ -128,22 +127,6 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     return Math.max(this.config.worker.relayBatchSize, this.config.worker.concurrency * 4);
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.endSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.endSleep = finish;
-    });
-  }
-
   private warn(message: string): void {
     if (Date.now() - this.lastWarning > 10_000) {
       this.lastWarning = Date.now();
@@ -154,7 +137,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   /** Stop claiming as soon as shutdown starts, so nothing new is claimed while the worker drains. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    this.endSleep?.();
+    this.pause.wake();
     await this.running;
   }
 
