@@ -273,7 +273,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     expect(stderr).toContain('replayed 3…');
   }, 120_000);
 
-  it('vacuum: where autovacuum is off, deliveries are vacuumed once their dead versions pass a fifth of the live rows', async () => {
+  it('vacuum: where autovacuum is off, deliveries are vacuumed once their dead versions pass a fifth of the live rows, and a grown table is analyzed', async () => {
     const subscriberId = await webhook();
     const runner = t.db.createQueryRunner();
     await runner.connect();
@@ -300,8 +300,25 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     if (autovacuum) {
       expect(vacuumed).toEqual([]);
     } else {
-      expect(vacuumed).toContain('deliveries');
+      expect(vacuumed).toContain('vacuum deliveries');
       await waitFor('the vacuum to show in the statistics', async () => (await dead()) < 1000, 15_000);
+
+      // A table that only grew is analyzed (its plans depend on it), not vacuumed.
+      const writer = t.db.createQueryRunner();
+      await writer.connect();
+      try {
+        await writer.query(
+          `INSERT INTO events (id, type, occurred_at, source) SELECT tidings_uuid_v7(), 'ping', now(), 'api' FROM generate_series(1, 5000)`,
+        );
+        await writer.query(`SELECT pg_stat_force_next_flush()`);
+        await writer.query(`SELECT 1`);
+      } finally {
+        await writer.release();
+      }
+      const changed = async () =>
+        (await t.db.query(`SELECT n_mod_since_analyze::int AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'events'`))[0].n;
+      await waitFor('the new rows to show in the statistics', async () => (await changed()) >= 5000, 15_000);
+      expect(await t.api.get(VacuumChurnedTables).execute()).toContain('analyze events');
     }
   });
 });

@@ -6,6 +6,11 @@ const CHURNED = ['deliveries', 'subscribers', 'observed_runs', 'observed_run_tas
 /** Vacuum once dead versions pass this share of the live rows, and at least this many. */
 const DEAD_SHARE = 0.2;
 const DEAD_MIN = 10_000;
+/** Tables whose statistics the hot statements' plans depend on. */
+const PLANNED = ['deliveries', 'events', 'delivery_attempts', 'subscribers', 'subscriptions'];
+/** Analyze once rows changed since the last analyze pass this share of the live rows, and at least this many. */
+const CHANGED_SHARE = 0.1;
+const CHANGED_MIN = 1_000;
 
 /**
  * Where autovacuum is off (some managed setups, and the machines Tidings is
@@ -16,22 +21,32 @@ const DEAD_MIN = 10_000;
  * versions pass a fifth of its live rows; SKIP_LOCKED leaves a table another
  * replica is vacuuming. With autovacuum on it does nothing: Postgres does it,
  * with the per-table thresholds of the migrations.
+ *
+ * Likewise it analyzes the tables the hot statements are planned on once a
+ * tenth of their rows changed: a table that grew from empty with no
+ * statistics once made the start statement walk every pending delivery.
  */
 @Injectable()
 export class VacuumChurnedTables {
   constructor(private readonly db: DataSource) {}
 
-  /** Resolves to the tables vacuumed. */
+  /** Resolves to what it did, e.g. `['vacuum deliveries', 'analyze events']`. */
   async execute(): Promise<string[]> {
     const [{ autovacuum }] = await this.db.query(`SELECT current_setting('autovacuum') = 'on' AS autovacuum`);
     if (autovacuum) return [];
-    const due: { relname: string }[] = await this.db.query(
-      `SELECT relname FROM pg_stat_user_tables
-        WHERE schemaname = current_schema() AND relname = ANY($1::text[])
-          AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint)`,
-      [CHURNED, DEAD_MIN, DEAD_SHARE],
+    const due: { relname: string; vacuum: boolean }[] = await this.db.query(
+      `SELECT relname, relname = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint) AS vacuum
+         FROM pg_stat_user_tables
+        WHERE schemaname = current_schema()
+          AND ((relname = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint))
+            OR (relname = ANY($4::text[]) AND n_mod_since_analyze > greatest($5::bigint, (n_live_tup * $6::float8)::bigint)))`,
+      [CHURNED, DEAD_MIN, DEAD_SHARE, PLANNED, CHANGED_MIN, CHANGED_SHARE],
     );
-    for (const { relname } of due) await this.db.query(`VACUUM (ANALYZE, SKIP_LOCKED) "${relname}"`);
-    return due.map((t) => t.relname);
+    const done: string[] = [];
+    for (const { relname, vacuum } of due) {
+      await this.db.query(vacuum ? `VACUUM (ANALYZE, SKIP_LOCKED) "${relname}"` : `ANALYZE (SKIP_LOCKED) "${relname}"`);
+      done.push(`${vacuum ? 'vacuum' : 'analyze'} ${relname}`);
+    }
+    return done;
   }
 }

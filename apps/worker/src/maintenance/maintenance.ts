@@ -29,7 +29,7 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
       const vacuumed = await this.vacuum.execute();
-      if (vacuumed.length) this.logger.log(`Autovacuum is off: vacuumed ${vacuumed.join(', ')}`);
+      if (vacuumed.length) this.logger.log(`Autovacuum is off: ran ${vacuumed.join(', ')}`);
     } catch (error) {
       this.logger.warn(`maintenance failed: ${(error as Error).message}`);
     }

@@ -37,25 +37,28 @@ export interface StartedAttempt {
  * after its claim's lease ran out (its worker died). Only a delivery whose
  * webhook is enabled and not deleted starts (see settleUnsendable). The
  * lease is renewed: it runs from the start of the attempt. Neither column is
- * indexed, so this is a HOT update.
+ * indexed, so this is a HOT update. The rows are found by primary key
+ * (`id = ANY`), whatever the statistics say: with a table never analyzed the
+ * planner once started from the webhooks and walked every pending row of
+ * each (156 ms for 25 deliveries).
  */
 const START_SQL = `
-  WITH job AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS j(id, attempt)),
-  started AS (
+  WITH started AS (
     UPDATE deliveries d
        SET attempt_count = job.attempt, claimed_at = now()
-      FROM job, subscribers s
-     WHERE d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'pending' AND d.claimed_at IS NOT NULL
-       AND s.id = d.subscriber_id AND s.enabled AND s.deleted_at IS NULL
-    RETURNING d.id, d.event_id, d.event_type, d.subscriber_id, d.payload, d.attempt_count, d.next_trigger, d.created_at,
-              s.name, s.format, s.url, s.secrets, s.content_type, s.verify_tls, s.headers)
-  SELECT started.*, e.request_id, CASE WHEN started.payload IS NULL THEN to_jsonb(e) END AS event
-    FROM started LEFT JOIN events e ON e.id = started.event_id`;
+      FROM unnest($1::uuid[], $2::int[]) AS job(id, attempt)
+     WHERE d.id = ANY($1::uuid[]) AND d.id = job.id AND d.attempt_count = job.attempt - 1
+       AND d.status = 'pending' AND d.claimed_at IS NOT NULL
+       AND (SELECT s.enabled AND s.deleted_at IS NULL FROM subscribers s WHERE s.id = d.subscriber_id)
+    RETURNING d.id, d.event_id, d.event_type, d.subscriber_id, d.payload, d.attempt_count, d.next_trigger, d.created_at)
+  SELECT started.*, s.name, s.format, s.url, s.secrets, s.content_type, s.verify_tls, s.headers, e.request_id,
+         CASE WHEN started.payload IS NULL THEN to_jsonb(e) END AS event
+    FROM started JOIN subscribers s ON s.id = started.subscriber_id LEFT JOIN events e ON e.id = started.event_id`;
 
 export function startAttempts(db: Queryable, jobs: DeliverWebhookJob[]): Promise<StartedAttempt[]> {
   if (jobs.length === 0) return Promise.resolve([]);
   return retryOnDeadlock(() =>
-    queryRows<StartedAttempt>(db, preparedStatement('tidings_start_attempts_v4', START_SQL), [
+    queryRows<StartedAttempt>(db, preparedStatement('tidings_start_attempts_v5', START_SQL), [
       jobs.map((j) => j.deliveryId),
       jobs.map((j) => j.attempt),
     ]),
@@ -78,7 +81,7 @@ export function settleUnsendable(db: Queryable, jobs: DeliverWebhookJob[]): Prom
                               ELSE 'webhook disabled: ' || coalesce(s.disabled_reason, 'no reason given') END,
             claimed_at = NULL, next_attempt_at = NULL, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS job(id, attempt), subscribers s
-      WHERE d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'pending' AND d.claimed_at IS NOT NULL
+      WHERE d.id = ANY($1::uuid[]) AND d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'pending' AND d.claimed_at IS NOT NULL
         AND s.id = d.subscriber_id AND NOT (s.enabled AND s.deleted_at IS NULL)
   RETURNING d.id, d.status`,
     [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt)],
