@@ -2,7 +2,7 @@ import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
 import Redis from 'ioredis';
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -254,6 +254,8 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    /** A Sentinel watching this primary (under this name), rather than a server. */
+    private readonly sentinelOf?: { primary: PrivateRedis; name: string },
   ) {}
 
   static async start(): Promise<PrivateRedis> {
@@ -261,6 +263,14 @@ export class PrivateRedis {
     exitCleanups.add(redis.cleanupSync);
     await redis.startServer();
     return redis;
+  }
+
+  /** A Redis Sentinel of our own that monitors `primary` as `name` (quorum 1). */
+  static async startSentinel(primary: PrivateRedis, name: string): Promise<PrivateRedis> {
+    const sentinel = new PrivateRedis(await freePort(), ownedTempDir('redis'), { primary, name });
+    exitCleanups.add(sentinel.cleanupSync);
+    await sentinel.startServer();
+    return sentinel;
   }
 
   get url(): string {
@@ -273,7 +283,22 @@ export class PrivateRedis {
 
   async startServer(): Promise<void> {
     if (this.isRunning) return;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    let args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    if (this.sentinelOf) {
+      // A Sentinel needs a config file of its own that it may rewrite.
+      const config = join(this.dir, 'sentinel.conf');
+      writeFileSync(
+        config,
+        [
+          `port ${this.port}`,
+          'bind 127.0.0.1',
+          `dir ${this.dir}`,
+          `sentinel monitor ${this.sentinelOf.name} 127.0.0.1 ${this.sentinelOf.primary.port} 1`,
+          `sentinel down-after-milliseconds ${this.sentinelOf.name} 2000`,
+        ].join('\n') + '\n',
+      );
+      args = [config, '--sentinel'];
+    }
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let failed: Error | undefined;

@@ -5,3 +5,4 @@ export * from './shutdown-deadline';
 export * from './heap-growth';
 export * from './startup-failure';
 export * from './telemetry-enabled';
+export * from './redis-url';

@@ -1,3 +1,4 @@
+import { parseRedisUrl } from './redis-url';
 import { ConfigError, TidingsConfig } from './tidings-config';
 
 /** Which entry point failed: it decides which port setting a busy port belongs to. */
@@ -38,7 +39,7 @@ export function describeStartupFailure(error: unknown, config: TidingsConfig | u
   }
 
   const database = endpoint(config.databaseUrl, 5432);
-  const redis = endpoint(config.redisUrl, 6379);
+  const redis = redisEndpoint(config.redisUrl);
   if (e.severity || first.severity) return `Postgres at ${database.label} refused the connection: ${detail}. Check DATABASE_URL`;
   const port = first.port ?? e.port;
   const host = first.hostname ?? e.hostname;
@@ -59,4 +60,12 @@ function endpoint(url: string, defaultPort: number): Endpoint {
   const port = Number(parsed.port || defaultPort);
   const database = parsed.pathname.length > 1 ? parsed.pathname : '';
   return { host: parsed.hostname, port, label: `${parsed.hostname}:${port}${database}` };
+}
+
+/** Where REDIS_URL points; for Sentinel, the first Sentinel (the one a refused connection most likely names). */
+function redisEndpoint(url: string): Endpoint {
+  const target = parseRedisUrl(url);
+  if (target.kind === 'server') return endpoint(url, 6379);
+  const [first] = target.sentinels;
+  return { host: first.host, port: first.port, label: `Sentinel ${first.host}:${first.port} (primary ${target.name})` };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ipaddr from 'ipaddr.js';
 import { parseDuration } from './duration';
+import { parseRedisUrl } from './redis-url';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -157,7 +158,7 @@ export function parseConfig(env: Env): TidingsConfig {
       const size = int(1, 500)(raw);
       return Object.freeze({ api: size, worker: size, cli: DEFAULT_POOL_SIZE.cli });
     }),
-    redisUrl: read('REDIS_URL', 'redis://localhost:6379', url(['redis:', 'rediss:'])),
+    redisUrl: read('REDIS_URL', 'redis://localhost:6379', (raw) => (parseRedisUrl(raw), raw)),
     databaseSchema: read('TIDINGS_SCHEMA', 'tidings', (raw) => {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error(`"${raw}" is not a plain lower-case Postgres identifier`);
       return raw;

@@ -1,3 +1,4 @@
+import { parseRedisUrl } from '@tidings/config';
 import { RedisOptions } from 'ioredis';
 
 /**
@@ -7,18 +8,20 @@ import { RedisOptions } from 'ioredis';
  * can hand its claims back to Postgres at once.
  */
 export function redisOptions(redisUrl: string, role: 'worker' | 'producer'): RedisOptions {
-  const url = new URL(redisUrl);
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: Number.isFinite(db) ? db : 0,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
+  const target = parseRedisUrl(redisUrl);
+  const retry = (times: number) => Math.min(times * 200, 2000);
+  const common: RedisOptions = {
+    username: target.username,
+    password: target.password,
+    db: target.db,
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     connectTimeout: 5000,
-    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    retryStrategy: retry,
   };
+  if (target.kind === 'sentinel') {
+    // ioredis asks the Sentinels for the current primary, and again after a failover.
+    return { ...common, sentinels: target.sentinels, name: target.name, sentinelRetryStrategy: retry };
+  }
+  return { ...common, host: target.host, port: target.port, tls: target.tls ? {} : undefined };
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TidingsConfig } from '@tidings/config';
+import { parseRedisUrl, TidingsConfig } from '@tidings/config';
 import Redis from 'ioredis';
 import { redisOptions } from './redis-connection';
 
@@ -20,8 +20,11 @@ export class RedisStateLog implements OnApplicationBootstrap, OnApplicationShutd
   private state: RedisState = 'unknown';
 
   constructor(private readonly config: TidingsConfig) {
-    const url = new URL(config.redisUrl);
-    this.where = `${url.hostname}:${url.port || 6379}`;
+    const target = parseRedisUrl(config.redisUrl);
+    this.where =
+      target.kind === 'server'
+        ? `${target.host}:${target.port}`
+        : `primary ${target.name} via Sentinel ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   }
 
   onApplicationBootstrap(): void {
