@@ -2,6 +2,7 @@ import {
   AttemptToRecord,
   claimDue,
   DisableWebhook,
+  failDelivery,
   RECOVER_BATCH,
   RecoverDeliveries,
   recordAttempts,
@@ -175,6 +176,23 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1 AND number = 1`, [job.deliveryId])).toEqual({
       n: 1,
     });
+  });
+
+  it('fail: the dead letter moves a started delivery to failed, and leaves one a cancel got to first', async () => {
+    const subscriberId = await webhook();
+    const [kept, cancelled] = [await claimed(subscriberId), await claimed(subscriberId)];
+    await startAttempts(t.db, [kept, cancelled]);
+    await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [cancelled.deliveryId]);
+    const result = { startedAt: new Date(), durationMs: 5, status: 500 };
+    expect(await failDelivery(t.db, kept.deliveryId, 1, result, 'HTTP 500')).toBe(true);
+    expect(await failDelivery(t.db, cancelled.deliveryId, 1, result, 'HTTP 500')).toBe(false);
+    expect(await failDelivery(t.db, kept.deliveryId, 1, result, 'HTTP 500')).toBe(false); // already failed
+    expect(await row(`SELECT status, last_error, claimed_at FROM deliveries WHERE id = $1`, [kept.deliveryId])).toEqual({
+      status: 'failed',
+      last_error: 'HTTP 500',
+      claimed_at: null,
+    });
+    expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [cancelled.deliveryId])).toEqual({ status: 'cancelled' });
   });
 
   it('record: a failure recorded while another worker starts the streak answers that streak, never a missing one', async () => {

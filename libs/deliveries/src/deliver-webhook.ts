@@ -14,6 +14,7 @@ import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
 import { OutboxRelay } from './outbox-relay';
 import { parseRetryAfter, RetryPolicy } from './retry-policy';
+import { failDelivery } from './store/fail-delivery';
 import { recordAttempts } from './store/record-attempts';
 import { settleUnsendable, StartedAttempt, startAttempts } from './store/start-attempts';
 
@@ -366,12 +367,12 @@ export class DeliverWebhook {
   ): Promise<DeliverOutcome> {
     await tx.query(INSERT_ATTEMPT, attemptValues);
     if (result.status === 410) {
-      await this.settle(tx, d, attempt, result, 'failed', lastError);
+      await this.fail(tx, d, attempt, result, lastError);
       await this.disableWebhook.execute(tx, d.subscriber_id, 'The endpoint answered 410 Gone');
       return 'failed';
     }
 
-    const settled = await this.settle(tx, d, attempt, result, 'failed', lastError);
+    const settled = await this.fail(tx, d, attempt, result, lastError);
 
     const [{ failing_since }] = await queryRows<{ failing_since: Date }>(
       tx,
@@ -401,33 +402,10 @@ export class DeliverWebhook {
     return 'failed';
   }
 
-  /**
-   * Moves the delivery on from this attempt. Guarded by status and attempt
-   * count: if a cancel or a duplicate job got there first, nothing changes
-   * (the attempt itself is still recorded).
-   */
-  private async settle(
-    tx: EntityManager,
-    d: DeliveryToSend,
-    attempt: number,
-    result: SendResult,
-    status: 'delivered' | 'failed' | 'pending',
-    lastError: string | null,
-    delayMs?: number,
-  ): Promise<boolean> {
-    const rows = await queryRows(
-      tx,
-      `UPDATE deliveries
-          SET status = $3, next_trigger = 'auto',
-              next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4::double precision / 1000) END,
-              claimed_at = NULL, last_attempt_at = $5, last_response_status = $6, last_error = $7,
-              delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END,
-              updated_at = now()
-        WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
-    RETURNING id`,
-      [d.id, attempt, status, delayMs ?? 0, result.startedAt, result.status ?? null, lastError],
-    );
-    if (rows.length === 0) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
-    return rows.length > 0;
+  /** The dead letter, with the same warning as a group settle when the delivery changed meanwhile. */
+  private async fail(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult, lastError: string | null): Promise<boolean> {
+    const failed = await failDelivery(tx, d.id, attempt, result, lastError);
+    if (!failed) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
+    return failed;
   }
 }

@@ -20,3 +20,4 @@ export * from './store/release-claims';
 export * from './store/recover-batch';
 export * from './delivery-lag';
 export * from './vacuum-churned-tables';
+export * from './store/fail-delivery';
