@@ -88,17 +88,17 @@ export async function sweepLeftovers(adminUrl: string, redisUrl: string): Promis
 
 /**
  * Dead and live tuples (the statistics collector's counts) and total size
- * (indexes and TOAST included) of a table: what a run leaves behind when
- * nothing vacuums it meanwhile.
+ * (indexes and TOAST included) of a table, summed over its partitions when
+ * it is partitioned: what a run leaves behind when nothing vacuums it meanwhile.
  */
 export async function tableHealth(client: Client, schema: string, table: string): Promise<{ dead: number; live: number; bytes: number }> {
   // A snapshot of the statistics taken earlier in this session would be stale.
   await client.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await client.query(
-    `SELECT n_dead_tup::bigint AS dead, n_live_tup::bigint AS live, pg_total_relation_size(relid)::bigint AS bytes
-       FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`,
+    `SELECT sum(n_dead_tup)::bigint AS dead, sum(n_live_tup)::bigint AS live, sum(pg_total_relation_size(s.relid))::bigint AS bytes
+       FROM pg_partition_tree(to_regclass(format('%I.%I', $1::text, $2::text))) p JOIN pg_stat_user_tables s ON s.relid = p.relid`,
     [schema, table],
   );
-  if (!rows.length) throw new Error(`no statistics for table ${table}`);
+  if (rows[0].dead === null) throw new Error(`no statistics for table ${table}`);
   return { dead: Number(rows[0].dead), live: Number(rows[0].live), bytes: Number(rows[0].bytes) };
 }

@@ -729,7 +729,7 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     await q('ANALYZE deliveries');
     log(`ANALYZE deliveries: ${((performance.now() - t2) / 1000).toFixed(1)} s`);
-    const [{ size }] = await q(`SELECT pg_size_pretty(pg_total_relation_size('deliveries')) AS size`);
+    const [{ size }] = await q(`SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) AS size FROM pg_partition_tree('deliveries')`);
     log(`deliveries table with its indexes: ${size}`);
 
     const claim = await captureClaimQuery(snapshot!.dist, S.claimLimit);

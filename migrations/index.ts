@@ -11,6 +11,7 @@ import { ChurnSettings1764400000000 } from './1764400000000-ChurnSettings';
 import { TelemetryCursor1764510000000 } from './1764510000000-TelemetryCursor';
 import { DropAnalyticsOutbox1764520000000 } from './1764520000000-DropAnalyticsOutbox';
 import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedStatus';
+import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   TelemetryCursor1764510000000,
   DropAnalyticsOutbox1764520000000,
   RetireClaimedStatus1764530000000,
+  PartitionHistory1764600000000,
 ];

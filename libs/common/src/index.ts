@@ -8,3 +8,4 @@ export * from './request-context';
 export * from './group-commit';
 export * from './uuid-time';
 export * from './wakeable-sleep';
+export * from './history-partitions';

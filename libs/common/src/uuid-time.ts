@@ -7,3 +7,8 @@ export function uuidV7Floor(at: Date): string {
   const hex = Math.max(0, Math.floor(at.getTime())).toString(16).padStart(12, '0').slice(-12);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
 }
+
+/** The millisecond a UUIDv7 was made in (its first 48 bits). */
+export function msOfUuidV7(uuid: string): number {
+  return parseInt(uuid.replace(/-/g, '').slice(0, 12), 16);
+}

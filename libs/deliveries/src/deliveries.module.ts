@@ -9,7 +9,7 @@ import { DisableFailingWebhooks } from './disable-failing-webhooks';
 import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
 import { OutboxRelay } from './outbox-relay';
-import { PurgeSettledDeliveries } from './purge-settled-deliveries';
+import { HistoryRetention } from './history-retention';
 import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
@@ -24,7 +24,7 @@ const useCases = [
   DisableWebhook,
   EndpointSlots,
   OutboxRelay,
-  PurgeSettledDeliveries,
+  HistoryRetention,
   RecoverDeliveries,
   ReplayDelivery,
   RetryPolicy,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Tables whose rows are updated in place (so leave dead versions behind); the others only grow. */
-const CHURNED = ['deliveries', 'subscribers', 'observed_runs', 'observed_run_tasks', 'lineage_runs'];
+/** Tables whose rows are updated in place or deleted (so leave dead versions behind); the others only grow. */
+const CHURNED = ['deliveries', 'subscribers', 'observed_runs', 'observed_run_tasks', 'lineage_runs', 'event_idempotency'];
 /** Vacuum once dead versions pass this share of the live rows, and at least this many. */
 const DEAD_SHARE = 0.2;
 const DEAD_MIN = 10_000;
@@ -34,12 +34,18 @@ export class VacuumChurnedTables {
   async execute(): Promise<string[]> {
     const [{ autovacuum }] = await this.db.query(`SELECT current_setting('autovacuum') = 'on' AS autovacuum`);
     if (autovacuum) return [];
+    // A partitioned table has no rows of its own: its partitions are judged, and vacuumed, each by itself, under the parent's name.
     const due: { relname: string; vacuum: boolean }[] = await this.db.query(
-      `SELECT relname, relname = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint) AS vacuum
-         FROM pg_stat_user_tables
-        WHERE schemaname = current_schema()
-          AND ((relname = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint))
-            OR (relname = ANY($4::text[]) AND n_mod_since_analyze > greatest($5::bigint, (n_live_tup * $6::float8)::bigint)))`,
+      `WITH tables AS (
+         SELECT s.relname, coalesce(p.relname, s.relname) AS family, s.n_dead_tup, s.n_live_tup, s.n_mod_since_analyze
+           FROM pg_stat_user_tables s
+           LEFT JOIN pg_inherits i ON i.inhrelid = s.relid
+           LEFT JOIN pg_class p ON p.oid = i.inhparent
+          WHERE s.schemaname = current_schema())
+       SELECT relname, family = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint) AS vacuum
+         FROM tables
+        WHERE (family = ANY($1::text[]) AND n_dead_tup > greatest($2::bigint, (n_live_tup * $3::float8)::bigint))
+           OR (family = ANY($4::text[]) AND n_mod_since_analyze > greatest($5::bigint, (n_live_tup * $6::float8)::bigint))`,
       [CHURNED, DEAD_MIN, DEAD_SHARE, PLANNED, CHANGED_MIN, CHANGED_SHARE],
     );
     const done: string[] = [];

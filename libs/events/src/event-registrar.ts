@@ -89,25 +89,25 @@ export class EventRegistrar {
     events.forEach((event, index) => {
       event.requestId ??= requestId;
       if (event.idempotencyKey !== null) {
-        if (firstWithKey.has(event.idempotencyKey)) return;
-        firstWithKey.set(event.idempotencyKey, index);
+        if (firstWithKey.has(idempotencyScope(event))) return;
+        firstWithKey.set(idempotencyScope(event), index);
       }
       written.push(index);
       records.push(this.record(event));
     });
 
-    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v3', this.statement), [
+    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v4', this.statement), [
       JSON.stringify(records),
     ]);
 
     const results: RegisterResult[] = new Array(events.length);
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const taken: string[] = [];
+    const taken: TidingsEvent[] = [];
     for (const index of written) {
       const event = events[index];
       const row = byId.get(event.id)!;
       if (row.recorded_at === null) {
-        taken.push(event.idempotencyKey!);
+        taken.push(event);
         continue;
       }
       event.recordedAt = row.recorded_at;
@@ -117,9 +117,9 @@ export class EventRegistrar {
     const originals = taken.length ? await this.originals(tx, taken) : new Map<string, RegisterResult>();
     events.forEach((event, index) => {
       if (results[index]) return;
-      const key = event.idempotencyKey!;
-      const first = results[firstWithKey.get(key)!];
-      results[index] = originals.get(key) ?? { event: first.event, created: false, deliveries: first.deliveries };
+      const scope = idempotencyScope(event);
+      const first = results[firstWithKey.get(scope)!];
+      results[index] = originals.get(scope) ?? { event: first.event, created: false, deliveries: first.deliveries };
     });
     return results;
   }
@@ -140,21 +140,34 @@ export class EventRegistrar {
     return record;
   }
 
-  private async originals(tx: EntityManager, idempotencyKeys: string[]): Promise<Map<string, RegisterResult>> {
+  /** The events that first took these events' idempotency keys, by idempotencyScope. */
+  private async originals(tx: EntityManager, events: TidingsEvent[]): Promise<Map<string, RegisterResult>> {
     const rows: Record<string, any>[] = await tx.query(
       `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
-         FROM events e WHERE e.idempotency_key = ANY($1::text[])`,
-      [idempotencyKeys],
+         FROM event_idempotency k JOIN events e ON e.id = k.event_id
+        WHERE (k.producer, k.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [events.map((event) => event.source), events.map((event) => event.idempotencyKey)],
     );
-    return new Map(rows.map((row) => [row.idempotency_key, { event: hydrateEvent(row), created: false, deliveries: row.delivery_count }]));
+    return new Map(
+      rows.map((row) => {
+        const event = hydrateEvent(row);
+        return [idempotencyScope(event), { event, created: false, deliveries: row.delivery_count }];
+      }),
+    );
   }
+}
+
+/** Idempotency keys are unique per producer: the source an event came in through (api, openlineage, client, …). */
+function idempotencyScope(event: TidingsEvent): string {
+  return `${event.source}\n${event.idempotencyKey}`;
 }
 
 /**
  * The one statement registering a set of events ($1: a JSON array of
  * EventRecord). Its text never changes, so it is prepared once per
  * connection. In order: read the records, match subscriptions for all of
- * them, insert the events (skipping idempotency keys already taken; `xid`
+ * them, claim idempotency keys (per producer, for the idempotency window),
+ * insert the events whose key was free or absent (`xid`
  * defaults to this transaction's id, for the telemetry export), one thin
  * delivery per match (no body: the worker renders it when sending), and
  * NOTIFY the relay, which hears it on commit. One row back per record.
@@ -167,10 +180,14 @@ function registerStatement(matcher: SubscriptionMatcher): string {
         id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
         patterns text[])),
     matched AS (${matcher.sql('input')}),
+    keys AS (
+      INSERT INTO event_idempotency (producer, key, event_id, body_hash)
+      SELECT source, idempotency_key, id, md5(data::text) FROM input WHERE idempotency_key IS NOT NULL
+      ON CONFLICT (producer, key) DO NOTHING
+      RETURNING event_id),
     new_events AS (
       INSERT INTO events (${EVENT_COLUMNS})
-      SELECT ${EVENT_COLUMNS} FROM input
-      ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+      SELECT ${EVENT_COLUMNS} FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM keys)
       RETURNING id, recorded_at),
     inserted AS (
       INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at)

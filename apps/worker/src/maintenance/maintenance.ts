@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { DisableFailingWebhooks, PurgeSettledDeliveries, VacuumChurnedTables } from '@tidings/deliveries';
+import { DisableFailingWebhooks, HistoryRetention, VacuumChurnedTables } from '@tidings/deliveries';
 
-/** Periodic housekeeping: retention purge, endpoint health, vacuum where autovacuum is off. Safe to run in every worker replica. */
+/** Periodic housekeeping: history partitions ahead and retention, endpoint health, vacuum where autovacuum is off. Safe to run in every worker replica. */
 @Injectable()
 export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Maintenance.name);
@@ -10,7 +10,7 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
   private running?: Promise<void>;
 
   constructor(
-    private readonly purge: PurgeSettledDeliveries,
+    private readonly retention: HistoryRetention,
     private readonly health: DisableFailingWebhooks,
     private readonly vacuum: VacuumChurnedTables,
     private readonly config: TidingsConfig,
@@ -24,8 +24,13 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
 
   async runOnce(): Promise<void> {
     try {
-      const purged = await this.purge.execute(this.config.retentionDays, this.config.eventRetentionDays);
-      if (purged.deliveries || purged.events) this.logger.log(`Retention: purged ${purged.deliveries} deliveries, ${purged.events} events`);
+      const retained = await this.retention.execute({ retentionDays: this.config.retentionDays, eventRetentionDays: this.config.eventRetentionDays });
+      if (retained.created.length) this.logger.log(`History: created partitions ${retained.created.join(', ')}`);
+      if (retained.purged.length) {
+        this.logger.log(
+          `Retention: dropped ${retained.purged.join(', ')}; kept ${retained.keptDeliveries} pending or failed deliveries, ${retained.keptEvents} events`,
+        );
+      }
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
       const vacuumed = await this.vacuum.execute();
