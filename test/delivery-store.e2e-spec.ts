@@ -1,5 +1,6 @@
 import {
   AttemptToRecord,
+  cancelPending,
   claimDue,
   DisableWebhook,
   failDelivery,
@@ -15,13 +16,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '@tidings/testing';
 import { DeliverWebhookJob } from '@tidings/queue';
+import { QueryRunner } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /*
- * The delivery store's start and record statements and the auto-disable
- * rule, against real Postgres, with the races between workers played out
- * on two connections in a chosen order.
+ * The delivery store's statements (claim, start, record, fail, recover,
+ * cancel) and the auto-disable rule, against real Postgres, with the races
+ * between workers (and admins) played out on two connections in a chosen
+ * order.
  */
 describe('delivery store: start, record, failure streak and auto-disable under concurrency', () => {
   let t: Harness;
@@ -63,13 +66,17 @@ describe('delivery store: start, record, failure streak and auto-disable under c
 
   const row = async (sql: string, params: unknown[]) => (await t.db.query(sql, params))[0];
 
-  /** Runs `blocked` while `other`'s transaction holds the subscriber row, then commits `other`: the order two workers can meet in. */
-  async function afterConcurrentWrite<T>(subscriberId: string, otherWrite: string, blocked: () => Promise<T>): Promise<T> {
-    const other = t.db.createQueryRunner();
-    await other.connect();
+  /**
+   * Runs `other` in a transaction on a second connection, then `blocked`,
+   * which waits for a row `other` holds, then commits `other`: the order two
+   * workers (or a worker and an admin) can meet in. Answers both results.
+   */
+  async function whileOtherHolds<U, T>(other: (q: QueryRunner) => Promise<U>, blocked: () => Promise<T>): Promise<[U, T]> {
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
     try {
-      await other.startTransaction();
-      await other.query(otherWrite, [subscriberId]);
+      await runner.startTransaction();
+      const first = await other(runner);
       const pending = blocked();
       await waitFor('the statement to wait for the row lock', async () => {
         const [{ n }] = await t.db.query(
@@ -77,11 +84,16 @@ describe('delivery store: start, record, failure streak and auto-disable under c
         );
         return n > 0;
       });
-      await other.commitTransaction();
-      return await pending;
+      await runner.commitTransaction();
+      return [first, await pending];
     } finally {
-      await other.release();
+      await runner.release();
     }
+  }
+
+  /** Runs `blocked` while another transaction's `otherWrite` holds the subscriber row. */
+  async function afterConcurrentWrite<T>(subscriberId: string, otherWrite: string, blocked: () => Promise<T>): Promise<T> {
+    return (await whileOtherHolds((q) => q.query(otherWrite, [subscriberId]), blocked))[1];
   }
 
   /** A due, unclaimed delivery of `subscriberId`. */
@@ -90,6 +102,17 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     await db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, next_attempt_at) VALUES ($1, 'ping', $2, now())`, [
       id,
       subscriberId,
+    ]);
+    return id;
+  }
+
+  /** A delivery of `subscriberId` that settled after one attempt. */
+  async function settled(subscriberId: string, status: 'delivered' | 'failed' | 'cancelled'): Promise<string> {
+    const id = uuidv7();
+    await t.db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, status, attempt_count) VALUES ($1, 'ping', $2, $3, 1)`, [
+      id,
+      subscriberId,
+      status,
     ]);
     return id;
   }
@@ -338,5 +361,78 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       await waitFor('the new rows to show in the statistics', async () => (await changed()) >= 5000, 15_000);
       expect(await t.api.get(VacuumChurnedTables).execute()).toContain('analyze events');
     }
+  });
+  describe('cancel', () => {
+    const state = (id: string) => row(`SELECT status, next_attempt_at, claimed_at, attempt_count FROM deliveries WHERE id = $1`, [id]);
+
+    it('a pending delivery, waiting, leased or with an attempt in flight, is cancelled; its worker then neither starts nor settles it', async () => {
+      const subscriberId = await webhook();
+      const waiting = await due(subscriberId);
+      const [leased, inFlight] = [await claimed(subscriberId), await claimed(subscriberId)];
+      expect(await startAttempts(t.db, [inFlight])).toHaveLength(1);
+      for (const id of [waiting, leased.deliveryId, inFlight.deliveryId]) {
+        expect(await cancelPending(t.db, id)).toEqual({ outcome: 'cancelled' });
+      }
+      // The stale claim: its job finds nothing to start or to settle as unsendable.
+      expect(await startAttempts(t.db, [leased])).toEqual([]);
+      expect(await settleUnsendable(t.db, [leased])).toEqual([]);
+      // The attempt in flight finishes: recorded, but neither a success nor the dead letter brings the delivery back.
+      expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
+      expect(await failDelivery(t.db, inFlight.deliveryId, 1, { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
+        false,
+      );
+      expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [inFlight.deliveryId])).toEqual({ n: 1 });
+      expect(await state(waiting)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 0 });
+      expect(await state(leased.deliveryId)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 0 });
+      expect(await state(inFlight.deliveryId)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 1 });
+    });
+
+    it('a settled delivery is refused with its status and left as it was; an unknown one is not found (409 and 404 over HTTP)', async () => {
+      const subscriberId = await webhook();
+      for (const status of ['delivered', 'failed', 'cancelled'] as const) {
+        const id = await settled(subscriberId, status);
+        const before = await state(id);
+        expect(await cancelPending(t.db, id)).toEqual({ outcome: 'settled', status });
+        expect(await state(id)).toEqual(before);
+      }
+      const unknown = uuidv7();
+      expect(await cancelPending(t.db, unknown)).toEqual({ outcome: 'not_found' });
+
+      const delivered = await settled(subscriberId, 'delivered');
+      expect(await t.http('POST', `/v1/deliveries/${delivered}/cancel`)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: `Delivery ${delivered} is already delivered` },
+      });
+      expect(await t.http('POST', `/v1/deliveries/${unknown}/cancel`)).toMatchObject({
+        status: 404,
+        body: { error: 'not_found', message: `No delivery ${unknown}` },
+      });
+      const pending = await due(subscriberId);
+      expect(await t.http('POST', `/v1/deliveries/${pending}/cancel`)).toMatchObject({
+        status: 200,
+        body: { id: pending, status: 'cancelled' },
+      });
+    });
+
+    it('a cancel that waits for a concurrent settle or cancel answers what that one left, and changes nothing', async () => {
+      const subscriberId = await webhook();
+      const job = await claimed(subscriberId);
+      await startAttempts(t.db, [job]);
+      const [recorded, cancel] = await whileOtherHolds(
+        (q) => recordAttempts(q, [attempt(job, 200, new Date())]),
+        () => cancelPending(t.db, job.deliveryId),
+      );
+      expect(recorded.settled.has(job.deliveryId)).toBe(true);
+      expect(cancel).toEqual({ outcome: 'settled', status: 'delivered' });
+      expect(await state(job.deliveryId)).toMatchObject({ status: 'delivered' });
+
+      const id = await due(subscriberId);
+      expect(
+        await whileOtherHolds(
+          (q) => cancelPending(q, id),
+          () => cancelPending(t.db, id),
+        ),
+      ).toEqual([{ outcome: 'cancelled' }, { outcome: 'settled', status: 'cancelled' }]);
+    });
   });
 });

@@ -21,3 +21,4 @@ export * from './store/recover-batch';
 export * from './delivery-lag';
 export * from './vacuum-churned-tables';
 export * from './store/fail-delivery';
+export * from './store/cancel-pending';
