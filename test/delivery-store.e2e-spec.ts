@@ -7,6 +7,7 @@ import {
   RECOVER_BATCH,
   RecoverDeliveries,
   recordAttempts,
+  replaySettled,
   settleUnsendable,
   startAttempts,
   VacuumChurnedTables,
@@ -15,16 +16,18 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '@tidings/testing';
+import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliverWebhookJob } from '@tidings/queue';
+import { Client } from 'pg';
 import { QueryRunner } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /*
  * The delivery store's statements (claim, start, record, fail, recover,
- * cancel) and the auto-disable rule, against real Postgres, with the races
- * between workers (and admins) played out on two connections in a chosen
- * order.
+ * cancel, replay) and the auto-disable rule, against real Postgres, with the
+ * races between workers (and admins) played out on two connections in a
+ * chosen order.
  */
 describe('delivery store: start, record, failure streak and auto-disable under concurrency', () => {
   let t: Harness;
@@ -433,6 +436,94 @@ describe('delivery store: start, record, failure streak and auto-disable under c
           () => cancelPending(t.db, id),
         ),
       ).toEqual([{ outcome: 'cancelled' }, { outcome: 'settled', status: 'cancelled' }]);
+    });
+  });
+
+  describe('replay', () => {
+    const state = (id: string) =>
+      row(`SELECT status, next_trigger, attempt_count, claimed_at, next_attempt_at <= now() AS due FROM deliveries WHERE id = $1`, [id]);
+
+    it('a failed, delivered or cancelled delivery becomes pending for one manual attempt now, keeping its id and count; the relay is woken', async () => {
+      const subscriberId = await webhook();
+      const listener = new Client({ connectionString: t.env.DATABASE_URL });
+      await listener.connect();
+      try {
+        let notified = 0;
+        listener.on('notification', (n) => (notified += n.channel === OUTBOX_CHANNEL ? 1 : 0));
+        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        const ids = [
+          await settled(subscriberId, 'failed'),
+          await settled(subscriberId, 'delivered'),
+          await settled(subscriberId, 'cancelled'),
+        ];
+        for (const id of ids) {
+          expect(await replaySettled(t.db, id)).toEqual({ outcome: 'replayed' });
+          expect(await state(id)).toEqual({ status: 'pending', next_trigger: 'manual', attempt_count: 1, claimed_at: null, due: true });
+        }
+        await waitFor('the relay’s channel to be notified', () => notified > 0, 5000);
+        // The same rows: no new delivery, so the receiver sees the same webhook-id.
+        const rows = await t.db.query(`SELECT id FROM deliveries WHERE subscriber_id = $1 ORDER BY id`, [subscriberId]);
+        expect(rows.map((r: { id: string }) => r.id)).toEqual([...ids].sort());
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('refused with the guard that refused it: not settled (waiting or leased), webhook deleted, webhook disabled; unknown: not found (409 and 404 over HTTP)', async () => {
+      const subscriberId = await webhook();
+      const waiting = await due(subscriberId);
+      const leased = await claimed(subscriberId);
+      for (const id of [waiting, leased.deliveryId]) {
+        expect(await replaySettled(t.db, id)).toEqual({ outcome: 'not_settled', status: 'pending' });
+      }
+      expect(await row(`SELECT next_trigger, claimed_at IS NOT NULL AS leased FROM deliveries WHERE id = $1`, [leased.deliveryId])).toEqual(
+        {
+          next_trigger: 'auto',
+          leased: true,
+        },
+      );
+
+      const [disabled, deleted] = [await webhook(), await webhook()];
+      await t.db.query(`UPDATE subscribers SET enabled = false WHERE id = $1`, [disabled]);
+      // Deleted but still marked enabled (a delete sets both): the deleted guard alone must refuse it.
+      await t.db.query(`UPDATE subscribers SET deleted_at = now() WHERE id = $1`, [deleted]);
+      const ofDisabled = await settled(disabled, 'failed');
+      const ofDeleted = await settled(deleted, 'failed');
+      expect(await replaySettled(t.db, ofDisabled)).toEqual({ outcome: 'webhook_disabled' });
+      expect(await replaySettled(t.db, ofDeleted)).toEqual({ outcome: 'webhook_deleted' });
+      for (const id of [ofDisabled, ofDeleted]) expect(await state(id)).toMatchObject({ status: 'failed', next_trigger: 'auto' });
+      const unknown = uuidv7();
+      expect(await replaySettled(t.db, unknown)).toEqual({ outcome: 'not_found' });
+
+      const replay = (id: string) => t.http('POST', `/v1/deliveries/${id}/replay`);
+      expect(await replay(waiting)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: `Delivery ${waiting} is pending; only a settled delivery can be replayed` },
+      });
+      expect(await replay(ofDeleted)).toMatchObject({ status: 409, body: { error: 'conflict', message: 'Its webhook was deleted' } });
+      expect(await replay(ofDisabled)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: 'Its webhook is disabled; enable it (PATCH enabled: true) first' },
+      });
+      expect(await replay(unknown)).toMatchObject({ status: 404, body: { error: 'not_found', message: `No delivery ${unknown}` } });
+      const failed = await settled(subscriberId, 'failed');
+      expect(await replay(failed)).toMatchObject({ status: 202, body: { id: failed, status: 'pending' } });
+    });
+
+    it('of two concurrent replays of one delivery exactly one replays; the other waits for it and finds the delivery pending', async () => {
+      const subscriberId = await webhook();
+      const id = await settled(subscriberId, 'failed');
+      expect(
+        await whileOtherHolds(
+          (q) => replaySettled(q, id),
+          () => replaySettled(t.db, id),
+        ),
+      ).toEqual([{ outcome: 'replayed' }, { outcome: 'not_settled', status: 'pending' }]);
+      // And in whichever order the pool runs them.
+      const again = await settled(subscriberId, 'failed');
+      const outcomes = await Promise.all([replaySettled(t.db, again), replaySettled(t.db, again)]);
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['not_settled', 'replayed']);
+      expect(await state(again)).toMatchObject({ status: 'pending', next_trigger: 'manual', attempt_count: 1 });
     });
   });
 });

@@ -22,3 +22,4 @@ export * from './delivery-lag';
 export * from './vacuum-churned-tables';
 export * from './store/fail-delivery';
 export * from './store/cancel-pending';
+export * from './store/replay-settled';
