@@ -1,5 +1,6 @@
 import {
   AttemptToRecord,
+  cancelForWebhook,
   cancelPending,
   claimDue,
   DisableWebhook,
@@ -524,6 +525,48 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       const outcomes = await Promise.all([replaySettled(t.db, again), replaySettled(t.db, again)]);
       expect(outcomes.map((o) => o.outcome).sort()).toEqual(['not_settled', 'replayed']);
       expect(await state(again)).toMatchObject({ status: 'pending', next_trigger: 'manual', attempt_count: 1 });
+    });
+  });
+
+  describe('cancel for a deleted webhook', () => {
+    it('every pending delivery of the webhook, leased or in flight too, is cancelled as deleted; settled ones and other webhooks’ are left', async () => {
+      const [gone, kept] = [await webhook(), await webhook()];
+      const waiting = await due(gone);
+      const [leased, inFlight] = [await claimed(gone), await claimed(gone)];
+      await startAttempts(t.db, [inFlight]);
+      const [delivered, failed] = [await settled(gone, 'delivered'), await settled(gone, 'failed')];
+      const other = await due(kept);
+      expect(await cancelForWebhook(t.db, gone)).toBe(3);
+      const statuses = async (subscriberId: string) =>
+        Object.fromEntries(
+          (
+            await t.db.query(`SELECT id, status, last_error, claimed_at, next_attempt_at FROM deliveries WHERE subscriber_id = $1`, [
+              subscriberId,
+            ])
+          ).map((r: { id: string }) => [r.id, r]),
+        );
+      const after = await statuses(gone);
+      for (const id of [waiting, leased.deliveryId, inFlight.deliveryId]) {
+        expect(after[id]).toEqual({ id, status: 'cancelled', last_error: 'webhook deleted', claimed_at: null, next_attempt_at: null });
+      }
+      expect(after[delivered]).toMatchObject({ status: 'delivered', last_error: null });
+      expect(after[failed]).toMatchObject({ status: 'failed', last_error: null });
+      expect((await statuses(kept))[other]).toMatchObject({ status: 'pending' });
+      expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
+      expect(await cancelForWebhook(t.db, gone)).toBe(0);
+    });
+
+    it('DELETE /v1/webhooks/:id: the webhook stops (soft-deleted, disabled) and its pending deliveries are cancelled, together', async () => {
+      const subscriberId = await webhook();
+      const [waiting, done] = [await due(subscriberId), await settled(subscriberId, 'delivered')];
+      expect((await t.http('DELETE', `/v1/webhooks/${subscriberId}`)).status).toBe(204);
+      expect(await row(`SELECT enabled, deleted_at IS NOT NULL AS deleted FROM subscribers WHERE id = $1`, [subscriberId])).toEqual({
+        enabled: false,
+        deleted: true,
+      });
+      expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [waiting])).toEqual({ status: 'cancelled' });
+      expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [done])).toEqual({ status: 'delivered' });
+      expect((await t.http('DELETE', `/v1/webhooks/${subscriberId}`)).status).toBe(404);
     });
   });
 });
