@@ -1,11 +1,14 @@
 import {
   AttemptToRecord,
+  cancelForWebhook,
+  cancelPending,
   claimDue,
   DisableWebhook,
   failDelivery,
   RECOVER_BATCH,
   RecoverDeliveries,
   recordAttempts,
+  replaySettled,
   settleUnsendable,
   startAttempts,
   VacuumChurnedTables,
@@ -14,14 +17,18 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '@tidings/testing';
+import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliverWebhookJob } from '@tidings/queue';
+import { Client } from 'pg';
+import { QueryRunner } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /*
- * The delivery store's start and record statements and the auto-disable
- * rule, against real Postgres, with the races between workers played out
- * on two connections in a chosen order.
+ * The delivery store's statements (claim, start, record, fail, recover,
+ * cancel, replay) and the auto-disable rule, against real Postgres, with the
+ * races between workers (and admins) played out on two connections in a
+ * chosen order.
  */
 describe('delivery store: start, record, failure streak and auto-disable under concurrency', () => {
   let t: Harness;
@@ -63,13 +70,17 @@ describe('delivery store: start, record, failure streak and auto-disable under c
 
   const row = async (sql: string, params: unknown[]) => (await t.db.query(sql, params))[0];
 
-  /** Runs `blocked` while `other`'s transaction holds the subscriber row, then commits `other`: the order two workers can meet in. */
-  async function afterConcurrentWrite<T>(subscriberId: string, otherWrite: string, blocked: () => Promise<T>): Promise<T> {
-    const other = t.db.createQueryRunner();
-    await other.connect();
+  /**
+   * Runs `other` in a transaction on a second connection, then `blocked`,
+   * which waits for a row `other` holds, then commits `other`: the order two
+   * workers (or a worker and an admin) can meet in. Answers both results.
+   */
+  async function whileOtherHolds<U, T>(other: (q: QueryRunner) => Promise<U>, blocked: () => Promise<T>): Promise<[U, T]> {
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
     try {
-      await other.startTransaction();
-      await other.query(otherWrite, [subscriberId]);
+      await runner.startTransaction();
+      const first = await other(runner);
       const pending = blocked();
       await waitFor('the statement to wait for the row lock', async () => {
         const [{ n }] = await t.db.query(
@@ -77,11 +88,16 @@ describe('delivery store: start, record, failure streak and auto-disable under c
         );
         return n > 0;
       });
-      await other.commitTransaction();
-      return await pending;
+      await runner.commitTransaction();
+      return [first, await pending];
     } finally {
-      await other.release();
+      await runner.release();
     }
+  }
+
+  /** Runs `blocked` while another transaction's `otherWrite` holds the subscriber row. */
+  async function afterConcurrentWrite<T>(subscriberId: string, otherWrite: string, blocked: () => Promise<T>): Promise<T> {
+    return (await whileOtherHolds((q) => q.query(otherWrite, [subscriberId]), blocked))[1];
   }
 
   /** A due, unclaimed delivery of `subscriberId`. */
@@ -90,6 +106,17 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     await db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, next_attempt_at) VALUES ($1, 'ping', $2, now())`, [
       id,
       subscriberId,
+    ]);
+    return id;
+  }
+
+  /** A delivery of `subscriberId` that settled after one attempt. */
+  async function settled(subscriberId: string, status: 'delivered' | 'failed' | 'cancelled'): Promise<string> {
+    const id = uuidv7();
+    await t.db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, status, attempt_count) VALUES ($1, 'ping', $2, $3, 1)`, [
+      id,
+      subscriberId,
+      status,
     ]);
     return id;
   }
@@ -348,5 +375,208 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       await waitFor('the new rows to show in the statistics', async () => (await changed()) >= 5000, 15_000);
       expect(await t.api.get(VacuumChurnedTables).execute()).toContainEqual(expect.stringMatching(/^analyze events_p\d{8}$/));
     }
+  });
+  describe('cancel', () => {
+    const state = (id: string) => row(`SELECT status, next_attempt_at, claimed_at, attempt_count FROM deliveries WHERE id = $1`, [id]);
+
+    it('a pending delivery, waiting, leased or with an attempt in flight, is cancelled; its worker then neither starts nor settles it', async () => {
+      const subscriberId = await webhook();
+      const waiting = await due(subscriberId);
+      const [leased, inFlight] = [await claimed(subscriberId), await claimed(subscriberId)];
+      expect(await startAttempts(t.db, [inFlight])).toHaveLength(1);
+      for (const id of [waiting, leased.deliveryId, inFlight.deliveryId]) {
+        expect(await cancelPending(t.db, id)).toEqual({ outcome: 'cancelled' });
+      }
+      // The stale claim: its job finds nothing to start or to settle as unsendable.
+      expect(await startAttempts(t.db, [leased])).toEqual([]);
+      expect(await settleUnsendable(t.db, [leased])).toEqual([]);
+      // The attempt in flight finishes: recorded, but neither a success nor the dead letter brings the delivery back.
+      expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
+      expect(await failDelivery(t.db, inFlight.deliveryId, 1, { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
+        false,
+      );
+      expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [inFlight.deliveryId])).toEqual({ n: 1 });
+      expect(await state(waiting)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 0 });
+      expect(await state(leased.deliveryId)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 0 });
+      expect(await state(inFlight.deliveryId)).toEqual({ status: 'cancelled', next_attempt_at: null, claimed_at: null, attempt_count: 1 });
+    });
+
+    it('a settled delivery is refused with its status and left as it was; an unknown one is not found (409 and 404 over HTTP)', async () => {
+      const subscriberId = await webhook();
+      for (const status of ['delivered', 'failed', 'cancelled'] as const) {
+        const id = await settled(subscriberId, status);
+        const before = await state(id);
+        expect(await cancelPending(t.db, id)).toEqual({ outcome: 'settled', status });
+        expect(await state(id)).toEqual(before);
+      }
+      const unknown = uuidv7();
+      expect(await cancelPending(t.db, unknown)).toEqual({ outcome: 'not_found' });
+
+      const delivered = await settled(subscriberId, 'delivered');
+      expect(await t.http('POST', `/v1/deliveries/${delivered}/cancel`)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: `Delivery ${delivered} is already delivered` },
+      });
+      expect(await t.http('POST', `/v1/deliveries/${unknown}/cancel`)).toMatchObject({
+        status: 404,
+        body: { error: 'not_found', message: `No delivery ${unknown}` },
+      });
+      const pending = await due(subscriberId);
+      expect(await t.http('POST', `/v1/deliveries/${pending}/cancel`)).toMatchObject({
+        status: 200,
+        body: { id: pending, status: 'cancelled' },
+      });
+    });
+
+    it('a cancel that waits for a concurrent settle or cancel answers what that one left, and changes nothing', async () => {
+      const subscriberId = await webhook();
+      const job = await claimed(subscriberId);
+      await startAttempts(t.db, [job]);
+      const [recorded, cancel] = await whileOtherHolds(
+        (q) => recordAttempts(q, [attempt(job, 200, new Date())]),
+        () => cancelPending(t.db, job.deliveryId),
+      );
+      expect(recorded.settled.has(job.deliveryId)).toBe(true);
+      expect(cancel).toEqual({ outcome: 'settled', status: 'delivered' });
+      expect(await state(job.deliveryId)).toMatchObject({ status: 'delivered' });
+
+      const id = await due(subscriberId);
+      expect(
+        await whileOtherHolds(
+          (q) => cancelPending(q, id),
+          () => cancelPending(t.db, id),
+        ),
+      ).toEqual([{ outcome: 'cancelled' }, { outcome: 'settled', status: 'cancelled' }]);
+    });
+  });
+
+  describe('replay', () => {
+    const state = (id: string) =>
+      row(`SELECT status, next_trigger, attempt_count, claimed_at, next_attempt_at <= now() AS due FROM deliveries WHERE id = $1`, [id]);
+
+    it('a failed, delivered or cancelled delivery becomes pending for one manual attempt now, keeping its id and count; the relay is woken', async () => {
+      const subscriberId = await webhook();
+      const listener = new Client({ connectionString: t.env.DATABASE_URL });
+      await listener.connect();
+      try {
+        let notified = 0;
+        listener.on('notification', (n) => (notified += n.channel === OUTBOX_CHANNEL ? 1 : 0));
+        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        const ids = [
+          await settled(subscriberId, 'failed'),
+          await settled(subscriberId, 'delivered'),
+          await settled(subscriberId, 'cancelled'),
+        ];
+        for (const id of ids) {
+          expect(await replaySettled(t.db, id)).toEqual({ outcome: 'replayed' });
+          expect(await state(id)).toEqual({ status: 'pending', next_trigger: 'manual', attempt_count: 1, claimed_at: null, due: true });
+        }
+        await waitFor('the relay’s channel to be notified', () => notified > 0, 5000);
+        // The same rows: no new delivery, so the receiver sees the same webhook-id.
+        const rows = await t.db.query(`SELECT id FROM deliveries WHERE subscriber_id = $1 ORDER BY id`, [subscriberId]);
+        expect(rows.map((r: { id: string }) => r.id)).toEqual([...ids].sort());
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('refused with the guard that refused it: not settled (waiting or leased), webhook deleted, webhook disabled; unknown: not found (409 and 404 over HTTP)', async () => {
+      const subscriberId = await webhook();
+      const waiting = await due(subscriberId);
+      const leased = await claimed(subscriberId);
+      for (const id of [waiting, leased.deliveryId]) {
+        expect(await replaySettled(t.db, id)).toEqual({ outcome: 'not_settled', status: 'pending' });
+      }
+      expect(await row(`SELECT next_trigger, claimed_at IS NOT NULL AS leased FROM deliveries WHERE id = $1`, [leased.deliveryId])).toEqual(
+        {
+          next_trigger: 'auto',
+          leased: true,
+        },
+      );
+
+      const [disabled, deleted] = [await webhook(), await webhook()];
+      await t.db.query(`UPDATE subscribers SET enabled = false WHERE id = $1`, [disabled]);
+      // Deleted but still marked enabled (a delete sets both): the deleted guard alone must refuse it.
+      await t.db.query(`UPDATE subscribers SET deleted_at = now() WHERE id = $1`, [deleted]);
+      const ofDisabled = await settled(disabled, 'failed');
+      const ofDeleted = await settled(deleted, 'failed');
+      expect(await replaySettled(t.db, ofDisabled)).toEqual({ outcome: 'webhook_disabled' });
+      expect(await replaySettled(t.db, ofDeleted)).toEqual({ outcome: 'webhook_deleted' });
+      for (const id of [ofDisabled, ofDeleted]) expect(await state(id)).toMatchObject({ status: 'failed', next_trigger: 'auto' });
+      const unknown = uuidv7();
+      expect(await replaySettled(t.db, unknown)).toEqual({ outcome: 'not_found' });
+
+      const replay = (id: string) => t.http('POST', `/v1/deliveries/${id}/replay`);
+      expect(await replay(waiting)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: `Delivery ${waiting} is pending; only a settled delivery can be replayed` },
+      });
+      expect(await replay(ofDeleted)).toMatchObject({ status: 409, body: { error: 'conflict', message: 'Its webhook was deleted' } });
+      expect(await replay(ofDisabled)).toMatchObject({
+        status: 409,
+        body: { error: 'conflict', message: 'Its webhook is disabled; enable it (PATCH enabled: true) first' },
+      });
+      expect(await replay(unknown)).toMatchObject({ status: 404, body: { error: 'not_found', message: `No delivery ${unknown}` } });
+      const failed = await settled(subscriberId, 'failed');
+      expect(await replay(failed)).toMatchObject({ status: 202, body: { id: failed, status: 'pending' } });
+    });
+
+    it('of two concurrent replays of one delivery exactly one replays; the other waits for it and finds the delivery pending', async () => {
+      const subscriberId = await webhook();
+      const id = await settled(subscriberId, 'failed');
+      expect(
+        await whileOtherHolds(
+          (q) => replaySettled(q, id),
+          () => replaySettled(t.db, id),
+        ),
+      ).toEqual([{ outcome: 'replayed' }, { outcome: 'not_settled', status: 'pending' }]);
+      // And in whichever order the pool runs them.
+      const again = await settled(subscriberId, 'failed');
+      const outcomes = await Promise.all([replaySettled(t.db, again), replaySettled(t.db, again)]);
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['not_settled', 'replayed']);
+      expect(await state(again)).toMatchObject({ status: 'pending', next_trigger: 'manual', attempt_count: 1 });
+    });
+  });
+
+  describe('cancel for a deleted webhook', () => {
+    it('every pending delivery of the webhook, leased or in flight too, is cancelled as deleted; settled ones and other webhooks’ are left', async () => {
+      const [gone, kept] = [await webhook(), await webhook()];
+      const waiting = await due(gone);
+      const [leased, inFlight] = [await claimed(gone), await claimed(gone)];
+      await startAttempts(t.db, [inFlight]);
+      const [delivered, failed] = [await settled(gone, 'delivered'), await settled(gone, 'failed')];
+      const other = await due(kept);
+      expect(await cancelForWebhook(t.db, gone)).toBe(3);
+      const statuses = async (subscriberId: string) =>
+        Object.fromEntries(
+          (
+            await t.db.query(`SELECT id, status, last_error, claimed_at, next_attempt_at FROM deliveries WHERE subscriber_id = $1`, [
+              subscriberId,
+            ])
+          ).map((r: { id: string }) => [r.id, r]),
+        );
+      const after = await statuses(gone);
+      for (const id of [waiting, leased.deliveryId, inFlight.deliveryId]) {
+        expect(after[id]).toEqual({ id, status: 'cancelled', last_error: 'webhook deleted', claimed_at: null, next_attempt_at: null });
+      }
+      expect(after[delivered]).toMatchObject({ status: 'delivered', last_error: null });
+      expect(after[failed]).toMatchObject({ status: 'failed', last_error: null });
+      expect((await statuses(kept))[other]).toMatchObject({ status: 'pending' });
+      expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
+      expect(await cancelForWebhook(t.db, gone)).toBe(0);
+    });
+
+    it('DELETE /v1/webhooks/:id: the webhook stops (soft-deleted, disabled) and its pending deliveries are cancelled, together', async () => {
+      const subscriberId = await webhook();
+      const [waiting, done] = [await due(subscriberId), await settled(subscriberId, 'delivered')];
+      expect((await t.http('DELETE', `/v1/webhooks/${subscriberId}`)).status).toBe(204);
+      expect(await row(`SELECT enabled, deleted_at IS NOT NULL AS deleted FROM subscribers WHERE id = $1`, [subscriberId])).toEqual({
+        enabled: false,
+        deleted: true,
+      });
+      expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [waiting])).toEqual({ status: 'cancelled' });
+      expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [done])).toEqual({ status: 'delivered' });
+      expect((await t.http('DELETE', `/v1/webhooks/${subscriberId}`)).status).toBe(404);
+    });
   });
 });

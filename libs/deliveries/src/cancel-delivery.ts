@@ -1,7 +1,7 @@
-import { queryRows } from '@tidings/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryError } from './delivery-error';
+import { cancelPending } from './store/cancel-pending';
 
 /** Cancels a delivery that has not settled yet (pending, or claimed and about to be attempted). */
 @Injectable()
@@ -9,17 +9,9 @@ export class CancelDelivery {
   constructor(private readonly db: DataSource) {}
 
   async execute(deliveryId: string): Promise<{ id: string; status: 'cancelled' }> {
-    const rows = await queryRows(
-      this.db,
-      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
-        WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [deliveryId],
-    );
-    if (rows.length === 0) {
-      const [row] = await this.db.query(`SELECT status FROM deliveries WHERE id = $1`, [deliveryId]);
-      if (!row) throw new DeliveryError('not_found', `No delivery ${deliveryId}`);
-      throw new DeliveryError('conflict', `Delivery ${deliveryId} is already ${row.status}`);
-    }
+    const cancel = await cancelPending(this.db, deliveryId);
+    if (cancel.outcome === 'not_found') throw new DeliveryError('not_found', `No delivery ${deliveryId}`);
+    if (cancel.outcome === 'settled') throw new DeliveryError('conflict', `Delivery ${deliveryId} is already ${cancel.status}`);
     return { id: deliveryId, status: 'cancelled' };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '@tidings/events';
 import { WebhooksModule } from '@tidings/webhooks';
 import { CancelDelivery } from './cancel-delivery';
+import { DeleteWebhook } from './delete-webhook';
 import { DeliverWebhook } from './deliver-webhook';
 import { DeliveryLagMetrics } from './delivery-lag';
 import { DeliveryQueries } from './delivery-queries';
@@ -17,6 +18,7 @@ import { VacuumChurnedTables } from './vacuum-churned-tables';
 
 const useCases = [
   CancelDelivery,
+  DeleteWebhook,
   DeliverWebhook,
   DeliveryLagMetrics,
   DeliveryQueries,

@@ -13,7 +13,6 @@ export * from './admin/webhook-store';
 export * from './admin/check-webhook-url';
 export * from './admin/create-webhook';
 export * from './admin/update-webhook';
-export * from './admin/delete-webhook';
 export * from './admin/rotate-webhook-secret';
 export * from './admin/send-test-ping';
 export * from './http-response';

@@ -3,7 +3,6 @@ import { EventsModule } from '@tidings/events';
 import { AddressPolicy } from './address-policy';
 import { CheckWebhookUrl } from './admin/check-webhook-url';
 import { CreateWebhook } from './admin/create-webhook';
-import { DeleteWebhook } from './admin/delete-webhook';
 import { RotateWebhookSecret } from './admin/rotate-webhook-secret';
 import { SendTestPing } from './admin/send-test-ping';
 import { UpdateWebhook } from './admin/update-webhook';
@@ -19,7 +18,6 @@ const providers = [
   CheckWebhookUrl,
   CreateWebhook,
   UpdateWebhook,
-  DeleteWebhook,
   RotateWebhookSecret,
   SendTestPing,
 ];

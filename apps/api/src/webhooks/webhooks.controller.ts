@@ -1,16 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RecoverDeliveries } from '@tidings/deliveries';
-import {
-  CreateWebhook,
-  DeleteWebhook,
-  PingResult,
-  RotateWebhookSecret,
-  SendTestPing,
-  UpdateWebhook,
-  WebhookStore,
-  WebhookView,
-} from '@tidings/webhooks';
+import { DeleteWebhook, RecoverDeliveries } from '@tidings/deliveries';
+import { CreateWebhook, PingResult, RotateWebhookSecret, SendTestPing, UpdateWebhook, WebhookStore, WebhookView } from '@tidings/webhooks';
 import { Page, page, PageQuery } from '../http/pagination';
 import { toDate } from '../http/validators';
 import {

@@ -1,11 +1,13 @@
-import { queryRows } from '@tidings/common';
 import { Injectable } from '@nestjs/common';
+import { WebhookStore } from '@tidings/webhooks';
 import { DataSource } from 'typeorm';
-import { WebhookStore } from './webhook-store';
+import { cancelForWebhook } from './store/cancel-for-webhook';
 
 /**
  * Deletes a webhook: it stops matching at once and its pending deliveries are
  * cancelled. The row stays (soft delete) so its delivery history still reads.
+ * It lives here, beside DisableWebhook, because it writes deliveries (through
+ * the store), and libs/webhooks cannot import libs/deliveries (which imports it).
  */
 @Injectable()
 export class DeleteWebhook {
@@ -18,13 +20,7 @@ export class DeleteWebhook {
     return this.db.transaction(async (tx) => {
       await this.store.get(id, tx);
       await tx.query(`UPDATE subscribers SET deleted_at = now(), enabled = false, updated_at = now() WHERE id = $1`, [id]);
-      const cancelled = await queryRows(
-        tx,
-        `UPDATE deliveries SET status = 'cancelled', last_error = 'webhook deleted', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
-          WHERE subscriber_id = $1 AND status = 'pending' RETURNING id`,
-        [id],
-      );
-      return { cancelled: cancelled.length };
+      return { cancelled: await cancelForWebhook(tx, id) };
     });
   }
 }
