@@ -200,6 +200,8 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [job.deliveryId]);
     const recorded = await recordAttempts(t.db, [attempt(job, 200, new Date())]);
     expect(recorded.settled.has(job.deliveryId)).toBe(false);
+    // Recorded again (an answer lost with the connection): still one attempt 1.
+    await recordAttempts(t.db, [attempt(job, 200, new Date())]);
     expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [job.deliveryId])).toEqual({ status: 'cancelled' });
     expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1 AND number = 1`, [job.deliveryId])).toEqual({
       n: 1,
@@ -212,15 +214,22 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     await startAttempts(t.db, [kept, cancelled]);
     await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [cancelled.deliveryId]);
     const result = { startedAt: new Date(), durationMs: 5, status: 500 };
-    expect(await failDelivery(t.db, kept.deliveryId, 1, result, 'HTTP 500')).toBe(true);
-    expect(await failDelivery(t.db, cancelled.deliveryId, 1, result, 'HTTP 500')).toBe(false);
-    expect(await failDelivery(t.db, kept.deliveryId, 1, result, 'HTTP 500')).toBe(false); // already failed
+    expect(await failDelivery(t.db, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(true);
+    expect(await failDelivery(t.db, cancelled.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false);
+    expect(await failDelivery(t.db, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false); // already failed
     expect(await row(`SELECT status, last_error, claimed_at FROM deliveries WHERE id = $1`, [kept.deliveryId])).toEqual({
       status: 'failed',
       last_error: 'HTTP 500',
       claimed_at: null,
     });
     expect(await row(`SELECT status FROM deliveries WHERE id = $1`, [cancelled.deliveryId])).toEqual({ status: 'cancelled' });
+    // Each attempt is recorded with its delivery's fate, once however often it is recorded.
+    const attempts = await t.db.query(`SELECT delivery_id, number FROM delivery_attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id`, [
+      [kept.deliveryId, cancelled.deliveryId],
+    ]);
+    expect(attempts).toEqual(
+      [kept.deliveryId, cancelled.deliveryId].sort().map((id) => ({ delivery_id: id, number: 1 })),
+    );
   });
 
   it('record: a failure recorded while another worker starts the streak answers that streak, never a missing one', async () => {
@@ -392,7 +401,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       expect(await settleUnsendable(t.db, [leased])).toEqual([]);
       // The attempt in flight finishes: recorded, but neither a success nor the dead letter brings the delivery back.
       expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
-      expect(await failDelivery(t.db, inFlight.deliveryId, 1, { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
+      expect(await failDelivery(t.db, inFlight.deliveryId, 1, 'auto', { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
         false,
       );
       expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [inFlight.deliveryId])).toEqual({ n: 1 });

@@ -6,9 +6,7 @@ import { TidingsMetrics } from '@tidings/metrics';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { buildWebhookRequest, renderPayload, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { AttemptSlots } from './attempt-slots';
-import { attemptResultValues } from './delivery-attempt.entity';
 import { AttemptTrigger } from './delivery.entity';
 import { DisableWebhook } from './disable-webhook';
 import { EndpointSlots } from './endpoint-slots';
@@ -19,9 +17,6 @@ import { recordAttempts } from './store/record-attempts';
 import { settleUnsendable, StartedAttempt, startAttempts } from './store/start-attempts';
 
 type DeliveryToSend = StartedAttempt;
-
-const INSERT_ATTEMPT = `INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
 /** While an attempt's result cannot be recorded (Postgres away or out of connections): first and longest wait between tries. */
 const HOLD_FIRST_MS = 100;
@@ -313,7 +308,7 @@ export class DeliverWebhook {
       }
       return 'retrying';
     }
-    return this.db.transaction((tx) => this.recordTerminal(tx, d, attempt, result, lastError, this.attemptValues(d, attempt, result)));
+    return this.db.transaction((tx) => this.recordTerminal(tx, d, attempt, result, lastError));
   }
 
   /** A cheap first look before DisableWebhook.ifFailingFor, which decides on the row as it stands. */
@@ -329,10 +324,6 @@ export class DeliverWebhook {
       );
     }
     return settled;
-  }
-
-  private attemptValues(d: DeliveryToSend, attempt: number, result: SendResult): unknown[] {
-    return [uuidv7(), d.id, attempt, d.next_trigger, ...attemptResultValues(result)];
   }
 
   /** Writes a group of settlements in one statement; one result per settlement, in order. */
@@ -363,9 +354,7 @@ export class DeliverWebhook {
     attempt: number,
     result: SendResult,
     lastError: string | null,
-    attemptValues: unknown[],
   ): Promise<DeliverOutcome> {
-    await tx.query(INSERT_ATTEMPT, attemptValues);
     if (result.status === 410) {
       await this.fail(tx, d, attempt, result, lastError);
       await this.disableWebhook.execute(tx, d.subscriber_id, 'The endpoint answered 410 Gone');
@@ -404,7 +393,7 @@ export class DeliverWebhook {
 
   /** The dead letter, with the same warning as a group settle when the delivery changed meanwhile. */
   private async fail(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult, lastError: string | null): Promise<boolean> {
-    const failed = await failDelivery(tx, d.id, attempt, result, lastError);
+    const failed = await failDelivery(tx, d.id, attempt, d.next_trigger, result, lastError);
     if (!failed) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
     return failed;
   }

@@ -1,28 +1,37 @@
-import { Queryable, queryRows } from '@tidings/common';
+import { Queryable } from '@tidings/common';
 import { SendResult } from '@tidings/webhooks';
+import { v7 as uuidv7 } from 'uuid';
+import { attemptResultValues } from '../delivery-attempt.entity';
 
 /**
  * Fail (the dead letter): attempt N was the last (schedule exhausted, a
- * manual replay that failed, or 410 Gone), so the delivery ends `failed`.
- * Guarded like record: a cancel or a later attempt that got there first
- * wins, and nothing changes (the attempt itself is still recorded). Answers
+ * manual replay that failed, or 410 Gone), so it is recorded and the
+ * delivery ends `failed`. Guarded like record: a cancel or a later attempt
+ * that got there first wins, and the delivery does not change (the attempt
+ * is still recorded, once: recording it again changes nothing). Answers
  * whether it moved the delivery.
  */
 export async function failDelivery(
   db: Queryable,
   deliveryId: string,
   attempt: number,
+  trigger: 'auto' | 'manual',
   result: SendResult,
   lastError: string | null,
 ): Promise<boolean> {
-  const rows = await queryRows(
-    db,
-    `UPDATE deliveries
-        SET status = 'failed', next_trigger = 'auto', next_attempt_at = NULL, claimed_at = NULL,
-            last_attempt_at = $3, last_response_status = $4, last_error = $5, updated_at = now()
-      WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
-  RETURNING id`,
-    [deliveryId, attempt, result.startedAt, result.status ?? null, lastError],
+  const [{ failed }] = await db.query(
+    `WITH attempt AS (
+       INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
+       VALUES ($4, $1, $2, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (delivery_id, number) DO NOTHING),
+     failed AS (
+       UPDATE deliveries
+          SET status = 'failed', next_trigger = 'auto', next_attempt_at = NULL, claimed_at = NULL,
+              last_attempt_at = $6, last_response_status = $8, last_error = $3, updated_at = now()
+        WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
+    RETURNING id)
+     SELECT EXISTS (SELECT FROM failed) AS failed`,
+    [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result)],
   );
-  return rows.length > 0;
+  return failed;
 }

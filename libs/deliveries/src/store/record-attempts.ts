@@ -45,7 +45,9 @@ const RECORD_SQL = `
            response_headers, response_body, error, status, last_error, delay_ms, subscriber_id)),
   attempts AS (
     INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
-    SELECT attempt_id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error FROM input),
+    SELECT attempt_id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error FROM input
+    -- An attempt recorded again (its first record committed, but the answer was lost with the connection) is the same attempt.
+    ON CONFLICT (delivery_id, number) DO NOTHING),
   settled AS (
     UPDATE deliveries d
        SET status = i.status, next_trigger = 'auto',
@@ -75,7 +77,7 @@ const RECORD_SQL = `
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
   const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-    db.query(preparedStatement('tidings_record_attempts_v3', RECORD_SQL), [
+    db.query(preparedStatement('tidings_record_attempts_v4', RECORD_SQL), [
       column(() => uuidv7()),
       column((a) => a.deliveryId),
       column((a) => a.number),
