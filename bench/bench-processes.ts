@@ -82,7 +82,7 @@ function incompleteBuild(dist: string): string {
     'apps/cli/src/main.js',
     'bench/receiver.js',
     'bench/reference-http-server.js',
-    'bench/orphan-guard.js',
+    'libs/testing/src/orphan-guard.js',
   ]) {
     if (!existsSync(join(dist, file))) return `dist/${file} is missing`;
   }
@@ -210,7 +210,7 @@ export class AppProcess {
     if (this.running) throw new Error(`${this.role} is already running`);
     const child = spawn(
       process.execPath,
-      [...this.nodeArgs, '-r', join(this.dist, 'bench', 'orphan-guard.js'), join(this.dist, this.script)],
+      [...this.nodeArgs, '-r', join(this.dist, 'libs', 'testing', 'src', 'orphan-guard.js'), join(this.dist, this.script)],
       {
         cwd: join(this.dist, '..'),
         env: this.env,
