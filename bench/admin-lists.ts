@@ -11,7 +11,7 @@ import { parseConfig } from '@tidings/config';
 import { searchPathOption } from '@tidings/database';
 import { DeliveryFilter, DeliveryQueries } from '@tidings/deliveries';
 import { EventFilter, EventQueries } from '@tidings/events';
-import { spawn } from 'node:child_process';
+import { nodeScript, runProcess } from '@tidings/testing';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -66,13 +66,15 @@ async function main(): Promise<void> {
   }
 }
 
-function migrate(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cli = spawn(process.execPath, [join(__dirname, '..', 'apps/cli/src/main.js'), 'migration:run'], {
-      env: { ...process.env, DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    cli.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migration:run exited ${code}`))));
+/** The CLI's migration:run (this file runs as dist/bench/admin-lists.js); what it writes to stderr is passed on. */
+async function migrate(url: string): Promise<void> {
+  await runProcess({
+    name: 'migration:run',
+    ...nodeScript(join(__dirname, '..'), 'apps/cli/src/main.js', { args: ['migration:run'] }),
+    env: { ...process.env, DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'error' },
+    onLine: (line, stream) => {
+      if (stream === 'stderr') process.stderr.write(`${line}\n`);
+    },
   });
 }
 

@@ -3,6 +3,7 @@
  * the end (also after a failure or Ctrl-C), and leftovers of a benchmark that
  * was killed outright are swept at the next start.
  */
+import { processExists } from '@tidings/testing';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { log, withTimeout } from './log';
@@ -59,15 +60,6 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Drops databases and Redis keys of earlier benchmark runs whose process no longer exists. */
 export async function sweepLeftovers(adminUrl: string, redisUrl: string): Promise<void> {
   const { rows } = await withClient(adminUrl, (c) =>
@@ -78,7 +70,7 @@ export async function sweepLeftovers(adminUrl: string, redisUrl: string): Promis
     const match = NAME.exec(datname);
     if (!match) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || alive(pid)) continue;
+    if (pid === process.pid || processExists(pid)) continue;
     dead.add(pid);
     log(`dropping leftover database ${datname} (its benchmark, pid ${pid}, is gone)`);
     await dropDatabase(adminUrl, datname);

@@ -10,9 +10,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Thrown from a `waitFor` probe: stop waiting at once (e.g. the process being waited for has exited). */
-export class FatalWait extends Error {}
-
 /** Polls `probe` every `everyMs` until it returns a value other than undefined; rejects after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
@@ -27,7 +24,6 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
-      if (error instanceof FatalWait) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {

@@ -31,8 +31,9 @@ import { join } from 'node:path';
 import { searchPathOption } from '@tidings/database';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { AppProcess, freePort, ReceiverProcess, RssSampler, ServerProcess, snapshotDist, sweepSnapshots } from './bench-processes';
-import { alive, createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers, tableHealth } from './bench-database';
+import { BuildSnapshot, freePort, sweepBuildSnapshots } from '@tidings/testing';
+import { AppProcess, ReceiverProcess, RssSampler, ServerProcess, snapshotDist } from './bench-processes';
+import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers, tableHealth } from './bench-database';
 import { BacklogRows, insertBacklogRows } from './backlog';
 import { figure, printLines, reference, round, tableState } from './figures';
 import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
@@ -92,7 +93,7 @@ let worker: AppProcess | undefined;
 let receiver: ReceiverProcess | undefined;
 let referenceServer: ServerProcess | undefined;
 let db: Client | undefined;
-let snapshot: { dist: string; remove: () => void } | undefined;
+let snapshot: BuildSnapshot | undefined;
 let created = false;
 let cleaning: Promise<void> | undefined;
 
@@ -125,9 +126,8 @@ function cleanup(): Promise<void> {
 let interrupted = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) {
+    // At exit the process harness kills every child this process started.
     log(`${signal} again: exiting without cleaning up (database ${NAME} is swept at the next run)`);
-    worker?.killNow();
-    api?.killNow();
     process.exit(130);
   }
   interrupted = true;
@@ -199,10 +199,9 @@ async function q<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
 }
 
 async function waitWorkerReady(since: Date): Promise<void> {
-  await waitFor(
+  await worker!.ready(
     'the worker to listen for the outbox',
     async () => {
-      worker!.assertRunning();
       const [row] = await q(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'tidings-relay-listener' AND backend_start >= $2`,
         [NAME, since],
@@ -210,7 +209,6 @@ async function waitWorkerReady(since: Date): Promise<void> {
       return row.n > 0 ? true : undefined;
     },
     60_000,
-    100,
   );
 }
 
@@ -334,7 +332,7 @@ async function main(): Promise<void> {
   if (l1 > 0.5) log(`note: the machine is not idle (load ${l1.toFixed(2)}); figures will be lower than on an idle machine`);
 
   await sweepLeftovers(S.adminUrl, S.redisUrl);
-  sweepSnapshots(alive);
+  sweepBuildSnapshots('bench', (dir) => log(`removing leftover build snapshot ${dir}`));
   rss.start();
 
   // ── setup ──
@@ -395,16 +393,14 @@ async function main(): Promise<void> {
 
     const t0 = performance.now();
     api.start();
-    await waitFor(
+    await api.ready(
       'the api to be ready',
       async () => {
-        api!.assertRunning();
         const res = await request(`${origin}/health/ready`, { headersTimeout: 2000, bodyTimeout: 2000 });
         await res.body.text();
         return res.statusCode === 200 ? true : undefined;
       },
       60_000,
-      100,
     );
     log(`api ready in ${Math.round(performance.now() - t0)} ms (migrations included)`);
 
@@ -803,10 +799,6 @@ async function main(): Promise<void> {
 
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-process.on('exit', () => {
-  worker?.killNow();
-  api?.killNow();
-});
 
 main().then(
   async () => {

@@ -1,25 +1,13 @@
-import { createTestDatabase, FakeWebhookReceiver, freePort, TestDatabase, waitFor } from '@tidings/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { createTestDatabase, FakeWebhookReceiver, freePort, nodeScript, StartedProcess, startProcess, TestDatabase, waitFor } from '@tidings/testing';
 import { join } from 'node:path';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
-const DIST = join(__dirname, '..', 'dist', 'apps');
+const DIST = join(__dirname, '..', 'dist');
 
-
-/** A process of ours with its stdout kept line by line. */
-function start(app: 'api' | 'worker', env: Record<string, string>): { child: ChildProcess; lines: string[] } {
-  const child = spawn(process.execPath, [join(DIST, app, 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const parts = text.split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n')));
-  return { child, lines };
+/** The built api or worker as a process of its own, its output kept line by line. */
+function start(app: 'api' | 'worker', env: Record<string, string>): StartedProcess {
+  return startProcess({ name: app, ...nodeScript(DIST, `apps/${app}/src/main.js`), env: { ...process.env, ...env } });
 }
 
 function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -118,36 +106,36 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
 
   describe('with processes of their own', () => {
     let database: TestDatabase;
-    const children: ChildProcess[] = [];
+    const children: StartedProcess[] = [];
 
     beforeAll(async () => {
       database = await createTestDatabase();
     });
     afterAll(async () => {
-      for (const child of children) child.kill('SIGKILL');
+      for (const child of children) await child.kill();
       await database?.drop();
     });
 
     it("the worker is not ready while it cannot reach Redis, and says which dependency is down", async () => {
       const port = await freePort();
       const worker = start('worker', { ...testEnv(database), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, WORKER_PORT: String(port) });
-      children.push(worker.child);
-      const res = await waitFor('readiness answers', async () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined), 20_000);
+      children.push(worker);
+      const res = await worker.waitUntil('readiness answers', async () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined), 20_000);
       expect(res.status).toBe(503);
       const body: any = await res.json();
       expect(body.details).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'down' } });
       expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
-      worker.child.kill('SIGKILL');
+      await worker.kill();
     });
 
     it('logs JSON lines; the request id of the api call appears in the worker line for its delivery; no key or secret is logged', async () => {
       const env: Record<string, string> = { ...testEnv(database), LOG_LEVEL: 'log', PORT: String(await freePort()), WORKER_PORT: String(await freePort()) };
       const api = start('api', env);
       const worker = start('worker', env);
-      children.push(api.child, worker.child);
+      children.push(api, worker);
       const base = `http://127.0.0.1:${env.PORT}`;
-      await waitFor('api up', () => fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false), 20_000);
-      await waitFor('worker up', () => worker.lines.some((l) => l.includes('worker started')), 20_000);
+      await api.waitUntil('api up', () => fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false), 20_000);
+      await worker.waitUntil('worker up', () => worker.wrote('worker started'), 20_000);
       const auth = { authorization: `Bearer ${env.TIDINGS_ADMIN_KEY}`, 'content-type': 'application/json' };
       const hook: any = await (await fetch(`${base}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'logs', url: receiver.url('/logs'), subscriptions: [{ event_type: '*' }] }) })).json();
       const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { ...auth, 'x-request-id': 'req-trace-42' }, body: JSON.stringify(pipelineRunEvent()) });
@@ -157,12 +145,12 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
 
       const json = (lines: string[]) => lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       const attempt = await waitFor('the worker line for the delivery', () =>
-        json(worker.lines).find((l) => l.msg === 'webhook attempt' && l.delivery_id === request.headers['webhook-id']),
+        json(worker.lines()).find((l) => l.msg === 'webhook attempt' && l.delivery_id === request.headers['webhook-id']),
       );
       expect(attempt).toMatchObject({ process: 'worker', request_id: 'req-trace-42', outcome: 'delivered', attempt: 1, response_status: 200 });
-      const served = json(api.lines).find((l) => l.req?.id === 'req-trace-42');
+      const served = json(api.lines()).find((l) => l.req?.id === 'req-trace-42');
       expect(served).toMatchObject({ process: 'api', req: { method: 'POST', url: '/v1/events' }, res: { status: 201 } });
-      const everything = [...api.lines, ...worker.lines].join('\n');
+      const everything = [...api.lines(), ...worker.lines()].join('\n');
       expect(everything).not.toContain(env.TIDINGS_ADMIN_KEY);
       expect(everything).not.toContain(hook.secret);
       expect(everything).not.toContain(hook.secret.slice('whsec_'.length));

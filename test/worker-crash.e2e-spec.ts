@@ -1,21 +1,14 @@
-import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { FakeWebhookReceiver, nodeScript, StartedProcess, startProcess, waitFor } from '@tidings/testing';
 import { join } from 'node:path';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings } from './support/tidings-harness';
 
-const WORKER = join(__dirname, '..', 'dist', 'apps', 'worker', 'src', 'main.js');
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', () => undefined);
-  return child;
-}
+const DIST = join(__dirname, '..', 'dist');
 
 describe('a worker killed with claims in flight loses nothing', () => {
   let t: Harness;
   let receiver: FakeWebhookReceiver;
-  let child: ChildProcess | undefined;
+  let child: StartedProcess | undefined;
 
   beforeAll(async () => {
     receiver = await FakeWebhookReceiver.start();
@@ -23,7 +16,7 @@ describe('a worker killed with claims in flight loses nothing', () => {
     t = await startTidings({ worker: false, env: { DELIVERY_CLAIM_LEASE: '3s', WEBHOOK_TIMEOUT_MS: '2000', WORKER_CONCURRENCY: '4' } });
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await child?.kill();
     await t?.stop();
     await receiver?.stop();
   });
@@ -35,11 +28,10 @@ describe('a worker killed with claims in flight loses nothing', () => {
     const result = await t.http('POST', '/v1/events/batch', Array.from({ length: sent }, () => pipelineRunEvent()));
     expect(result.body.summary.successful).toBe(sent);
 
-    child = startWorkerProcess(t.env);
+    child = startProcess({ name: 'worker', ...nodeScript(DIST, 'apps/worker/src/main.js'), env: { ...process.env, ...t.env } });
     await receiver.waitForRequests('/slow', 2, 20_000);
     const inFlightAtKill = await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND claimed_at IS NOT NULL`);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child!.once('exit', resolve));
+    await child.kill();
     const receivedBeforeRestart = receiver.received('/slow').length;
     expect(receivedBeforeRestart).toBeLessThan(sent);
 

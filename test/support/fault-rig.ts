@@ -1,11 +1,21 @@
-import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
+import {
+  atExit,
+  BuildSnapshot,
+  FakeWebhookReceiver,
+  nodeScript,
+  ProcessExit,
+  runProcess,
+  snapshotBuild,
+  StartedProcess,
+  startProcess,
+  waitFor,
+} from '@tidings/testing';
 import Redis from 'ioredis';
-import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { searchPathOption } from '@tidings/database';
 import { pipelineRunEvent } from './fixtures';
@@ -16,7 +26,8 @@ export { freePort };
  * The fault rig: private Postgres and Redis servers (so a fault never touches
  * the shared ones other test files and other engineers use), the api and the
  * worker as real child processes (built `dist/`), a load driver that records
- * every request's outcome, and the summary line each fault prints.
+ * every request's outcome, and the summary line each fault prints. Processes
+ * are started and cleaned up by the process harness of libs/testing.
  *
  * Knobs for investigating a failure (not needed in CI):
  *   FAULT_DEBUG=1         print the api's and worker's output at the end of every fault file
@@ -24,110 +35,34 @@ export { freePort };
  */
 
 const REPO_ROOT = join(__dirname, '..', '..');
-const run = promisify(execFile);
 const IS_ROOT = process.getuid?.() === 0;
-
-/**
- * Last-resort cleanup if Jest exits without running afterAll, or is
- * interrupted (Ctrl-C): synchronous, so it runs in process 'exit' and before
- * a signal is passed on. Only what this process started is touched; leftovers
- * of other runs are theirs.
- */
-const exitCleanups = new Set<() => void>();
-function runExitCleanups(): void {
-  for (const cleanup of exitCleanups) {
-    try {
-      cleanup();
-    } catch {
-      // best effort
-    }
-  }
-  exitCleanups.clear();
-}
-process.once('exit', runExitCleanups);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    runExitCleanups();
-    process.kill(process.pid, signal);
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A temp dir of this run's (removed by the cleanup of whatever made it). */
-function ownedTempDir(kind: 'pg' | 'redis' | 'dist'): string {
+function ownedTempDir(kind: 'pg' | 'redis'): string {
   return mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
 }
 
-/**
- * A private copy of `dist/`. Other engineers' `npm test` rebuilds the shared
- * `dist/` while these tests run (tsc, then tsc-alias rewrites the @tidings/*
- * imports), and a child process started in between dies with "Cannot find
- * module '@tidings/…'". So each test file snapshots a complete build once and
- * runs its processes from the copy (node_modules via NODE_PATH).
- */
-let distSnapshot: Promise<string> | undefined;
+/** Each test file runs its processes from one snapshot of dist/ (snapshotBuild), taken at first use. */
+let distSnapshot: Promise<BuildSnapshot> | undefined;
 
-export function builtDist(): Promise<string> {
+export async function builtDist(): Promise<string> {
   // FAULT_DIST: run another build (e.g. a candidate fix built elsewhere) instead of a snapshot of dist/.
-  if (process.env.FAULT_DIST) return Promise.resolve(process.env.FAULT_DIST);
-  distSnapshot ??= takeDistSnapshot();
-  return distSnapshot;
+  if (process.env.FAULT_DIST) return process.env.FAULT_DIST;
+  distSnapshot ??= snapshotBuild(join(REPO_ROOT, 'dist'), {
+    label: 'dist',
+    expect: ['apps/api/src/main.js', 'apps/worker/src/main.js', 'apps/tidings/src/main.js'],
+  });
+  return (await distSnapshot).dist;
 }
 
 /** Removes the snapshot (the next builtDist() takes a new one). */
 export async function releaseDist(): Promise<void> {
-  const dist = await distSnapshot?.catch(() => undefined);
+  const snapshot = await distSnapshot?.catch(() => undefined);
   distSnapshot = undefined;
-  if (dist) rmSync(join(dist, '..'), { recursive: true, force: true });
+  snapshot?.remove();
 }
-
-async function takeDistSnapshot(): Promise<string> {
-  const source = join(REPO_ROOT, 'dist');
-  const root = ownedTempDir('dist');
-  exitCleanups.add(() => rmSync(root, { recursive: true, force: true }));
-  const target = join(root, 'dist');
-  let problem = '';
-  await waitFor(
-    'a complete build in dist/ (run `npm run build`)',
-    () => {
-      rmSync(target, { recursive: true, force: true });
-      const before = newestMtime(source);
-      cpSync(source, target, { recursive: true });
-      problem = incompleteBuild(target);
-      // Unchanged while we copied, and tsc-alias has run: a consistent build.
-      return problem === '' && newestMtime(source) === before;
-    },
-    90_000,
-    500,
-  ).catch((error) => {
-    throw new Error(`${error.message}${problem ? ` (${problem})` : ''}`);
-  });
-  // libs/config reads the version from the package.json above dist/.
-  copyFileSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
-  return target;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function incompleteBuild(dist: string): string {
-  for (const role of ['api', 'worker', 'tidings']) {
-    if (!existsSync(join(dist, 'apps', role, 'src', 'main.js'))) return `dist/apps/${role}/src/main.js is missing`;
-  }
-  for (const entry of readdirSync(dist, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
-    const file = join(entry.parentPath ?? entry.path, entry.name);
-    if (readFileSync(file, 'utf8').includes('require("@tidings/')) return `${file} still imports @tidings/* (tsc-alias has not run yet)`;
-  }
-  return '';
-}
-
 
 /** The newest installed PostgreSQL's bin/ (Debian layout), else whatever is on PATH. */
 function postgresBinDir(): string | undefined {
@@ -149,6 +84,7 @@ function postgresCommand(name: string, args: string[]): [string, string[]] {
 /** A PostgreSQL cluster of our own in a temp dir, on a free port, trust auth. Stop, crash and restart it at will. */
 export class PrivatePostgres {
   private running = false;
+  private forgetAtExit?: () => void;
 
   private constructor(
     readonly dir: string,
@@ -159,9 +95,9 @@ export class PrivatePostgres {
   /** `settings`: server settings over the defaults below (e.g. a low `max_connections`). */
   static async start(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
     const pg = new PrivatePostgres(ownedTempDir('pg'), await freePort(), settings);
-    exitCleanups.add(pg.cleanupSync);
+    pg.forgetAtExit = atExit(pg.cleanupSync);
     try {
-      if (IS_ROOT) await run('chown', ['postgres', pg.dir]);
+      if (IS_ROOT) await runProcess({ name: 'chown', command: 'chown', args: ['postgres', pg.dir] });
       await pg.pgCommand('initdb', ['-D', pg.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
       await pg.start();
       await pg.query(`CREATE DATABASE tidings`, [], 'postgres');
@@ -220,7 +156,7 @@ export class PrivatePostgres {
   async destroy(): Promise<void> {
     if (this.running) await this.stop('immediate').catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
-    exitCleanups.delete(this.cleanupSync);
+    this.forgetAtExit?.();
   }
 
   private readonly cleanupSync = () => {
@@ -238,18 +174,16 @@ export class PrivatePostgres {
   };
 
   private async pgCommand(name: string, args: string[]): Promise<void> {
-    const [file, argv] = postgresCommand(name, args);
-    try {
-      await run(file, argv, { timeout: 90_000 });
-    } catch (error: any) {
-      throw new Error(`${name} ${args.join(' ')} failed: ${error.stderr || error.stdout || error.message}`);
-    }
+    const [command, argv] = postgresCommand(name, args);
+    await runProcess({ name: `${name} ${args.join(' ')}`, command, args: argv, timeoutMs: 90_000 });
   }
 }
 
 /** A redis-server child of our own on a free port, no persistence: "stopped" is killed, "started again" comes back empty. */
 export class PrivateRedis {
-  private child?: ChildProcess;
+  private server?: StartedProcess;
+  /** The server itself, if still running at exit, is killed by the process harness. */
+  private readonly forgetDir = atExit(() => rmSync(this.dir, { recursive: true, force: true }));
 
   private constructor(
     readonly port: number,
@@ -260,7 +194,6 @@ export class PrivateRedis {
 
   static async start(): Promise<PrivateRedis> {
     const redis = new PrivateRedis(await freePort(), ownedTempDir('redis'));
-    exitCleanups.add(redis.cleanupSync);
     await redis.startServer();
     return redis;
   }
@@ -268,7 +201,6 @@ export class PrivateRedis {
   /** A Redis Sentinel of our own that monitors `primary` as `name` (quorum 1). */
   static async startSentinel(primary: PrivateRedis, name: string): Promise<PrivateRedis> {
     const sentinel = new PrivateRedis(await freePort(), ownedTempDir('redis'), { primary, name });
-    exitCleanups.add(sentinel.cleanupSync);
     await sentinel.startServer();
     return sentinel;
   }
@@ -278,7 +210,7 @@ export class PrivateRedis {
   }
 
   get isRunning(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+    return !!this.server?.running;
   }
 
   async startServer(): Promise<void> {
@@ -299,33 +231,13 @@ export class PrivateRedis {
       );
       args = [config, '--sentinel'];
     }
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let failed: Error | undefined;
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.once('error', (error) => (failed = error)); // e.g. redis-server is not installed
-    this.child = child;
-    await waitFor(
-      `redis-server on :${this.port}`,
-      async () => {
-        if (failed) throw new Error(`redis-server did not start: ${failed.message}`);
-        if (!this.isRunning) throw new Error(`redis-server exited: ${output}`);
-        return this.ping();
-      },
-      15_000,
-      50,
-    );
+    this.server = startProcess({ name: 'redis-server', command: 'redis-server', args, keep: 4000 });
+    await this.server.waitUntil(`redis-server on :${this.port}`, () => this.ping(), 15_000, 50);
   }
 
   /** Kills the server (SIGKILL: an outage, not a clean shutdown). Its data is gone. */
   async stopServer(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.isRunning) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    if (this.isRunning) await this.server!.kill();
   }
 
   async ping(): Promise<boolean> {
@@ -357,7 +269,7 @@ export class PrivateRedis {
   async destroy(): Promise<void> {
     await this.stopServer();
     rmSync(this.dir, { recursive: true, force: true });
-    exitCleanups.delete(this.cleanupSync);
+    this.forgetDir();
   }
 
   private client(): Redis {
@@ -373,46 +285,42 @@ export class PrivateRedis {
     client.on('error', () => undefined);
     return client;
   }
-
-  private readonly cleanupSync = () => {
-    if (this.isRunning) this.child!.kill('SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
-  };
-}
-
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  at: number;
 }
 
 /** Per process; a Postgres outage alone logs a few thousand error lines. */
 const OUTPUT_LIMIT = 8_000_000;
 
 /**
- * `node dist/apps/<role>/src/main.js` as a child process. Ready means GET
- * /health/live answers 200 (the api and `tidings`, i.e. `npm start`, on PORT;
- * the worker on WORKER_PORT), or the worker logged "worker started" (at
- * LOG_LEVEL `log`). Output (stdout + stderr) is kept for assertions and for the failure dump.
+ * `node dist/apps/<role>/src/main.js` as a child process, started again at
+ * will (same env, same port). Ready means GET /health/live answers 200 (the
+ * api and `tidings`, i.e. `npm start`, on PORT; the worker on WORKER_PORT), or
+ * the worker logged "worker started" (at LOG_LEVEL `log`). Output (stdout +
+ * stderr) is kept for assertions and for the failure dump.
  */
 export class TidingsProcess {
-  private child?: ChildProcess;
-  private out = '';
-  private exitPromise?: Promise<ProcessExit>;
-  /** Each start's pid, oldest first. */
-  readonly pids: number[] = [];
+  /** Each start, oldest first. */
+  private readonly starts: StartedProcess[] = [];
 
   constructor(
     readonly role: 'api' | 'worker' | 'tidings',
     private readonly env: Record<string, string>,
   ) {}
 
+  private get current(): StartedProcess | undefined {
+    return this.starts.at(-1);
+  }
+
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.current?.pid;
+  }
+
+  /** Each start's pid, oldest first. */
+  get pids(): number[] {
+    return this.starts.map((p) => p.pid!);
   }
 
   get isRunning(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+    return !!this.current?.running;
   }
 
   get baseUrl(): string {
@@ -421,14 +329,14 @@ export class TidingsProcess {
 
   /** Everything the process (all its starts) wrote, stdout and stderr interleaved. */
   output(): string {
-    return this.out;
+    return this.starts.map((p) => `\n----- ${this.role} pid ${p.pid} started at ${p.startedAt.toISOString()} -----\n${p.output()}`).join('');
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
     if (this.isRunning) throw new Error(`${this.role} is already running (pid ${this.pid})`);
-    const script = join(await builtDist(), 'apps', this.role, 'src', 'main.js');
-    let sinceStart = ''; // this start's first output, where the worker's readiness line appears
-    const child = spawn(process.execPath, [script], {
+    const started = startProcess({
+      name: this.role,
+      ...nodeScript(await builtDist(), `apps/${this.role}/src/main.js`),
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -438,28 +346,13 @@ export class TidingsProcess {
         ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
         ...this.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      keep: OUTPUT_LIMIT,
     });
-    this.child = child;
-    this.pids.push(child.pid!);
-    exitCleanups.add(this.cleanupSync);
-    const keep = (chunk: Buffer) => {
-      this.out += chunk.toString();
-      if (sinceStart.length < 65_536) sinceStart += chunk.toString();
-      if (this.out.length > OUTPUT_LIMIT) this.out = this.out.slice(-OUTPUT_LIMIT / 2);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    this.exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve())); // its output read to the end
-    this.out += `\n----- ${this.role} pid ${child.pid} started at ${new Date().toISOString()} -----\n`;
-
-    const exited = await waitFor(
-      `${this.role} (pid ${child.pid}) to be ready`,
+    this.starts.push(started);
+    await started.waitUntil(
+      `${this.role} (pid ${started.pid}) to be ready`,
       async () => {
-        // Not thrown here: waitFor would keep polling a dead process until its timeout.
-        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-        if (this.role === 'worker' && sinceStart.includes('worker started')) return true;
+        if (this.role === 'worker' && started.wrote('worker started')) return true;
         if (this.role === 'worker' && !this.env.WORKER_PORT) return false;
         const port = this.role === 'worker' ? this.env.WORKER_PORT : this.env.PORT;
         const res = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
@@ -468,35 +361,18 @@ export class TidingsProcess {
       },
       readyTimeoutMs,
       100,
-    ).catch((error) => {
-      if (child.exitCode !== null || child.signalCode !== null) throw error;
-      throw new Error(`${error.message}\n${this.tail()}`);
-    });
-    if (exited === 'exited') {
-      await Promise.race([closed, sleep(5000)]);
-      throw new Error(`${this.role} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.tail()}`);
-    }
+    );
   }
 
   kill(signal: NodeJS.Signals): void {
     if (!this.isRunning) throw new Error(`${this.role} is not running`);
-    this.child!.kill(signal);
+    this.current!.signal(signal);
   }
 
   /** Resolves when the current process has exited; rejects after `timeoutMs`. */
-  async waitExit(timeoutMs = 30_000): Promise<ProcessExit> {
-    if (!this.exitPromise) throw new Error(`${this.role} was never started`);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        this.exitPromise,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${this.role} (pid ${this.pid}) did not exit within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+  waitExit(timeoutMs = 30_000): Promise<ProcessExit> {
+    if (!this.current) throw new Error(`${this.role} was never started`);
+    return this.current.waitExit(timeoutMs);
   }
 
   /** SIGKILL if still running, then start again (same env, same port). */
@@ -507,31 +383,23 @@ export class TidingsProcess {
 
   /** SIGKILL and wait: cleanup, not a fault. */
   async stop(): Promise<void> {
-    if (this.isRunning) {
-      this.child!.kill('SIGKILL');
-      await this.waitExit(10_000);
-    }
-    exitCleanups.delete(this.cleanupSync);
+    await this.current?.kill(10_000);
   }
 
   /** Log lines that mention any of these request ids, leaving out the per-request access lines. */
   linesFor(requestIds: (string | undefined)[]): string[] {
     const ids = requestIds.filter((id): id is string => !!id);
-    return this.out.split('\n').filter((line) => ids.some((id) => line.includes(id)) && !/"msg":"request (completed|errored)"/.test(line));
+    return this.output().split('\n').filter((line) => ids.some((id) => line.includes(id)) && !/"msg":"request (completed|errored)"/.test(line));
   }
 
   /** The last lines of output, leaving out routine per-request log lines. */
   tail(lines = 60): string {
-    return this.out
+    return this.output()
       .split('\n')
       .filter((line) => !line.includes('"msg":"request completed"'))
       .slice(-lines)
       .join('\n');
   }
-
-  private readonly cleanupSync = () => {
-    if (this.isRunning) this.child!.kill('SIGKILL');
-  };
 }
 
 /** One HTTP request the load driver made. */

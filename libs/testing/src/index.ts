@@ -6,3 +6,5 @@ export * from './queue-cleanup';
 export * from './fake-analytics-backend';
 export * from './telemetry-markers';
 export * from './free-port';
+export * from './process-harness';
+export * from './build-snapshot';
