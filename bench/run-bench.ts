@@ -171,6 +171,13 @@ function cpuMeter(what: string): (units?: number, unit?: string) => Map<string, 
 
 // ── helpers ─────────────────────────────────────────────────────────────────
 
+/** Transactions committed and rolled back in the bench database so far (every process's; the statistics are flushed about once a second). */
+async function transactions(): Promise<number> {
+  await q('SELECT pg_stat_clear_snapshot()');
+  const [{ n }] = await q(`SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = current_database()`);
+  return Number(n);
+}
+
 function eventJson(idempotencyKey?: string): string {
   const key = idempotencyKey ? `"idempotency_key":"${idempotencyKey}",` : '';
   return (
@@ -519,8 +526,10 @@ async function main(): Promise<void> {
     await startWorker();
     const startCount = (await receiver!.stats()).hookUnique;
     const cpu = cpuMeter('delivery');
+    const xactsBefore = await transactions();
     const drain = await watchDrain(expected, S.deliverySeconds);
     const deliveryCpu = cpu(drain.received - startCount, 'delivery');
+    const delivered = drain.received - startCount;
     const times = await recordedSuccessTimes(since);
     const steady = steadyRate(times);
     if (!steady) throw new Error(`too few deliveries recorded to measure a rate (${times.length})`);
@@ -562,6 +571,10 @@ async function main(): Promise<void> {
       `undici keep-alive POSTs of a signed webhook request the worker sent (same headers, ${bodyBytes}-byte body, fresh webhook-id) ` +
         `to the same receiver, ${S.workerConcurrency} in flight`,
     );
+    // Read after ref_post: a backend flushes its statistics up to 10 s late. Round trips are where the
+    // worker's CPU goes (socket writes), and a transaction is at least one; the relay's idle polls add a few.
+    const xacts = (await transactions()) - xactsBefore;
+    log(`delivery: ${(xacts / Math.max(1, delivered)).toFixed(3)} Postgres transactions per delivery (${xacts} in the bench database)`);
     figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s');
     figure('worker_cpu_ms_per_delivery', round(deliveryCpu.get('worker') ?? NaN, 3), 'ms');
     figure('pg_cpu_ms_per_delivery', round(deliveryCpu.get('postgres') ?? NaN, 3), 'ms');

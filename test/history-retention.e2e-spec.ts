@@ -1,7 +1,8 @@
 import { DAY_MS, DAYS_AHEAD, dayPartitionName, ensurePartitions, listPartitions, startOfUtcDay, uuidV7Floor } from '@tidings/common';
-import { claimDue, HistoryRetention } from '@tidings/deliveries';
+import { claimDue, HistoryRetention, purgeExpiredDeliveries, replaySettled } from '@tidings/deliveries';
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { waitFor } from '@tidings/testing';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /*
@@ -129,5 +130,59 @@ describe('history partitions: days made ahead, retention by whole days', () => {
     expect(after[after.length - 1].name).toBe(before[before.length - 1].name);
     expect(await partitionOf('deliveries', kept.delivery)).toBe(before[before.length - 1].name);
     expect(await partitionOf('delivery_attempts', kept.delivery, 'delivery_id')).toMatch(/^delivery_attempts_k\d+$/);
+  });
+});
+
+describe('history partitions: a write racing retention', () => {
+  let t: Harness;
+  const partitionOf = async (id: string) => (await t.db.query(`SELECT tableoid::regclass::text AS name FROM deliveries WHERE id = $1`, [id]))[0]?.name;
+  beforeAll(async () => {
+    t = await startTidings({ worker: false });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('a replay of a dead letter committed while its day is being compacted is not lost', async () => {
+    const subscriberId = uuidv7();
+    await t.db.query(`INSERT INTO subscribers (id, kind, name, url) VALUES ($1, 'webhook', 'race', 'http://127.0.0.1:9/hook')`, [subscriberId]);
+    const day = startOfUtcDay(Date.now()) + DAY_MS;
+    const id = uuidV7Floor(new Date(day + 1000)).slice(0, 24) + randomBytes(6).toString('hex');
+    await t.db.query(`INSERT INTO deliveries (id, event_type, subscriber_id, status, attempt_count) VALUES ($1, 'ping', $2, 'failed', 1)`, [id, subscriberId]);
+    // The days before it go first, on their own: the race below is over this one day.
+    await t.db.transaction(async (tx) => {
+      while (await purgeExpiredDeliveries(tx, day));
+    });
+    const [replayer, retention] = [t.db.createQueryRunner(), t.db.createQueryRunner()];
+    await replayer.connect();
+    await retention.connect();
+    try {
+      // The replay has changed the row, not yet committed, when retention starts on its day.
+      await replayer.startTransaction();
+      expect(await replaySettled(replayer, id)).toEqual({ outcome: 'replayed' });
+      await retention.startTransaction();
+      const purged: string[] = [];
+      const purging = (async () => {
+        for (let next = await purgeExpiredDeliveries(retention, day + DAY_MS); next; next = await purgeExpiredDeliveries(retention, day + DAY_MS)) {
+          purged.push(...next.partitions);
+        }
+      })();
+      await waitFor('retention to wait for the replay', async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return n > 0;
+      });
+      await replayer.commitTransaction();
+      await purging;
+      await retention.commitTransaction();
+      expect(purged).toContain(dayPartitionName('deliveries', day));
+      // The kept copy is the replayed row, not the one before it.
+      expect(await t.db.query(`SELECT status, next_trigger FROM deliveries WHERE id = $1`, [id])).toEqual([{ status: 'pending', next_trigger: 'manual' }]);
+      expect(await partitionOf(id)).toMatch(/^deliveries_k\d+$/);
+    } finally {
+      await replayer.release();
+      await retention.release();
+    }
   });
 });

@@ -117,6 +117,8 @@ export async function ensurePartitions(q: Queryable, now = Date.now()): Promise<
 
 async function createPartition(q: Queryable, table: HistoryTable, name: string, from: string | null, to: string): Promise<void> {
   const { key } = HISTORY_TABLES[table];
+  // Rows are copied out and then deleted: nothing may change them in between.
+  await q.query(`LOCK TABLE "${table}_default" IN SHARE MODE`);
   await q.query(`CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)${storageClause(table)}`);
   const inRange = `${from === null ? '' : `${key} >= '${from}' AND `}${key} < '${to}'`;
   await q.query(`INSERT INTO "${name}" SELECT * FROM "${table}_default" WHERE ${inRange}`);
@@ -152,6 +154,7 @@ export async function compactPartitions(
   keep: (from: string, to: string) => string,
 ): Promise<number> {
   await lockPartitioning(q);
+  await lockRows(q, parts);
   const from = parts[0].from;
   const to = parts[parts.length - 1].to;
   const name = `${table}_k${from === null ? '0' : dayName(msOfUuidV7(from))}`;
@@ -173,6 +176,15 @@ export async function compactPartitions(
   await q.query(`ALTER TABLE "${staging}" RENAME TO "${name}"`);
   await q.query(`ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${boundSql(from)}) TO ('${to}')`);
   return kept;
+}
+
+/**
+ * Keeps writers out of partitions about to be copied and dropped (readers go
+ * on): a row changed after its copy was taken would be lost with the drop.
+ * Held to the end of the transaction.
+ */
+export async function lockRows(q: Queryable, parts: Partition[]): Promise<void> {
+  if (parts.length > 0) await q.query(`LOCK TABLE ${parts.map((part) => `"${part.name}"`).join(', ')} IN SHARE MODE`);
 }
 
 /** A kept partition takes in the next expired day while it holds fewer rows than this (merging copies it); then a new one starts. */
