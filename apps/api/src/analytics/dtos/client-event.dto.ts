@@ -6,6 +6,8 @@ export class ClientEventDto {
   event: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     example: { view: 'jobs', duration_ms: 412, first_visit: false },
     description:
       'Flat properties, anonymized before they are stored or sent: booleans, numbers, UUIDs and short tokens are kept; ' +
