@@ -31,6 +31,23 @@ import { IN_PROCESS_WORKER, InProcessWorker } from './operations/in-process-work
 import { MetricsController } from './operations/metrics.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
+/** Every controller of the api; the OpenAPI document reads their guard metadata too. */
+export const API_CONTROLLERS = [
+  EventsController,
+  EventTypesController,
+  WebhooksController,
+  DeliveriesController,
+  ApiKeysController,
+  HealthController,
+  LineageIngestController,
+  LineageController,
+  ObservabilityIngestController,
+  ObservabilityController,
+  AnalyticsController,
+  AdminController,
+  MetricsController,
+];
+
 @Module({})
 export class ApiModule {
   /** `worker`: the worker sharing this process (`npm start`), whose health and metrics this api serves too. */
@@ -53,21 +70,7 @@ export class ApiModule {
         DeliveriesModule,
         IngestModule,
       ],
-      controllers: [
-        EventsController,
-        EventTypesController,
-        WebhooksController,
-        DeliveriesController,
-        ApiKeysController,
-        HealthController,
-        LineageIngestController,
-        LineageController,
-        ObservabilityIngestController,
-        ObservabilityController,
-        AnalyticsController,
-        AdminController,
-        MetricsController,
-      ],
+      controllers: API_CONTROLLERS,
       providers: [
         RedisProbe,
         IngestThrottlerGuard,

@@ -1,14 +1,16 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { ApiKeysService } from '@tidings/auth';
 import { requestId } from '@tidings/logging';
 import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
-import { ApiModule } from './api.module';
+import { API_CONTROLLERS, ApiModule } from './api.module';
+import { EVENT_INPUT_SCHEMA } from './events/dtos/register-event.dto';
 import { useJsonBodies } from './http/body-parsing';
 import { InProcessWorker } from './operations/in-process-worker';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
 export async function createApiApp(
@@ -29,17 +31,12 @@ export async function createApiApp(
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tidings')
-      .setDescription(
-        'Transactional-outbox event and webhook engine. Every route but /health and /docs needs "Authorization: Bearer <api key>".',
-      )
-      .setVersion(config.version)
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, {
+    version: config.version,
+    serverUrl: config.publicUrl,
+    controllers: API_CONTROLLERS,
+    schemas: { EventInput: EVENT_INPUT_SCHEMA },
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   if (config.adminKey) await app.get(ApiKeysService).ensureBootstrapKey(config.adminKey);

@@ -1,28 +1,34 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, ApiKeyView } from '@tidings/auth';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeysService } from '@tidings/auth';
+import { ApiError } from '../openapi/api-error.decorator';
+import { ApiKeyListResponse, CreatedApiKeyResponse } from './dtos/api-key.response';
 import { CreateApiKeyDto } from './dtos/create-api-key.dto';
 
 @ApiTags('api keys')
-@ApiBearerAuth()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
   @ApiOperation({ summary: 'Mint a key; the response holds it (shown only here)' })
-  create(@Body() dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     return this.keys.create(dto.name, dto.scopes);
   }
 
   @Get()
-  async list(): Promise<{ data: ApiKeyView[] }> {
+  @ApiOperation({ summary: 'Every key, newest first (revoked ones too; never the key itself)' })
+  @ApiOkResponse({ type: ApiKeyListResponse })
+  async list(): Promise<ApiKeyListResponse> {
     return { data: await this.keys.list() };
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key' })
+  @ApiNoContentResponse({ description: 'Revoked (a key revoked before answers 204 too)' })
+  @ApiError(404, 'not_found: no such key')
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.keys.revoke(id);
   }

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EventTypeCatalogue, EventTypeInfo } from '@tidings/events';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EventTypeCatalogue } from '@tidings/events';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { EventTypeListResponse } from './dtos/event-type.response';
 
 @ApiTags('event types')
-@ApiBearerAuth()
 @Controller('v1/event-types')
 export class EventTypesController {
   constructor(private readonly catalogue: EventTypeCatalogue) {}
@@ -12,7 +12,8 @@ export class EventTypesController {
   @Get()
   @RequireScope('any')
   @ApiOperation({ summary: 'The event catalogue: every type, its scope filters and an example notification payload' })
-  async list(): Promise<{ data: EventTypeInfo[] }> {
+  @ApiOkResponse({ type: EventTypeListResponse })
+  async list(): Promise<EventTypeListResponse> {
     return { data: await this.catalogue.list() };
   }
 }

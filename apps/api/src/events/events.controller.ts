@@ -1,17 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { BatchSummary, EventQueries, EventView, RecordApiEvents } from '@tidings/events';
-import { DeliveryQueries, DeliveryView } from '@tidings/deliveries';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { EventQueries, MAX_BATCH_EVENTS, RecordApiEvents } from '@tidings/events';
+import { DeliveryQueries } from '@tidings/deliveries';
 import { Response } from 'express';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
 import { Page, page } from '../http/pagination';
 import { toDate } from '../http/validators';
+import { ApiError } from '../openapi/api-error.decorator';
+import { EventBatchResponse, EventPage, EventResponse, EventWithDeliveriesResponse } from './dtos/event.response';
 import { ListEventsQuery } from './dtos/list-events.query';
-import { RegisterEventDto, RegisterEventResponse } from './dtos/register-event.dto';
+import { RegisterEventResponse } from './dtos/register-event.dto';
+
+/** Every event body in the document is this one component (see EVENT_INPUT_SCHEMA). */
+const EVENT_INPUT = { $ref: getSchemaPath('EventInput') };
 
 @ApiTags('events')
-@ApiBearerAuth()
 @Controller('v1/events')
 export class EventsController {
   constructor(
@@ -24,10 +28,19 @@ export class EventsController {
   @RequireScope('events:write')
   @UseGuards(IngestThrottlerGuard)
   @ApiOperation({ summary: 'Register one platform event; its deliveries are created in the same transaction' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiBody({ type: RegisterEventDto })
-  @ApiResponse({ status: 201, type: RegisterEventResponse })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+    description: 'Or the idempotency_key field (both must then be equal); scoped to the producer, kept 7 days',
+  })
+  @ApiBody({ schema: EVENT_INPUT })
+  @ApiResponse({ status: 201, type: RegisterEventResponse, description: 'Registered, with its deliveries' })
   @ApiResponse({ status: 200, type: RegisterEventResponse, description: 'Idempotency key seen before: the original event' })
+  @ApiError(
+    400,
+    'validation_failed: not an event of a platform type, or fields its type refuses (every bad field in details); or invalid_json',
+  )
   async register(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -43,22 +56,41 @@ export class EventsController {
   @RequireScope('events:write')
   @UseGuards(IngestThrottlerGuard)
   @ApiOperation({ summary: 'Register up to 1000 events; each is validated alone, the valid ones are registered' })
-  @ApiBody({ type: [RegisterEventDto] })
-  async batch(@Body() body: unknown): Promise<BatchSummary> {
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'array', items: EVENT_INPUT, minItems: 1, maxItems: MAX_BATCH_EVENTS },
+        {
+          type: 'object',
+          required: ['events'],
+          properties: { events: { type: 'array', items: EVENT_INPUT, minItems: 1, maxItems: MAX_BATCH_EVENTS } },
+          additionalProperties: false,
+        },
+      ],
+    },
+  })
+  @ApiOkResponse({
+    type: EventBatchResponse,
+    description: 'Each event judged alone: the bad ones are in failed_events, the others registered',
+  })
+  @ApiError(400, `validation_failed: not an array (or {"events": [...]}), empty, or more than ${MAX_BATCH_EVENTS} events`)
+  async batch(@Body() body: unknown): Promise<EventBatchResponse> {
     return this.record.batch(body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List events, newest first' })
-  async list(@Query() query: ListEventsQuery): Promise<Page<EventView>> {
+  @ApiOkResponse({ type: EventPage })
+  async list(@Query() query: ListEventsQuery): Promise<Page<EventResponse>> {
     const limit = query.limit ?? 50;
     return page(await this.events.list({ ...query, since: toDate(query.since), until: toDate(query.until), limit }), limit);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One event with its notification payload and its deliveries' })
-  @ApiOkResponse()
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<EventView & { deliveries: DeliveryView[] }> {
+  @ApiOkResponse({ type: EventWithDeliveriesResponse })
+  @ApiError(404, 'not_found: no such event')
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<EventWithDeliveriesResponse> {
     const event = await this.events.get(id);
     return { ...event, deliveries: await this.deliveries.list({ event_id: id, limit: 200 }) };
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisProbe } from '@tidings/queue';
 import { Public } from '../auth/require-scope.decorator';
 import { IN_PROCESS_WORKER, InProcessWorker } from '../operations/in-process-worker';
+import { LiveResponse } from './dtos/live.response';
 
 @ApiTags('health')
 @Public()
@@ -19,7 +20,8 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LiveResponse })
+  live(): LiveResponse {
     return { status: 'ok' };
   }
 

@@ -1,12 +1,22 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IngestLineageBatch, IngestLineageEvent, LineageBatchSummary, LineageIngestResult, MAX_LINEAGE_BATCH } from '@tidings/ingest';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, SchemaObject } from '@nestjs/swagger';
+import { IngestLineageBatch, IngestLineageEvent, MAX_LINEAGE_BATCH } from '@tidings/ingest';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { ApiError } from '../openapi/api-error.decorator';
+import { LineageBatchResponse, LineageIngestResponse } from './dtos/lineage.response';
 
-const EVENT_SCHEMA = {
+/** Validated against the OpenLineage spec itself (libs/ingest); here only what every kind of event requires. */
+const EVENT_SCHEMA: SchemaObject = {
   type: 'object',
   description: 'An OpenLineage 2-0-2 RunEvent, DatasetEvent or JobEvent (https://openlineage.io/spec/2-0-2/OpenLineage.json)',
+  required: ['eventTime', 'producer', 'schemaURL'],
+  properties: {
+    eventTime: { type: 'string', format: 'date-time' },
+    producer: { type: 'string' },
+    schemaURL: { type: 'string' },
+  },
+  additionalProperties: true,
   example: {
     eventType: 'COMPLETE',
     eventTime: '2026-11-20T10:04:12.345Z',
@@ -21,7 +31,6 @@ const EVENT_SCHEMA = {
 
 /** OpenLineage's HTTP transport posts here (its default endpoint is /api/v1/lineage). */
 @ApiTags('lineage')
-@ApiBearerAuth()
 @UseGuards(IngestThrottlerGuard)
 @Controller('api/v1/lineage')
 export class LineageIngestController {
@@ -35,9 +44,9 @@ export class LineageIngestController {
   @RequireScope('events:write')
   @ApiOperation({ summary: 'Ingest one OpenLineage event (gzip allowed); it becomes a typed lineage:* event' })
   @ApiBody({ schema: EVENT_SCHEMA })
-  @ApiResponse({ status: 201, description: '{id, type, deliveries, run_state?}' })
-  @ApiResponse({ status: 400, description: 'Invalid per OpenLineage 2-0-2; details name each field by JSON pointer (/run/runId)' })
-  ingest(@Body() body: unknown): Promise<LineageIngestResult> {
+  @ApiCreatedResponse({ type: LineageIngestResponse })
+  @ApiError(400, 'validation_failed: invalid per OpenLineage 2-0-2; details name each field by JSON pointer (/run/runId)')
+  ingest(@Body() body: unknown): Promise<LineageIngestResponse> {
     return this.ingestEvent.execute(body);
   }
 
@@ -46,11 +55,12 @@ export class LineageIngestController {
   @RequireScope('events:write')
   @ApiOperation({ summary: `Ingest up to ${MAX_LINEAGE_BATCH} OpenLineage events; each is validated and stored alone` })
   @ApiBody({ schema: { type: 'array', items: EVENT_SCHEMA } })
-  @ApiResponse({
-    status: 200,
-    description: '{status, summary: {received, successful, failed}, failed_events: [{index, reason, details}], events}',
+  @ApiOkResponse({
+    type: LineageBatchResponse,
+    description: 'Each event judged alone: the bad ones are in failed_events, the others stored',
   })
-  batch(@Body() body: unknown): Promise<LineageBatchSummary> {
+  @ApiError(400, `validation_failed: not an array, empty, or more than ${MAX_LINEAGE_BATCH} events`)
+  batch(@Body() body: unknown): Promise<LineageBatchResponse> {
     return this.ingestBatch.execute(body);
   }
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags, SchemaObject } from '@nestjs/swagger';
 import { IngestObservabilityEvent, ObservabilityKind } from '@tidings/ingest';
 import { AcceptServiceAccountKey, RequireScope } from '../auth/require-scope.decorator';
 import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { ApiError } from '../openapi/api-error.decorator';
 
 const COMMON = {
   pipeline_key: 'SFTP_to_Tableau',
@@ -12,19 +13,19 @@ const COMMON = {
 };
 
 /**
+ * A body as the document describes it: an object (libs/ingest validates its
+ * fields per route and refuses unknown ones), with the route's example.
+ */
+const bodySchema = (example: Record<string, unknown>): SchemaObject => ({ type: 'object', additionalProperties: true, example });
+
+/**
  * The observability Event Ingestion API (DataKitchen v1 shape, DESIGN §7.2).
  * Data tools send their key as "ServiceAccountAuthenticationKey: <key>" or as
  * a Bearer token; every route answers 204 with no body.
  */
 @ApiTags('observability')
-@ApiBearerAuth()
-@ApiHeader({
-  name: 'ServiceAccountAuthenticationKey',
-  required: false,
-  description: 'The API key (events:write), instead of Authorization',
-})
-@ApiResponse({ status: 204, description: 'Accepted' })
-@ApiResponse({ status: 400, description: '{error, message, details: [{field, message}]}: invalid or unknown fields' })
+@ApiNoContentResponse({ description: 'Accepted' })
+@ApiError(400, 'validation_failed: invalid or unknown fields (every one in details)')
 @UseGuards(IngestThrottlerGuard)
 @Controller('events/v1')
 @RequireScope('events:write')
@@ -35,7 +36,7 @@ export class ObservabilityIngestController {
   @Post('run-status')
   @HttpCode(204)
   @ApiOperation({ summary: 'A run (no task_key) or task status: RUNNING, COMPLETED, COMPLETED_WITH_WARNINGS or FAILED' })
-  @ApiBody({ schema: { type: 'object', example: { ...COMMON, status: 'FAILED' } } })
+  @ApiBody({ schema: bodySchema({ ...COMMON, status: 'FAILED' }) })
   async runStatus(@Body() body: unknown): Promise<void> {
     await this.record('run-status', body);
   }
@@ -43,7 +44,7 @@ export class ObservabilityIngestController {
   @Post('message-log')
   @HttpCode(204)
   @ApiOperation({ summary: 'A log message (ERROR, WARNING or INFO) for a run or task' })
-  @ApiBody({ schema: { type: 'object', example: { ...COMMON, log_level: 'ERROR', message: 'COPY failed: column "amount" is numeric' } } })
+  @ApiBody({ schema: bodySchema({ ...COMMON, log_level: 'ERROR', message: 'COPY failed: column "amount" is numeric' }) })
   async messageLog(@Body() body: unknown): Promise<void> {
     await this.record('message-log', body);
   }
@@ -51,7 +52,7 @@ export class ObservabilityIngestController {
   @Post('metric-log')
   @HttpCode(204)
   @ApiOperation({ summary: 'A metric value (finite number) for a run or task' })
-  @ApiBody({ schema: { type: 'object', example: { ...COMMON, metric_key: 'rows_loaded', metric_value: 120000 } } })
+  @ApiBody({ schema: bodySchema({ ...COMMON, metric_key: 'rows_loaded', metric_value: 120000 }) })
   async metricLog(@Body() body: unknown): Promise<void> {
     await this.record('metric-log', body);
   }
@@ -59,12 +60,7 @@ export class ObservabilityIngestController {
   @Post('test-outcomes')
   @HttpCode(204)
   @ApiOperation({ summary: '1 to 500 test outcomes (PASSED, FAILED or WARNING) for a run or task' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      example: { ...COMMON, test_outcomes: [{ name: 'no_null_customer_ids', status: 'FAILED', metric_value: 12 }] },
-    },
-  })
+  @ApiBody({ schema: bodySchema({ ...COMMON, test_outcomes: [{ name: 'no_null_customer_ids', status: 'FAILED', metric_value: 12 }] }) })
   async testOutcomes(@Body() body: unknown): Promise<void> {
     await this.record('test-outcomes', body);
   }
@@ -72,7 +68,7 @@ export class ObservabilityIngestController {
   @Post('dataset-operation')
   @HttpCode(204)
   @ApiOperation({ summary: 'A READ or WRITE of a dataset (dataset_key instead of pipeline_key and run_key)' })
-  @ApiBody({ schema: { type: 'object', example: { dataset_key: 'orders_raw', operation: 'WRITE', path: 'incoming/orders.csv' } } })
+  @ApiBody({ schema: bodySchema({ dataset_key: 'orders_raw', operation: 'WRITE', path: 'incoming/orders.csv' }) })
   async datasetOperation(@Body() body: unknown): Promise<void> {
     await this.record('dataset-operation', body);
   }

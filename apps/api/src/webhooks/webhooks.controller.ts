@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DeleteWebhook, RecoverDeliveries } from '@tidings/deliveries';
-import { CreateWebhook, PingResult, RotateWebhookSecret, SendTestPing, UpdateWebhook, WebhookStore, WebhookView } from '@tidings/webhooks';
+import { CreateWebhook, RotateWebhookSecret, SendTestPing, UpdateWebhook, WebhookStore } from '@tidings/webhooks';
 import { Page, page, PageQuery } from '../http/pagination';
 import { toDate } from '../http/validators';
+import { ApiError } from '../openapi/api-error.decorator';
 import {
   CreateWebhookDto,
   RecoverDto,
@@ -12,9 +13,20 @@ import {
   TestUnsavedWebhookDto,
   UpdateWebhookDto,
 } from './dtos/webhook.dtos';
+import {
+  CreatedWebhookResponse,
+  PingResponse,
+  RecoverResponse,
+  WebhookPage,
+  WebhookResponse,
+  WebhookSecretResponse,
+} from './dtos/webhook.response';
+
+const NO_WEBHOOK = 'not_found: no such webhook (or it was deleted)';
+const BAD_WEBHOOK =
+  'validation_failed: every bad field in details (a URL Tidings may not call, an unknown event type, a filter the type cannot carry, …)';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(
@@ -29,13 +41,16 @@ export class WebhooksController {
 
   @Post()
   @ApiOperation({ summary: 'Create a webhook; the response holds its secret (shown only here)' })
-  create(@Body() dto: CreateWebhookDto): Promise<WebhookView & { secret: string }> {
+  @ApiCreatedResponse({ type: CreatedWebhookResponse })
+  @ApiError(400, BAD_WEBHOOK)
+  create(@Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
     return this.createWebhook.execute(dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List webhooks, newest first' })
-  async list(@Query() query: PageQuery): Promise<Page<WebhookView>> {
+  @ApiOkResponse({ type: WebhookPage })
+  async list(@Query() query: PageQuery): Promise<Page<WebhookResponse>> {
     const limit = query.limit ?? 50;
     return page(await this.store.list(limit, query.cursor), limit);
   }
@@ -43,52 +58,73 @@ export class WebhooksController {
   @Post('test')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a signed ping to a webhook that is not saved yet' })
-  testUnsaved(@Body() dto: TestUnsavedWebhookDto): Promise<PingResult> {
+  @ApiOkResponse({ type: PingResponse, description: 'Sent; ok tells whether the receiver answered 2xx' })
+  @ApiError(400, BAD_WEBHOOK)
+  testUnsaved(@Body() dto: TestUnsavedWebhookDto): Promise<PingResponse> {
     return this.testPing.toUnsaved(dto);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<WebhookView> {
+  @ApiOperation({ summary: 'One webhook with its subscriptions and state' })
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiError(404, NO_WEBHOOK)
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<WebhookResponse> {
     return this.store.view(id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a webhook; enabled: true re-enables a disabled one' })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto): Promise<WebhookView> {
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiError(400, BAD_WEBHOOK)
+  @ApiError(404, NO_WEBHOOK)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto): Promise<WebhookResponse> {
     return this.updateWebhook.execute(id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook and cancel its pending deliveries' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiError(404, NO_WEBHOOK)
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.deleteWebhook.execute(id);
   }
 
   @Put(':id/subscriptions')
   @ApiOperation({ summary: 'Replace the subscriptions of a webhook' })
-  replaceSubscriptions(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReplaceSubscriptionsDto): Promise<WebhookView> {
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiError(400, BAD_WEBHOOK)
+  @ApiError(404, NO_WEBHOOK)
+  replaceSubscriptions(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReplaceSubscriptionsDto): Promise<WebhookResponse> {
     return this.updateWebhook.execute(id, { subscriptions: dto.subscriptions });
   }
 
   @Post(':id/test')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a signed ping now' })
-  test(@Param('id', ParseUUIDPipe) id: string): Promise<PingResult> {
+  @ApiOkResponse({ type: PingResponse, description: 'Sent; ok tells whether the receiver answered 2xx' })
+  @ApiError(404, NO_WEBHOOK)
+  test(@Param('id', ParseUUIDPipe) id: string): Promise<PingResponse> {
     return this.testPing.toSaved(id);
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({ summary: 'New signing secret; the previous one keeps signing for 24 h' })
-  rotate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RotateSecretDto): Promise<{ secret: string }> {
+  @ApiOkResponse({ type: WebhookSecretResponse })
+  @ApiError(400, 'validation_failed: the secret given is not whsec_ and the base64 of 24 to 64 bytes')
+  @ApiError(404, NO_WEBHOOK)
+  rotate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RotateSecretDto): Promise<WebhookSecretResponse> {
     return this.rotateSecret.execute(id, dto.secret);
   }
 
   @Post(':id/recover')
   @HttpCode(202)
   @ApiOperation({ summary: 'Replay every failed delivery of this webhook created in [since, until)' })
-  recover(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RecoverDto): Promise<{ replayed: number }> {
+  @ApiResponse({ status: 202, type: RecoverResponse })
+  @ApiError(404, NO_WEBHOOK)
+  @ApiError(409, 'conflict: the webhook is disabled; enable it (PATCH enabled: true) first')
+  recover(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RecoverDto): Promise<RecoverResponse> {
     return this.recoverDeliveries.execute(id, new Date(dto.since), toDate(dto.until));
   }
 }

@@ -6,6 +6,8 @@ export class ClientEventDto {
   event: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     example: { view: 'jobs', duration_ms: 412, first_visit: false },
     description:
       'Flat properties, anonymized before they are stored or sent: booleans, numbers, UUIDs and short tokens are kept; ' +
@@ -15,7 +17,12 @@ export class ClientEventDto {
 }
 
 export class ClientEventResponse {
-  @ApiProperty({ nullable: true, description: 'The recorded client event; null while telemetry is off (then nothing is recorded)' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The recorded client event; null while telemetry is off (then nothing is recorded)',
+  })
   id: string | null;
 
   @ApiProperty({ description: 'False while telemetry is off (TELEMETRY_DISABLED, or no ANALYTICS_URL)' })

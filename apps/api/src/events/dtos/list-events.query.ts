@@ -12,9 +12,9 @@ export class ListEventsQuery extends PageQuery {
   type?: string;
 
   @ApiPropertyOptional({ enum: EVENT_SOURCES }) @IsOptional() @IsIn(EVENT_SOURCES) source?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() project_uuid?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() job_uuid?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() pipeline_run_uuid?: string;
-  @ApiPropertyOptional({ description: 'recorded at or after (ISO 8601)' }) @IsOptional() @IsIsoDate() since?: string;
-  @ApiPropertyOptional({ description: 'recorded before (ISO 8601)' }) @IsOptional() @IsIsoDate() until?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() project_uuid?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() job_uuid?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() pipeline_run_uuid?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'recorded at or after' }) @IsOptional() @IsIsoDate() since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'recorded before' }) @IsOptional() @IsIsoDate() until?: string;
 }

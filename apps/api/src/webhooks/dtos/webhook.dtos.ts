@@ -16,6 +16,14 @@ import {
 import { IsHeaderMap, IsIsoDate } from '../../http/validators';
 import { WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
 
+/** Custom headers: at most 20, names not owned by Tidings (IsHeaderMap), string values. */
+const HEADER_MAP = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 1024 },
+  maxProperties: 20,
+  description: 'Sent with every request: at most 20, not content-type, webhook-*, x-tidings-* or other reserved names',
+} as const;
+
 export class SubscriptionDto {
   @ApiProperty({
     example: 'project:one-off-job:pipeline-run:failed',
@@ -25,8 +33,8 @@ export class SubscriptionDto {
   @Matches(/^(\*|[a-z0-9:-]+(:\*)?)$/, { message: 'event_type must be an event type, a prefix wildcard or *' })
   event_type: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID() project_uuid?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() job_uuid?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() project_uuid?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() job_uuid?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) pipeline_key?: string;
 }
 
@@ -35,17 +43,18 @@ export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/tidings' }) @IsString() @MaxLength(2048) url: string;
   @ApiPropertyOptional({ description: 'whsec_<base64>; generated when absent' }) @IsOptional() @IsString() secret?: string;
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
+  // No `default` in the document, here and below: generators type a property with a default as required, and on PATCH absent means unchanged.
   @ApiPropertyOptional({
     enum: WEBHOOK_FORMATS,
-    default: 'standard',
-    description: 'standard: {delivered_for, event}; slack, discord, teams: that platform\'s incoming-webhook message with a one-line summary',
+    description:
+      'standard (when absent at creation): {delivered_for, event}; slack, discord, teams: that platform\'s incoming-webhook message with a one-line summary',
   })
   @IsOptional()
   @IsIn(WEBHOOK_FORMATS)
   format?: WebhookFormat;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() verify_tls?: boolean;
-  @ApiPropertyOptional({ example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional({ ...HEADER_MAP, example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() enabled?: boolean;
 
   @ApiProperty({ type: [SubscriptionDto] })
   @IsArray()
@@ -72,8 +81,8 @@ export class RotateSecretDto {
 }
 
 export class RecoverDto {
-  @ApiProperty({ example: '2026-11-19T00:00:00Z' }) @IsIsoDate() since: string;
-  @ApiPropertyOptional() @IsOptional() @IsIsoDate() until?: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-19T00:00:00Z' }) @IsIsoDate() since: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsIsoDate() until?: string;
 }
 
 export class TestUnsavedWebhookDto {
@@ -82,5 +91,5 @@ export class TestUnsavedWebhookDto {
   @ApiPropertyOptional() @IsOptional() @IsString() secret?: string;
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
+  @ApiPropertyOptional(HEADER_MAP) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
 }
