@@ -1,14 +1,8 @@
 import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { launchChromium, screenshot } from './support/admin-browser';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings } from './support/tidings-harness';
-
-const CHROMIUM = '/usr/bin/chromium';
-// The README's screenshot is refreshed only on request (UPDATE_SCREENSHOTS=1); other runs write a scratch copy.
-const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '..', 'docs', 'admin-page.png') : join(tmpdir(), 'tidings-admin-page.png');
 
 describe('admin page in a real headless browser', () => {
   let t: Harness;
@@ -16,13 +10,7 @@ describe('admin page in a real headless browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // Never skip silently: without the browser this test cannot say anything, so it fails and says why.
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; .ci/run installs it with "apt-get install -y chromium"`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     receiver = await FakeWebhookReceiver.start();
     t = await startTidings({ env: { WEBHOOK_RETRY_SCHEDULE: '0,200ms' } });
   });
@@ -61,8 +49,7 @@ describe('admin page in a real headless browser', () => {
     await page.waitForSelector('#attempt-rows tr');
     expect(await page.locator('#attempt-rows tr').count()).toBe(failed.attempt_count);
     await page.locator('#delivery-detail').getByText('database is down').first().waitFor();
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await screenshot(page, 'admin-page');
 
     await row.getByRole('button', { name: 'Replay' }).click();
     await page.locator(`#delivery-rows tr[data-delivery-id="${failed.id}"][data-status="delivered"]`).waitFor();
