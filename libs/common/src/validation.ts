@@ -1,6 +1,5 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { isValidPlain } from './plain-validity';
 import { ErrorDetail } from './tidings-error';
 
 /** Flattens class-validator's tree into `{field, message}` with dotted paths. */
@@ -35,15 +34,6 @@ export function validatePlain<T extends object>(dto: new () => T, value: unknown
   }
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   return errors.length ? { errors: flattenValidationErrors(errors, path) } : { value: instance, errors: [] };
-}
-
-/**
- * validatePlain's errors without its instance: a valid value (the common case)
- * is recognised from the DTO's decorators read once; anything else takes the
- * full run, so the errors are exactly validatePlain's.
- */
-export function plainErrors(dto: new () => object, value: unknown, path: string): ErrorDetail[] {
-  return isValidPlain(dto, value === undefined ? {} : value) ? [] : validatePlain(dto, value, path).errors;
 }
 
 /** The path of the first own `constructor` key in a plain value, or undefined. */

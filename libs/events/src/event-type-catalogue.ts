@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorDetail, isClientType, isPlatformType } from '@tidings/common';
 import { DataSource } from 'typeorm';
-import { EVENT_CLASSES } from './event-types';
+import { EVENT_CLASSES } from './event-classes';
 import { NotificationEvent, SUBSCRIPTION_FILTERS, SubscriptionFilter } from './tidings-event.entity';
 
 export interface EventTypeInfo {
