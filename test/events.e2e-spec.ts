@@ -312,6 +312,43 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(byName.get('project:cron-job:succeeded')).toBeUndefined();
   });
 
+  it('publishes each type with the JSON Schema of its body, its ordering key and a body the API accepts', async () => {
+    const type = 'project:one-off-job:pipeline-run:failed';
+    const res = await t.http('GET', `/v1/event-types/${type}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      name: type,
+      group: 'platform',
+      scope_filters: ['project_uuid', 'job_uuid'],
+      ordering_key: ['pipeline_run.uuid'],
+      schema: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        required: ['project', 'job', 'pipeline_run'],
+        additionalProperties: false,
+        properties: { type: { const: type }, project: { required: ['uuid'] } },
+      },
+    });
+    const registered = await t.http('POST', '/v1/events', { type, ...res.body.example_body });
+    expect(registered.status).toBe(201);
+    expect((await t.http('GET', `/v1/event-types/${encodeURIComponent('observability:run:failed')}`)).body).toMatchObject({
+      registrable_via_api: false,
+      ordering_key: ['pipeline.key', 'run.key'],
+    });
+    const unknown = await t.http('GET', '/v1/event-types/project:exploded');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toBe('not_found');
+
+    // The OpenAPI document takes POST /v1/events bodies (its EventInput) from the same registry: one alternative per platform type.
+    const doc = await t.http('GET', '/docs/openapi.json');
+    const body = doc.body.components.schemas.EventInput;
+    expect(body.oneOf).toHaveLength(58);
+    expect(body.oneOf.find((s: any) => s.title === type)).toMatchObject({
+      required: ['type', 'project', 'job', 'pipeline_run'],
+      properties: { type: { enum: [type] }, project: { properties: { name: { type: 'string', nullable: true } } } },
+    });
+  });
+
   it('an in-process caller registers engine-free platform events with the typed classes too', async () => {
     const registrar = t.api.get(EventRegistrar);
     const id = await webhook('/inproc', [{ event_type: 'project:created' }]);
