@@ -21,3 +21,4 @@ export * from './record-api-events';
 export * from './record-client-event';
 export * from './event-queries';
 export * from './registry/openapi';
+export * from './registry/event-type-rows';
