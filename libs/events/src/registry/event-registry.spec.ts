@@ -95,7 +95,7 @@ describe('the event body validator', () => {
     ).toEqual([
       { field: 'occurred_at', message: 'occurred_at must be an ISO 8601 date-time with a time zone (e.g. 2026-11-20T10:00:00Z)' },
       { field: 'project.nickname', message: 'project.nickname is not a field of project:one-off-job:pipeline-run:failed events' },
-      { field: 'job.uuid', message: 'job.uuid must be a string' },
+      { field: 'job.uuid', message: 'job.uuid must be a UUID' },
       { field: 'pipeline_run.number', message: 'pipeline_run.number must be at least 0' },
       { field: 'pipeline_run.parameters', message: 'pipeline_run.parameters must be an object' },
       {

@@ -7,6 +7,24 @@ import { EVENT_FORMATS } from './formats';
 import { JsonSchema } from './json-schema';
 
 /**
+ * An Ajv set up as every body checker of Tidings needs it: all errors at
+ * once, strict schemas, the registry's formats. The event validator below
+ * and the ingestion validators each compile their schemas on one of these.
+ */
+export function createBodyAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true, // every problem at once, not the first
+    verbose: true, // errors carry their schema: a missing object is reported as its missing fields
+    strict: true,
+    allowUnionTypes: true, // optional fields are `[type, "null"]`
+    strictNumbers: true, // NaN and ±Infinity are not numbers
+    inlineRefs: false, // a referenced schema's code is shared by every schema that refers to it
+  });
+  for (const [name, format] of Object.entries(EVENT_FORMATS)) ajv.addFormat(name, format);
+  return ajv;
+}
+
+/**
  * The one validator of event bodies: each type's body schema compiled once,
  * by one Ajv instance, the first time any is needed (EventsModule asks at
  * startup). Used by POST /v1/events and /v1/events/batch, the ingestion
@@ -17,15 +35,7 @@ class EventBodyValidator {
   private readonly layers = new Map<string, JsonSchema>();
 
   constructor(entries: readonly EventTypeEntry[]) {
-    const ajv = new Ajv2020({
-      allErrors: true, // every problem at once, not the first
-      verbose: true, // errors carry their schema: a missing layer is reported as its missing fields
-      strict: true,
-      allowUnionTypes: true, // optional fields are `[type, "null"]`
-      strictNumbers: true, // NaN and ±Infinity are not numbers
-      inlineRefs: false, // a layer's code is shared by every type that has it
-    });
-    for (const [name, format] of Object.entries(EVENT_FORMATS)) ajv.addFormat(name, format);
+    const ajv = createBodyAjv();
     // Many types share a layer: each layer schema is compiled once and referenced (the published schemas stay inline).
     const layerIds = new Map<JsonSchema, string>();
     for (const entry of entries) {
@@ -51,7 +61,7 @@ class EventBodyValidator {
     if (!validate) throw new Error(`${type} is not a type of the event registry`);
     if (validate(body)) return [];
     const resolve = (schema: JsonSchema | undefined) => (typeof schema?.$ref === 'string' ? this.layers.get(schema.$ref) : schema);
-    return toErrorDetails(type, validate.errors ?? [], body, resolve);
+    return toErrorDetails(type, validate.errors ?? [], body, { resolve });
   }
 }
 
@@ -74,8 +84,10 @@ export function toErrorDetails(
   type: string,
   errors: readonly ErrorObject[],
   body: unknown,
-  resolve: (schema: JsonSchema | undefined) => JsonSchema | undefined = (schema) => schema,
+  options: ErrorDetailOptions = {},
 ): ErrorDetail[] {
+  const resolve = options.resolve ?? ((schema) => schema);
+  const formats = { ...FORMAT_MESSAGES, ...options.formats };
   const details: ErrorDetail[] = [];
   const seen = new Set<string>();
   const add = (field: string, message: string) => {
@@ -102,25 +114,35 @@ export function toErrorDetails(
         break;
       }
       default:
-        add(at, `${at || 'the event'} ${describe(error)}`);
+        add(at, `${at || 'the event'} ${describe(error, formats)}`);
     }
   }
   return details;
 }
 
-function describe(error: ErrorObject): string {
+export interface ErrorDetailOptions {
+  /** Resolves a `$ref` schema to the schema it names (where schemas are shared by reference). */
+  resolve?: (schema: JsonSchema | undefined) => JsonSchema | undefined;
+  /** What a value of each further format must be, as the end of a sentence (`must be …`). */
+  formats?: Record<string, string>;
+}
+
+const FORMAT_MESSAGES: Record<string, string> = {
+  uuid: 'must be a UUID',
+  'date-time': 'must be an ISO 8601 date-time with a time zone (e.g. 2026-11-20T10:00:00Z)',
+};
+
+function describe(error: ErrorObject, formats: Record<string, string>): string {
   const p = error.params as Record<string, any>;
   switch (error.keyword) {
     case 'type': {
       const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')).filter((t: string) => t !== 'null');
-      return `must be ${types.map(article).join(' or ')}`;
+      // A field that takes text in a format says which (a number or a decimal string, not "a number or a string").
+      const format = typeof error.parentSchema?.format === 'string' ? formats[error.parentSchema.format] : undefined;
+      return format ?? `must be ${types.map(article).join(' or ')}`;
     }
     case 'format':
-      return p.format === 'uuid'
-        ? 'must be a UUID'
-        : p.format === 'date-time'
-          ? 'must be an ISO 8601 date-time with a time zone (e.g. 2026-11-20T10:00:00Z)'
-          : `must be in ${p.format} format`;
+      return formats[p.format] ?? `must be in ${p.format} format`;
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}`;
     case 'const':
