@@ -22,3 +22,4 @@ export * from './record-client-event';
 export * from './event-queries';
 export * from './registry/openapi';
 export * from './registry/event-type-rows';
+export * from './registry/typescript';
