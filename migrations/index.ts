@@ -12,6 +12,7 @@ import { TelemetryCursor1764510000000 } from './1764510000000-TelemetryCursor';
 import { DropAnalyticsOutbox1764520000000 } from './1764520000000-DropAnalyticsOutbox';
 import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedStatus';
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
+import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   DropAnalyticsOutbox1764520000000,
   RetireClaimedStatus1764530000000,
   PartitionHistory1764600000000,
+  EventTypeSchemas1764620000000,
 ];

@@ -72,8 +72,12 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
     expect(doc.components.securitySchemes.bearer.bearerFormat).not.toMatch(/jwt/i);
     expect(doc.components.securitySchemes.ServiceAccountAuthenticationKey).toMatchObject({ type: 'apiKey', in: 'header' });
     expect(doc.components.schemas.Error).toMatchObject({ required: ['error', 'message'] });
-    // The one place event bodies are described, until the registry supplies a oneOf.
-    expect(doc.components.schemas.EventInput).toMatchObject({ type: 'object', required: ['type'], additionalProperties: true });
+    // The one place event bodies are described: the registry's oneOf, one closed alternative per platform type.
+    expect(doc.components.schemas.EventInput.oneOf).toHaveLength(58);
+    for (const alternative of doc.components.schemas.EventInput.oneOf) {
+      expect(alternative).toMatchObject({ type: 'object', required: expect.arrayContaining(['type']), additionalProperties: false });
+      expect(alternative.properties.type.enum).toEqual([alternative.title]);
+    }
     expect(doc.paths['/v1/events'].post.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/EventInput',
     });
@@ -221,6 +225,8 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
   it('the catalogue, the analytics relay, health and metrics', async () => {
     const c = contract;
     const types = await c.call('GET', '/v1/event-types', { expect: 200 });
+    await c.call('GET', '/v1/event-types/{type}', { path: { type: 'project:one-off-job:pipeline-run:failed' }, expect: 200 });
+    await c.call('GET', '/v1/event-types/{type}', { path: { type: 'no:such:type' }, expect: 404 });
     const clientType = types.body.data.find((type: { group: string }) => type.group === 'client').name;
     const relayed = await c.call('POST', '/v1/analytics', {
       body: { event: clientType, properties: { view: 'jobs', duration_ms: 412 } },

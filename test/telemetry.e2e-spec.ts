@@ -103,7 +103,7 @@ describe('telemetry: the event log exported, anonymized, in batches to a PostHog
       // A layer class without its telemetry override would silently send nothing of that layer.
       expect({ type, layers: event.telemetryLayers() }).toEqual({
         type,
-        layers: [...cls.LAYERS.map((l) => l.key), ...(cls.HAS_UPDATE ? ['update'] : [])],
+        layers: cls.LAYERS.map((l) => l.key),
       });
       await register(event);
       sent.push({ type, id: event.id, markers });

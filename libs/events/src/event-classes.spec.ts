@@ -1,27 +1,26 @@
 import 'reflect-metadata';
 import { EVENT_CATALOGUE_V1 } from '../../../migrations/data/event-catalogue-v1';
-import { eventClassFor } from './event-classes';
+import { EVENT_CLASSES, eventClass, eventClassFor } from './event-classes';
 import { EventError } from './event-error';
-import {
-  CronJobRunPipelineRunFailed,
-  EnvironmentImageBuildSucceeded,
-  EVENT_CLASSES,
-  InteractivePipelineRunStarted,
-  JobPipelineRunFailed,
-  JobUpdated,
-  JupyterImageBuildFailed,
-  LineageDataset,
-  LineageRunFail,
-  ObservabilityDatasetOperation,
-  ObservabilityMessageLog,
-  ObservabilityMetricLog,
-  ObservabilityRunFailed,
-  ObservabilityTaskRunning,
-  ObservabilityTestOutcomes,
-  Ping,
-  ProjectCreated,
-} from './event-types';
-import { EventClass, EventInput, layerScopes, NotificationEvent, readLayerField, SCOPE_COLUMNS } from './tidings-event.entity';
+import { layerScopes, readLayerField } from './registry/layer';
+import { EventClass, EventInput, NotificationEvent, SCOPE_COLUMNS } from './tidings-event.entity';
+
+const JobPipelineRunFailed = eventClass('project:one-off-job:pipeline-run:failed');
+const CronJobRunPipelineRunFailed = eventClass('project:cron-job:run:pipeline-run:failed');
+const InteractivePipelineRunStarted = eventClass('project:pipeline:interactive-session:pipeline-run:started');
+const EnvironmentImageBuildSucceeded = eventClass('project:environment:image-build:succeeded');
+const JupyterImageBuildFailed = eventClass('jupyter:image-build:failed');
+const JobUpdated = eventClass('project:one-off-job:updated');
+const ProjectCreated = eventClass('project:created');
+const ObservabilityRunFailed = eventClass('observability:run:failed');
+const ObservabilityTaskRunning = eventClass('observability:task:running');
+const ObservabilityMessageLog = eventClass('observability:message-log');
+const ObservabilityMetricLog = eventClass('observability:metric-log');
+const ObservabilityTestOutcomes = eventClass('observability:test-outcomes');
+const ObservabilityDatasetOperation = eventClass('observability:dataset-operation');
+const LineageRunFail = eventClass('lineage:run:fail');
+const LineageDataset = eventClass('lineage:dataset');
+const Ping = eventClass('ping');
 
 const PROJECT = '0b3c6a4e-4f43-4c35-9a4c-6f2f0a1d1e11';
 const PIPELINE = '5d1e1a10-8b1b-4bb4-9e8a-2f6ad5e0c712';
@@ -45,7 +44,7 @@ function eventErrorOf(fn: () => unknown): EventError {
 const fieldsOf = (error: EventError) => (error.details ?? []).map((d) => d.field);
 
 /** Layer keys from the root down: `event.<k0>.<k1>…` (layers placed on the event itself are not on the path). */
-const path = (cls: EventClass) => cls.LAYERS.filter((layer) => layer.placement !== 'root').map((layer) => layer.key);
+const path = (cls: EventClass) => cls.LAYERS.filter((layer) => (layer.placement ?? 'nest') === 'nest').map((layer) => layer.key);
 /** Layers that sit on the event itself (`event.<key>`), beside the nested path. */
 const rootLayers = (cls: EventClass) => cls.LAYERS.filter((layer) => layer.placement === 'root').map((layer) => layer.key);
 
@@ -90,7 +89,6 @@ describe('typed event classes', () => {
       leaf = leaf[key] = { ...(input[key] as object) };
     }
     for (const key of rootLayers(cls)) expected[key] = input[key];
-    if (cls.HAS_UPDATE) expected.update = input.update;
     expect(event.toNotificationPayload()).toEqual(expected);
   });
 
@@ -267,9 +265,9 @@ describe('typed event classes', () => {
     const updatedTypes = [...EVENT_CLASSES.keys()].filter((type) => type.endsWith(':updated'));
     const change = { type: 'UPDATED', changed_object: 'schedule', old_value: '0 * * * *', new_value: '0 2 * * *' };
 
-    it('are exactly the types whose name ends in :updated', () => {
+    it('are exactly the types whose name ends in :updated, and only they carry the update layer', () => {
       expect(updatedTypes.sort()).toEqual(['project:cron-job:updated', 'project:one-off-job:updated', 'project:pipeline:updated', 'project:updated']);
-      for (const [type, cls] of EVENT_CLASSES) expect(cls.HAS_UPDATE).toBe(updatedTypes.includes(type));
+      for (const [type, cls] of EVENT_CLASSES) expect(cls.LAYERS.some((layer) => layer.key === 'update')).toBe(updatedTypes.includes(type));
     });
 
     it.each(updatedTypes)('%s requires update.changes', (type) => {

@@ -1,7 +1,46 @@
 import { isPlatformType } from '@tidings/common';
-import { EventClass, EventSource, NotificationTree, SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
-import { EVENT_CLASSES } from './event-types';
+import { ChildEntity } from 'typeorm';
 import { EventError } from './event-error';
+import { EVENT_TYPES, EventTypeName } from './registry/event-registry';
+import { EventTypeEntry, NotificationEvent } from './registry/event-type';
+import { registerTelemetryEventType } from './telemetry/anonymizer';
+import { EventClass, EventSource, SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
+
+/**
+ * Makes the class of one registry type: a TypeORM child entity whose
+ * discriminator is the type name, carrying the entry its behaviour folds over.
+ */
+function defineEventType(entry: EventTypeEntry): EventClass {
+  const name = entry.type
+    .split(/[:-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  const concrete = {
+    [name]: class extends TidingsEvent {
+      static override readonly TYPE = entry.type;
+      static override readonly ENTRY = entry;
+      static override readonly LAYERS = entry.layers;
+    },
+  }[name];
+  ChildEntity(entry.type)(concrete);
+  registerTelemetryEventType(entry.type);
+  return concrete as EventClass;
+}
+
+/** The class of every registry type, by name. */
+export const EVENT_CLASSES: ReadonlyMap<string, EventClass> = new Map(EVENT_TYPES.map((entry) => [entry.type, defineEventType(entry)]));
+
+/** The class of a registry type, for in-process callers: `eventClass('project:created').create({...})`. */
+export function eventClass(type: EventTypeName): EventClass {
+  return EVENT_CLASSES.get(type)!;
+}
+
+// The classes the code base names itself.
+export const ProjectCreated = eventClass('project:created');
+export const JobPipelineRunFailed = eventClass('project:one-off-job:pipeline-run:failed');
+export const WebhookDisabled = eventClass('tidings:webhook:disabled');
+export const DeliveryExhausted = eventClass('tidings:delivery:exhausted');
+export const Ping = eventClass('ping');
 
 /** The class for `type` as the given source may register it, or an `EventError`. */
 export function eventClassFor(type: unknown, source: EventSource): EventClass {
@@ -17,12 +56,10 @@ export function eventClassFor(type: unknown, source: EventSource): EventClass {
   return cls;
 }
 
-/** A stored event of a type without a class of its own yet: its data is shown as stored. */
+/** A stored event of a type the registry no longer defines: its data is shown as stored. */
 class StoredEvent extends TidingsEvent {
-  protected override notificationTree(): NotificationTree {
-    const tree = super.notificationTree();
-    Object.assign(tree.root, this.data);
-    return tree;
+  override toNotificationPayload(): NotificationEvent {
+    return Object.assign(super.toNotificationPayload(), this.data);
   }
 }
 

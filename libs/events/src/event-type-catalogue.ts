@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorDetail, isClientType, isPlatformType } from '@tidings/common';
 import { DataSource } from 'typeorm';
-import { EVENT_CLASSES } from './event-types';
+import { EVENT_CLASSES } from './event-classes';
+import { EventError } from './event-error';
+import { bodySchema, exampleBody } from './registry/body-schema';
+import { JsonSchema } from './registry/json-schema';
 import { NotificationEvent, SUBSCRIPTION_FILTERS, SubscriptionFilter } from './tidings-event.entity';
 
 export interface EventTypeInfo {
@@ -12,7 +15,15 @@ export interface EventTypeInfo {
   /** Whether `POST /v1/events` accepts it (platform types). */
   registrable_via_api: boolean;
   scope_filters: SubscriptionFilter[];
+  /** Body paths whose values, joined by `/`, make the default ordering key (DESIGN §4). */
+  ordering_key: string[];
   example: NotificationEvent | null;
+}
+
+/** One type as `GET /v1/event-types/{type}` publishes it: also the JSON Schema of its body and a body it accepts. */
+export interface EventTypeDetail extends EventTypeInfo {
+  schema: JsonSchema | null;
+  example_body: Record<string, unknown> | null;
 }
 
 export interface SubscriptionSpec {
@@ -24,8 +35,9 @@ export interface SubscriptionSpec {
 
 /**
  * The catalogue as the database holds it (`event_types`, filled by
- * migrations), joined with what the code knows of each type: its scope
- * filters and an example notification payload.
+ * migrations from the registry; a deprecated type stays listed), joined with
+ * what the registry says of each type: its scope filters, ordering key,
+ * body schema and examples.
  */
 @Injectable()
 export class EventTypeCatalogue {
@@ -39,6 +51,14 @@ export class EventTypeCatalogue {
       throw error;
     });
     return this.loaded;
+  }
+
+  /** One type with the JSON Schema of its body, or a not_found EventError. */
+  async get(name: string): Promise<EventTypeDetail> {
+    const info = (await this.list()).find((t) => t.name === name);
+    if (!info) throw new EventError('not_found', `unknown event type ${name}`);
+    const entry = EVENT_CLASSES.get(name)?.ENTRY;
+    return { ...info, schema: entry ? bodySchema(entry) : null, example_body: entry ? exampleBody(entry) : null };
   }
 
   /** Problems with one subscription (unknown type or pattern, a filter the type cannot match). */
@@ -81,7 +101,8 @@ export class EventTypeCatalogue {
         example = event.toNotificationPayload();
       }
       const scopeFilters: SubscriptionFilter[] = cls ? cls.scopeFilters() : [];
-      return { ...row, registrable_via_api: isPlatformType(row.name), scope_filters: scopeFilters, example };
+      const orderingKey = cls?.ENTRY ? [...cls.ENTRY.orderingKey] : [];
+      return { ...row, registrable_via_api: isPlatformType(row.name), scope_filters: scopeFilters, ordering_key: orderingKey, example };
     });
   }
 }

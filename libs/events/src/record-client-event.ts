@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { EventError } from './event-error';
 import { EventRegistrar } from './event-registrar';
 import { EventTypeCatalogue } from './event-type-catalogue';
-import { EVENT_CLASSES } from './event-types';
+import { EVENT_CLASSES } from './event-classes';
 import { anonymizeClientProperties } from './telemetry/anonymizer';
 
 export interface ClientEventResult {

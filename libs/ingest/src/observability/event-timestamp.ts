@@ -1,5 +1,3 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
-
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 /**
@@ -24,22 +22,6 @@ export function parseEventTimestamp(value: unknown): Date | null {
   return new Date(local.getTime() - offsetMinutes * 60_000);
 }
 
-/** class-validator: an ISO 8601 date-time, with or without an offset (naive = UTC). */
-export function IsEventTimestamp(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isEventTimestamp',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => parseEventTimestamp(value) !== null,
-        defaultMessage: (args) =>
-          `${args?.property} must be an ISO 8601 date-time, e.g. 2026-11-20T10:00:00Z (without an offset it is read as UTC)`,
-      },
-    });
-}
-
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A finite number, given as a JSON number or a decimal string ("20.4"); NaN and ±Infinity are refused. */
@@ -50,19 +32,4 @@ export function toFiniteNumber(value: unknown): number | null {
     return Number.isFinite(number) ? number : null;
   }
   return null;
-}
-
-/** class-validator: see toFiniteNumber. */
-export function IsFiniteNumeric(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isFiniteNumeric',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => toFiniteNumber(value) !== null,
-        defaultMessage: (args) => `${args?.property} must be a finite number (a JSON number or a decimal string; not NaN or Infinity)`,
-      },
-    });
 }

@@ -1,117 +1,105 @@
 import {
   DATASET_OPERATIONS,
+  extend,
+  JsonSchema,
+  list,
   LOG_LEVELS,
   MAX_TEST_OUTCOMES,
+  object,
   OBSERVED_KEY_MAX,
   OBSERVED_STATUSES,
   OBSERVED_TEXT_MAX,
   OBSERVED_URL_MAX,
+  oneOf,
+  openMap,
+  Schema,
+  Static,
   TEST_STATUSES,
+  text,
 } from '@tidings/events';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { IsEventTimestamp, IsFiniteNumeric } from './event-timestamp';
+import { ObservabilityKind } from './observability-input';
 
 /*
  * Request bodies of the observability ingestion API (DataKitchen Event
- * Ingestion API v1 shape, DESIGN §7.2). Every field is declared: anything
- * else is refused. Enums are case-insensitive (upper-cased before checking);
- * null means absent for optional fields.
+ * Ingestion API v1 shape, DESIGN §7.2), as JSON Schemas checked by the same
+ * Ajv set-up as event bodies. Every field is declared: anything else is
+ * refused. Null means absent for optional fields. Enums are case-insensitive:
+ * the validator upper-cases them before checking (ENUM_FIELDS).
  */
 
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const Key = () => (target: object, property: string) => {
-  IsString()(target, property);
-  Length(1, OBSERVED_KEY_MAX)(target, property);
-};
-const OptionalKey = () => (target: object, property: string) => {
-  IsOptional()(target, property);
-  Key()(target, property);
-};
+const key = () => text(OBSERVED_KEY_MAX, 1);
+/** ISO 8601, with or without an offset (naive = UTC): see parseEventTimestamp. */
+const eventTimestamp = (): Schema<string> => ({ type: 'string', format: 'event-timestamp' });
+/** A finite number, as a JSON number or a decimal string ("20.4"): see toFiniteNumber. */
+const finiteNumeric = (): Schema<number | string> => ({ type: ['number', 'string'], format: 'finite-decimal' });
+const httpUrl = (): Schema<string> => ({ type: 'string', maxLength: OBSERVED_URL_MAX, format: 'http-url' });
 
-/** Fields every event may carry (external_url, metadata, component_tool, event_timestamp). */
-class CommonFields {
-  @IsOptional() @IsEventTimestamp() event_timestamp?: string;
-  @IsOptional()
-  @IsString()
-  @MaxLength(OBSERVED_URL_MAX)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'external_url must be an http(s) URL' })
-  external_url?: string;
-  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
-  @OptionalKey() component_tool?: string;
-}
+/** Fields every event may carry. */
+const common = object({}, { event_timestamp: eventTimestamp(), external_url: httpUrl(), metadata: openMap(), component_tool: key() });
 
 /** Events about a pipeline run (or one of its tasks). */
-export class PipelineEventBody extends CommonFields {
-  @Key() pipeline_key: string;
-  @Key() run_key: string;
-  @OptionalKey() task_key?: string;
-  @OptionalKey() pipeline_name?: string;
-  @OptionalKey() run_name?: string;
-  @OptionalKey() task_name?: string;
-}
+const pipelineEvent = extend(
+  common,
+  { pipeline_key: key(), run_key: key() },
+  { task_key: key(), pipeline_name: key(), run_name: key(), task_name: key() },
+);
 
-export class RunStatusBody extends PipelineEventBody {
-  @Transform(upper) @IsIn(OBSERVED_STATUSES, { message: `status must be one of ${OBSERVED_STATUSES.join(', ')}` }) status: string;
-}
+const testOutcome = object(
+  { name: key(), status: oneOf(TEST_STATUSES) },
+  {
+    description: text(OBSERVED_TEXT_MAX),
+    start_time: eventTimestamp(),
+    end_time: eventTimestamp(),
+    metric_value: finiteNumeric(),
+    metric_name: key(),
+    metric_description: text(OBSERVED_TEXT_MAX),
+    min_threshold: finiteNumeric(),
+    max_threshold: finiteNumeric(),
+    dimensions: list(key(), { maxItems: 100 }),
+    result: text(OBSERVED_TEXT_MAX),
+    type: key(),
+    key: key(),
+    metadata: openMap(),
+    integrations: openMap(),
+  },
+);
 
-export class MessageLogBody extends PipelineEventBody {
-  @Transform(upper) @IsIn(LOG_LEVELS, { message: `log_level must be one of ${LOG_LEVELS.join(', ')}` }) log_level: string;
-  @IsString()
-  @Length(1, OBSERVED_TEXT_MAX, { message: `message must be a non-empty string of at most ${OBSERVED_TEXT_MAX} characters` })
-  message: string;
-}
-
-export class MetricLogBody extends PipelineEventBody {
-  @Key() metric_key: string;
-  @IsFiniteNumeric() metric_value: number | string;
-}
-
-export class TestOutcomeItem {
-  @Key() name: string;
-  @Transform(upper) @IsIn(TEST_STATUSES, { message: `status must be one of ${TEST_STATUSES.join(', ')}` }) status: string;
-  @IsOptional() @IsString() @MaxLength(OBSERVED_TEXT_MAX) description?: string;
-  @IsOptional() @IsEventTimestamp() start_time?: string;
-  @IsOptional() @IsEventTimestamp() end_time?: string;
-  @IsOptional() @IsFiniteNumeric() metric_value?: number | string;
-  @OptionalKey() metric_name?: string;
-  @IsOptional() @IsString() @MaxLength(OBSERVED_TEXT_MAX) metric_description?: string;
-  @IsOptional() @IsFiniteNumeric() min_threshold?: number | string;
-  @IsOptional() @IsFiniteNumeric() max_threshold?: number | string;
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, OBSERVED_KEY_MAX, { each: true }) dimensions?: string[];
-  @IsOptional() @IsString() @MaxLength(OBSERVED_TEXT_MAX) result?: string;
-  @OptionalKey() type?: string;
-  @OptionalKey() key?: string;
-  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
-  @IsOptional() @IsObject() integrations?: Record<string, unknown>;
-}
-
-export class TestOutcomesBody extends PipelineEventBody {
-  @IsArray()
-  @ArrayMinSize(1, { message: 'test_outcomes must hold at least 1 test outcome' })
-  @ArrayMaxSize(MAX_TEST_OUTCOMES, { message: `test_outcomes must hold at most ${MAX_TEST_OUTCOMES} test outcomes` })
-  @ValidateNested({ each: true })
-  @Type(() => TestOutcomeItem)
-  test_outcomes: TestOutcomeItem[];
-  @IsOptional() @IsObject() component_integrations?: Record<string, unknown>;
-}
-
+export const RUN_STATUS_BODY = extend(pipelineEvent, { status: oneOf(OBSERVED_STATUSES) });
+export const MESSAGE_LOG_BODY = extend(pipelineEvent, { log_level: oneOf(LOG_LEVELS), message: text(OBSERVED_TEXT_MAX, 1) });
+export const METRIC_LOG_BODY = extend(pipelineEvent, { metric_key: key(), metric_value: finiteNumeric() });
+export const TEST_OUTCOMES_BODY = extend(
+  pipelineEvent,
+  { test_outcomes: list(testOutcome, { minItems: 1, maxItems: MAX_TEST_OUTCOMES }) },
+  { component_integrations: openMap() },
+);
 /** About a dataset, not a pipeline run: `dataset_key` instead of `pipeline_key` + `run_key`. */
-export class DatasetOperationBody extends CommonFields {
-  @Key() dataset_key: string;
-  @OptionalKey() dataset_name?: string;
-  @Transform(upper) @IsIn(DATASET_OPERATIONS, { message: `operation must be one of ${DATASET_OPERATIONS.join(', ')}` }) operation: string;
-  @IsOptional() @IsString() @Length(1, OBSERVED_URL_MAX) path?: string;
-}
+export const DATASET_OPERATION_BODY = extend(
+  common,
+  { dataset_key: key(), operation: oneOf(DATASET_OPERATIONS) },
+  { dataset_name: key(), path: text(OBSERVED_URL_MAX, 1) },
+);
+
+export type PipelineEventBody = Static<typeof pipelineEvent>;
+export type RunStatusBody = Static<typeof RUN_STATUS_BODY>;
+export type MessageLogBody = Static<typeof MESSAGE_LOG_BODY>;
+export type MetricLogBody = Static<typeof METRIC_LOG_BODY>;
+export type TestOutcomesBody = Static<typeof TEST_OUTCOMES_BODY>;
+export type TestOutcomeItem = Static<typeof testOutcome>;
+export type DatasetOperationBody = Static<typeof DATASET_OPERATION_BODY>;
+
+export const OBSERVABILITY_BODIES: Record<ObservabilityKind, JsonSchema> = {
+  'run-status': RUN_STATUS_BODY,
+  'message-log': MESSAGE_LOG_BODY,
+  'metric-log': METRIC_LOG_BODY,
+  'test-outcomes': TEST_OUTCOMES_BODY,
+  'dataset-operation': DATASET_OPERATION_BODY,
+};
+
+/** The case-insensitive enum fields of each body (`test_outcomes[].status` included). */
+export const ENUM_FIELDS: Record<ObservabilityKind, readonly string[]> = {
+  'run-status': ['status'],
+  'message-log': ['log_level'],
+  'metric-log': [],
+  'test-outcomes': [],
+  'dataset-operation': ['operation'],
+};

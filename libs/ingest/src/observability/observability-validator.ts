@@ -1,25 +1,43 @@
-import { ErrorDetail, validatePlain } from '@tidings/common';
-import { DatasetOperation, LogLevel, ObservedStatus, TestStatus } from '@tidings/events';
+import { ErrorDetail } from '@tidings/common';
+import { createBodyAjv, DatasetOperation, LogLevel, ObservedStatus, TestStatus, toErrorDetails } from '@tidings/events';
+import { ValidateFunction } from 'ajv/dist/2020';
 import { invalid } from '../ingest-error';
 import {
   DatasetOperationBody,
+  ENUM_FIELDS,
   MessageLogBody,
   MetricLogBody,
+  OBSERVABILITY_BODIES,
   PipelineEventBody,
   RunStatusBody,
   TestOutcomeItem,
   TestOutcomesBody,
 } from './observability-bodies';
 import { parseEventTimestamp, toFiniteNumber } from './event-timestamp';
-import { ObservabilityInput, ObservabilityKind, ObservedContext, ObservedTarget, ObservedTestOutcome } from './observability-input';
+import { OBSERVABILITY_KINDS, ObservabilityInput, ObservabilityKind, ObservedContext, ObservedTarget, ObservedTestOutcome } from './observability-input';
 
-const BODIES: Record<ObservabilityKind, new () => object> = {
-  'run-status': RunStatusBody,
-  'message-log': MessageLogBody,
-  'metric-log': MetricLogBody,
-  'test-outcomes': TestOutcomesBody,
-  'dataset-operation': DatasetOperationBody,
+const FORMAT_MESSAGES = {
+  'event-timestamp': 'must be an ISO 8601 date-time, e.g. 2026-11-20T10:00:00Z (without an offset it is read as UTC)',
+  'finite-decimal': 'must be a finite number (a JSON number or a decimal string; not NaN or Infinity)',
+  'http-url': 'must be an http(s) URL',
 };
+
+let validators: Record<ObservabilityKind, ValidateFunction> | undefined;
+
+/** Each body's schema compiled once, on the events' Ajv set-up plus the formats of this API. */
+function validatorOf(kind: ObservabilityKind): ValidateFunction {
+  if (!validators) {
+    const ajv = createBodyAjv();
+    ajv.addFormat('event-timestamp', (value: string) => parseEventTimestamp(value) !== null);
+    ajv.addFormat('finite-decimal', { type: 'string', validate: (value: string) => toFiniteNumber(value) !== null });
+    ajv.addFormat('http-url', isHttpUrl);
+    validators = Object.fromEntries(OBSERVABILITY_KINDS.map((k) => [k, ajv.compile(OBSERVABILITY_BODIES[k])])) as Record<
+      ObservabilityKind,
+      ValidateFunction
+    >;
+  }
+  return validators[kind];
+}
 
 /**
  * Validates one observability request body for `kind` and normalises it.
@@ -38,14 +56,14 @@ export function validateObservabilityEvent(kind: ObservabilityKind, body: unknow
       }
     }
   }
-  const { value, errors } = validatePlain(BODIES[kind], body, '');
-  const all = [...early, ...errors.filter((e) => !early.some((x) => x.field === e.field)).map((e) => plainer(kind, e))];
-  if (all.length || !value) throw invalid(`Invalid ${kind} event: ${[...new Set(all.map((e) => e.field))].slice(0, 10).join(', ')}`, all);
+  const value = withUpperCaseEnums(kind, body as Record<string, unknown>);
+  const validate = validatorOf(kind);
+  const errors = validate(value) ? [] : toErrorDetails(kind, validate.errors ?? [], value, { formats: FORMAT_MESSAGES });
+  const all = [...early, ...errors.filter((e) => !early.some((x) => x.field === e.field))];
+  if (all.length) throw invalid(`Invalid ${kind} event: ${[...new Set(all.map((e) => e.field))].slice(0, 10).join(', ')}`, all);
 
   const common = {
-    at: (value as { event_timestamp?: string }).event_timestamp
-      ? parseEventTimestamp((value as { event_timestamp: string }).event_timestamp)!
-      : receivedAt,
+    at: typeof value.event_timestamp === 'string' ? parseEventTimestamp(value.event_timestamp)! : receivedAt,
     ...contextOf(value as PipelineEventBody),
   };
   switch (kind) {
@@ -76,19 +94,38 @@ export function validateObservabilityEvent(kind: ObservabilityKind, body: unknow
       return {
         kind,
         ...common,
-        dataset: { key: v.dataset_key, operation: v.operation as DatasetOperation, ...defined({ name: v.dataset_name, path: v.path }) },
+        dataset: {
+          key: v.dataset_key,
+          operation: v.operation as DatasetOperation,
+          ...defined({ name: v.dataset_name, path: v.path }),
+        },
       };
     }
   }
 }
 
-/** class-validator's wording for unknown fields and non-object items, said plainly. */
-function plainer(kind: ObservabilityKind, detail: ErrorDetail): ErrorDetail {
-  if (/: property .+ should not exist$/.test(detail.message))
-    return { field: detail.field, message: `${detail.field} is not a field of ${kind} events` };
-  if (/nested property .+ must be either object or array$/.test(detail.message))
-    return { field: detail.field, message: `${detail.field} must be an object` };
-  return detail;
+/** Enums are case-insensitive (DESIGN §7.2): a copy of the body with them trimmed and upper-cased, outcome statuses too. */
+function withUpperCaseEnums(kind: ObservabilityKind, body: Record<string, unknown>): Record<string, unknown> {
+  const upper = (value: unknown) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+  const copy = { ...body };
+  for (const field of ENUM_FIELDS[kind]) if (field in copy) copy[field] = upper(copy[field]);
+  if (kind === 'test-outcomes' && Array.isArray(copy.test_outcomes)) {
+    copy.test_outcomes = copy.test_outcomes.map((item) =>
+      item !== null && typeof item === 'object' && !Array.isArray(item) && 'status' in item ? { ...item, status: upper(item.status) } : item,
+    );
+  }
+  return copy;
+}
+
+/** An absolute http(s) URL with a host. */
+function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 function targetOf(v: PipelineEventBody): ObservedTarget {
@@ -99,7 +136,7 @@ function targetOf(v: PipelineEventBody): ObservedTarget {
   };
 }
 
-function contextOf(v: { external_url?: string; component_tool?: string; metadata?: Record<string, unknown> }): {
+function contextOf(v: { external_url?: string | null; component_tool?: string | null; metadata?: Record<string, unknown> | null }): {
   context?: ObservedContext;
 } {
   const context = defined({ external_url: v.external_url, component_tool: v.component_tool, metadata: v.metadata });
@@ -107,8 +144,8 @@ function contextOf(v: { external_url?: string; component_tool?: string; metadata
 }
 
 function outcomeOf(item: TestOutcomeItem): ObservedTestOutcome {
-  const time = (value?: string) => (value ? parseEventTimestamp(value)!.toISOString() : undefined);
-  const number = (value?: number | string) => (value == null ? undefined : toFiniteNumber(value)!);
+  const time = (value?: string | null) => (value ? parseEventTimestamp(value)!.toISOString() : undefined);
+  const number = (value?: number | string | null) => (value == null ? undefined : toFiniteNumber(value)!);
   return {
     name: item.name,
     status: item.status as TestStatus,
