@@ -19,6 +19,7 @@ export * from './store/start-attempts';
 export * from './store/record-attempts';
 export * from './store/claim-due';
 export * from './store/release-claims';
+export * from './store/defer-claims';
 export * from './store/recover-batch';
 export * from './delivery-lag';
 export * from './vacuum-churned-tables';

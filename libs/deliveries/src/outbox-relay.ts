@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { DataSource } from 'typeorm';
 import { claimDue } from './store/claim-due';
-import { deferClaims, releaseClaims } from './store/release-claims';
+import { deferClaims } from './store/defer-claims';
+import { releaseClaims } from './store/release-claims';
 
 /** The lease a claim gets when the caller does not say (DELIVERY_CLAIM_LEASE's smallest default). */
 const DEFAULT_LEASE_MS = 60_000;
