@@ -3,11 +3,13 @@ import {
   cancelForWebhook,
   cancelPending,
   claimDue,
+  deferClaims,
   DisableWebhook,
   failDelivery,
   RECOVER_BATCH,
   RecoverDeliveries,
   recordAttempts,
+  releaseClaims,
   replaySettled,
   settleUnsendable,
   startAttempts,
@@ -161,6 +163,24 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       await runner.rollbackTransaction();
       await runner.release();
     }
+  });
+
+  it('release and defer: a claim goes back unattempted (now, or later without spending an attempt); a claim whose attempt started is left alone', async () => {
+    const subscriberId = await webhook();
+    const [released, deferred, started] = [await claimed(subscriberId), await claimed(subscriberId), await claimed(subscriberId)];
+    await startAttempts(t.db, [started]);
+    const state = (id: string) =>
+      row(`SELECT claimed_at IS NOT NULL AS claimed, attempt_count, next_attempt_at > now() + interval '20 seconds' AS later FROM deliveries WHERE id = $1`, [id]);
+
+    await releaseClaims(t.db, [released, started]);
+    await deferClaims(t.db, [
+      { job: deferred, delayMs: 30_000 },
+      { job: started, delayMs: 30_000 },
+    ]);
+    expect(await state(released.deliveryId)).toEqual({ claimed: false, attempt_count: 0, later: null });
+    expect(await state(deferred.deliveryId)).toEqual({ claimed: false, attempt_count: 0, later: true });
+    // The started one keeps its lease: its attempt is under way in some worker.
+    expect(await state(started.deliveryId)).toMatchObject({ claimed: true, attempt_count: 1 });
   });
 
   it('start: of two runs of one job only one starts the attempt; a later run finds it started', async () => {
