@@ -13,6 +13,7 @@ import { DropAnalyticsOutbox1764520000000 } from './1764520000000-DropAnalyticsO
 import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedStatus';
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
+import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RetireClaimedStatus1764530000000,
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
+  BootstrapKeyPrefix1764640000000,
 ];

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AuthModule } from '@tidings/auth';
+import { AuthModule, FailedAuthThrottle } from '@tidings/auth';
 import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
@@ -15,6 +15,7 @@ import { WebhooksModule } from '@tidings/webhooks';
 import { AdminController } from './admin/admin.controller';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { RevocationListener } from './auth/revocation-listener';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { EventTypesController } from './event-types/event-types.controller';
@@ -74,6 +75,8 @@ export class ApiModule {
       providers: [
         RedisProbe,
         IngestThrottlerGuard,
+        FailedAuthThrottle,
+        RevocationListener,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },

@@ -186,9 +186,9 @@ describe('parseConfig', () => {
 
     it('fits the issue\'s deployment (2 api, 3 workers) into the 97 connections a default Postgres leaves, with room to spare', () => {
       const pool = parseConfig({}).databasePoolSize;
-      // README "Connection budget": api × pool + workers × (pool + 1 LISTEN) + a migration or CLI run.
-      const needed = 2 * pool.api + 3 * (pool.worker + 1) + pool.cli;
-      expect(needed).toBe(45);
+      // README "Connection budget": api × (pool + 1 LISTEN) + workers × (pool + 1 LISTEN) + a migration or CLI run.
+      const needed = 2 * (pool.api + 1) + 3 * (pool.worker + 1) + pool.cli;
+      expect(needed).toBe(47);
       expect(needed).toBeLessThanOrEqual(100 - 3);
     });
 

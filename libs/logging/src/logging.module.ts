@@ -12,8 +12,8 @@ const PINO_LEVEL: Record<TidingsConfig['logLevel'], string> = { error: 'error', 
 /**
  * Structured logs (pino) for either process: JSON lines, or readable ones
  * with LOG_FORMAT=pretty. Request lines carry only the id, method, URL and
- * status: no headers and no bodies, so API keys and webhook secrets never
- * reach a log.
+ * status: no headers, no bodies and no query strings (a client may put a
+ * key in one), so API keys and webhook secrets never reach a log.
  */
 export function loggingModule(config: TidingsConfig, process: ProcessLabel): DynamicModule {
   const options: Options = {
@@ -30,7 +30,7 @@ export function loggingModule(config: TidingsConfig, process: ProcessLabel): Dyn
       req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.originalUrl || req.url,
+        url: redactQuery(req.originalUrl || req.url),
       }),
       res: (res: ServerResponse) => ({ status: res.headersSent ? res.statusCode : null }),
       err: stdSerializers.err,
@@ -40,4 +40,10 @@ export function loggingModule(config: TidingsConfig, process: ProcessLabel): Dyn
     autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics|admin|docs)/.test(req.url ?? '') },
   };
   return LoggerModule.forRoot({ pinoHttp: config.logFormat === 'pretty' ? [options, prettyLogStream()] : options });
+}
+
+/** `/v1/webhooks?api_key=…` → `/v1/webhooks?[redacted]`: the path stays readable, nothing after `?` is kept. */
+export function redactQuery(url: string | undefined): string | undefined {
+  const at = url?.indexOf('?') ?? -1;
+  return url && at >= 0 ? `${url.slice(0, at)}?[redacted]` : url;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService } from '@tidings/auth';
 import { ApiError } from '../openapi/api-error.decorator';
@@ -13,8 +13,9 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Mint a key; the response holds it (shown only here)' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
-  create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
-    return this.keys.create(dto.name, dto.scopes);
+  create(@Body() dto: CreateApiKeyDto, @Req() req: { apiKeyId?: string }): Promise<CreatedApiKeyResponse> {
+    // The asking key is checked again in the minting transaction: one revoked meanwhile (on any replica) mints nothing.
+    return this.keys.create(dto.name, dto.scopes, req.apiKeyId);
   }
 
   @Get()

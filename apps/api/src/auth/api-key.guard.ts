@@ -1,16 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeysService } from '@tidings/auth';
+import { ApiKeysService, FailedAuthThrottle } from '@tidings/auth';
 import { TidingsError } from '@tidings/common';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { PUBLIC_KEY, SCOPE_KEY, SERVICE_ACCOUNT_KEY } from './require-scope.decorator';
 
-/** Bearer API keys (or ServiceAccountAuthenticationKey where a route accepts it): missing or invalid → 401, valid without the scope → 403. */
+/**
+ * Bearer API keys (or ServiceAccountAuthenticationKey where a route accepts it): missing or invalid → 401, valid without
+ * the scope → 403; an address with too many invalid keys lately → 429 with Retry-After, before any lookup.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
+    private readonly failures: FailedAuthThrottle,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,8 +35,17 @@ export class ApiKeyGuard implements CanActivate {
         : '"Authorization: Bearer <key>"';
       throw new TidingsError('unauthorized', `Send an API key as ${how}`);
     }
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = this.failures.retryAfterSeconds(address);
+    if (wait > 0) {
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(wait));
+      throw new TidingsError('rate_limited', `Too many invalid API keys from this address; retry after ${wait} s (Retry-After)`);
+    }
     const key = await this.keys.verify(match[1]);
-    if (!key) throw new TidingsError('unauthorized', 'The API key is invalid or revoked');
+    if (!key) {
+      this.failures.recordFailure(address);
+      throw new TidingsError('unauthorized', 'The API key is invalid or revoked');
+    }
     const needed = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) ?? 'admin';
     if (needed === 'any' || key.scopes.includes('admin') || key.scopes.includes(needed as never)) {
       (req as Request & { apiKeyId?: string }).apiKeyId = key.id;

@@ -24,7 +24,7 @@ export interface OpenApiOptions {
  * and their own errors (404, 409, a specific 400); what follows from the
  * route's guards and body is added here from the same metadata the guards
  * read, so the document cannot disagree with them: the security requirement
- * and scope, 401/403, 429 on throttled routes, 400/413/415 where there is a
+ * and scope, 401/403, 429 (throttled routes, and failed authentication on any keyed route), 400/413/415 where there is a
  * body or parameters, and 503 where the database is read.
  */
 export function buildOpenApiDocument(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
@@ -99,6 +99,8 @@ function describeAccess(op: OperationObject, reflector: Reflector, controller: T
     op.description = op.description ? `${op.description}\n\n${needs}` : needs;
     errors.add(401);
     if (scope !== 'any') errors.add(403);
+    // ApiKeyGuard: too many invalid keys from one address.
+    errors.add(429);
     // The key is looked up in Postgres (cached for seconds), and every such route reads or writes it.
     errors.add(503);
   }
