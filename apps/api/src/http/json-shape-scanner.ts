@@ -1,0 +1,84 @@
+import { MAX_JSON_DEPTH } from './unsafe-json';
+
+/** What a JSON body may hold; checked while it streams, before JSON.parse sees it. */
+export interface JsonShapeLimits {
+  /** Open objects and arrays at once (the top level counts as one). */
+  maxDepth: number;
+  /** Keys of any one object. */
+  maxKeysPerObject: number;
+  /** UTF-16 code units of any one string or key (escapes count as what they encode, roughly: one each). */
+  maxStringLength: number;
+}
+
+export const DEFAULT_JSON_SHAPE_LIMITS: JsonShapeLimits = {
+  maxDepth: MAX_JSON_DEPTH,
+  // Far above any registered type; a flat object of 270,000 keys costs seconds further in (issue 13).
+  maxKeysPerObject: 10_000,
+  maxStringLength: 1024 * 1024,
+};
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+/**
+ * A single pass over JSON text as it arrives, in O(n) and without building
+ * anything: it counts nesting depth, keys per object (a `:` outside a string
+ * ends a key) and string lengths, and says why the text must be refused the
+ * moment a limit is crossed. It does not validate syntax: JSON.parse does,
+ * once the text is known to be harmless to parse.
+ */
+export class JsonShapeScanner {
+  private depth = 0;
+  /** Keys counted so far in each open container (arrays never count any). */
+  private readonly keys: Uint32Array;
+  private inString = false;
+  private escaped = false;
+  private stringLength = 0;
+
+  constructor(private readonly limits: JsonShapeLimits = DEFAULT_JSON_SHAPE_LIMITS) {
+    this.keys = new Uint32Array(limits.maxDepth + 1);
+  }
+
+  /** Feeds the next piece of text; returns why the body must be refused, or null to go on. */
+  write(text: string): string | null {
+    const { maxDepth, maxKeysPerObject, maxStringLength } = this.limits;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) {
+          this.inString = false;
+          continue;
+        }
+        if (++this.stringLength > maxStringLength) return `a string in the body is longer than ${maxStringLength} characters`;
+        continue;
+      }
+      switch (c) {
+        case QUOTE:
+          this.inString = true;
+          this.stringLength = 0;
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (this.depth >= maxDepth) return `the body is nested deeper than ${maxDepth} levels`;
+          this.keys[++this.depth] = 0;
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          // Unbalanced text is JSON.parse's to refuse; never go below the top.
+          if (this.depth > 0) this.depth--;
+          break;
+        case COLON:
+          if (++this.keys[this.depth] > maxKeysPerObject) return `an object in the body has more than ${maxKeysPerObject} keys`;
+          break;
+      }
+    }
+    return null;
+  }
+}
