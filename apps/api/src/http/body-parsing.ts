@@ -4,7 +4,7 @@ import { Request } from 'express';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { DEFAULT_JSON_SHAPE_LIMITS, JsonShapeLimits, JsonShapeScanner } from './json-shape-scanner';
+import { DEFAULT_JSON_SHAPE_LIMITS, JsonShapeLimits, JsonShapeScanner, ShapeRefusal } from './json-shape-scanner';
 import { unsafeJsonReason } from './unsafe-json';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -67,6 +67,10 @@ function decompressor(req: Request): NodeJS.ReadWriteStream | null {
   }
 }
 
+function refused({ code, message }: ShapeRefusal): TidingsError {
+  return new TidingsError(code, message, [{ field: 'body', message }]);
+}
+
 function tooLarge(limitBytes: number): TidingsError {
   return new TidingsError('payload_too_large', `The body is larger than ${limitBytes} bytes (after decompression)`);
 }
@@ -105,15 +109,15 @@ function readText(
       bytes += chunk.length;
       if (bytes > limitBytes) return stop(tooLarge(limitBytes));
       const piece = decoder.decode(chunk, { stream: true });
-      const reason = scanner.write(piece);
-      if (reason) return stop(new TidingsError('validation_failed', reason, [{ field: 'body', message: reason }]));
+      const refusal = scanner.write(piece);
+      if (refusal) return stop(refused(refusal));
       parts.push(piece);
     };
     source.on('data', onData);
     source.once('end', () => {
       const rest = decoder.decode();
-      const reason = scanner.write(rest);
-      if (reason) return stop(new TidingsError('validation_failed', reason, [{ field: 'body', message: reason }]));
+      const refusal = scanner.write(rest);
+      if (refusal) return stop(refused(refusal));
       parts.push(rest);
       stop(null, parts.join(''));
     });

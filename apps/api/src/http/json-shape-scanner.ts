@@ -17,6 +17,12 @@ export const DEFAULT_JSON_SHAPE_LIMITS: JsonShapeLimits = {
   maxStringLength: 1024 * 1024,
 };
 
+/** Why a body is refused: too deep is malformed (400); too many keys or too long a string is too large (413). */
+export interface ShapeRefusal {
+  code: 'validation_failed' | 'payload_too_large';
+  message: string;
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -45,7 +51,7 @@ export class JsonShapeScanner {
   }
 
   /** Feeds the next piece of text; returns why the body must be refused, or null to go on. */
-  write(text: string): string | null {
+  write(text: string): ShapeRefusal | null {
     const { maxDepth, maxKeysPerObject, maxStringLength } = this.limits;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -56,7 +62,7 @@ export class JsonShapeScanner {
           this.inString = false;
           continue;
         }
-        if (++this.stringLength > maxStringLength) return `a string in the body is longer than ${maxStringLength} characters`;
+        if (++this.stringLength > maxStringLength) return { code: 'payload_too_large', message: `a string in the body is longer than ${maxStringLength} characters` };
         continue;
       }
       switch (c) {
@@ -66,7 +72,7 @@ export class JsonShapeScanner {
           break;
         case OPEN_OBJECT:
         case OPEN_ARRAY:
-          if (this.depth >= maxDepth) return `the body is nested deeper than ${maxDepth} levels`;
+          if (this.depth >= maxDepth) return { code: 'validation_failed', message: `the body is nested deeper than ${maxDepth} levels` };
           this.keys[++this.depth] = 0;
           break;
         case CLOSE_OBJECT:
@@ -75,7 +81,7 @@ export class JsonShapeScanner {
           if (this.depth > 0) this.depth--;
           break;
         case COLON:
-          if (++this.keys[this.depth] > maxKeysPerObject) return `an object in the body has more than ${maxKeysPerObject} keys`;
+          if (++this.keys[this.depth] > maxKeysPerObject) return { code: 'payload_too_large', message: `an object in the body has more than ${maxKeysPerObject} keys` };
           break;
       }
     }
