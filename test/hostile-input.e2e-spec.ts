@@ -2,6 +2,7 @@ import { createTestDatabase, freePort, nodeScript, StartedProcess, startProcess,
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
+import { pipelineRunEvent } from './support/fixtures';
 import { testEnv } from './support/tidings-harness';
 
 /*
@@ -122,6 +123,50 @@ describe('hostile input: the api answers bombs without blocking', () => {
     }
     expect(median(probes)).toBeLessThan(LIVE_MEDIAN_MS);
   }, 120_000);
+
+  /** A valid pipeline-run event whose open map `pipeline_run.parameters` holds `keys` keys, in objects of `perObject`. */
+  function eventWithKeys(keys: number, perObject: number): string {
+    const groups: string[] = [];
+    for (let g = 0; g * perObject < keys; g++) {
+      const members: string[] = [];
+      for (let k = g * perObject; k < Math.min(keys, (g + 1) * perObject); k++) members.push(`"key_${k}":${k}`);
+      groups.push(`"group_${g}":{${members.join(',')}}`);
+    }
+    const event = pipelineRunEvent();
+    const text = JSON.stringify({ ...event, pipeline_run: { ...event.pipeline_run, parameters: {} } });
+    return text.replace('"parameters":{}', `"parameters":{${groups.join(',')}}`);
+  }
+
+  it.each([
+    ['in one object', 270_000],
+    ['in objects of 10,000', 10_000],
+  ])('refuses an event holding 270,000 keys %s quickly (413), and /health/live stays fast', async (_label, perObject) => {
+    const body = eventWithKeys(270_000, perObject);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
+    const { result, probes } = await underProbe(async () => {
+      const started = performance.now();
+      const res = await fetch(`${base}/v1/events`, { method: 'POST', headers, body });
+      return { status: res.status, body: (await res.json()) as any, ms: performance.now() - started };
+    });
+    process.stderr.write(`HOSTILE 270,000 keys (${(body.length / 1e6).toFixed(1)} MB, ${perObject} per object): ${result.status} in ${Math.round(result.ms)} ms ${JSON.stringify(result.body).slice(0, 200)}; /health/live median ${Math.round(median(probes))} ms, max ${Math.round(Math.max(...probes))} ms\n`);
+    expect(result.status).toBe(413);
+    expect(result.body.error).toBe('payload_too_large');
+    expect(result.ms).toBeLessThan(HOSTILE_ANSWER_MS);
+    expect(median(probes)).toBeLessThan(LIVE_MEDIAN_MS);
+  }, 120_000);
+
+  it('refuses an event over the budget inside a batch, alone, and registers the others', async () => {
+    const big = JSON.parse(eventWithKeys(20_000, 1_000));
+    const res = await fetch(`${base}/v1/events/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ events: [pipelineRunEvent(), big] }),
+    });
+    expect(res.status).toBe(200);
+    const body: any = await res.json();
+    expect(body.summary).toEqual({ received: 2, successful: 1, failed: 1 });
+    expect(body.failed_events).toEqual([expect.objectContaining({ index: 1, reason: expect.stringMatching(/more than 10000 values/) })]);
+  });
 
   it('still serves real requests afterwards', async () => {
     const res = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${adminKey}` } });

@@ -1,8 +1,15 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { TidingsConfig } from '@tidings/config';
 import { Request } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { readJsonBody } from './body-parsing';
+import { DEFAULT_JSON_SHAPE_LIMITS, JsonShapeLimits } from './json-shape-scanner';
+
+const BODY_LIMITS_KEY = 'tidings:json-body-limits';
+
+/** Tighter shape limits for one route's body (e.g. one event's values), checked while it streams. */
+export const JsonBodyLimits = (limits: Partial<JsonShapeLimits>) => SetMetadata(BODY_LIMITS_KEY, limits);
 
 /**
  * Reads the JSON body into `req.body`. An interceptor, not Express middleware,
@@ -12,12 +19,17 @@ import { readJsonBody } from './body-parsing';
  */
 @Injectable()
 export class JsonBodyInterceptor implements NestInterceptor {
-  constructor(private readonly config: TidingsConfig) {}
+  constructor(
+    private readonly config: TidingsConfig,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
-    return from(readJsonBody(req, this.config.bodyLimitBytes)).pipe(
+    const route = this.reflector.getAllAndOverride<Partial<JsonShapeLimits> | undefined>(BODY_LIMITS_KEY, [context.getHandler(), context.getClass()]);
+    const limits = route ? { ...DEFAULT_JSON_SHAPE_LIMITS, ...route } : DEFAULT_JSON_SHAPE_LIMITS;
+    return from(readJsonBody(req, this.config.bodyLimitBytes, limits)).pipe(
       switchMap((body) => {
         req.body = body;
         return next.handle();

@@ -1,10 +1,10 @@
 import { JsonShapeScanner } from './json-shape-scanner';
 
-const LIMITS = { maxDepth: 3, maxKeysPerObject: 2, maxStringLength: 5 };
+const LIMITS = { maxDepth: 3, maxKeysPerObject: 2, maxStringLength: 5, maxValues: Infinity };
 
 /** Feeds `text` in pieces of `size` characters; the first refusal, or null. */
-function scan(text: string, size = 1): string | null {
-  const scanner = new JsonShapeScanner(LIMITS);
+function scan(text: string, size = 1, limits = LIMITS): string | null {
+  const scanner = new JsonShapeScanner(limits);
   for (let i = 0; i < text.length; i += size) {
     const reason = scanner.write(text.slice(i, i + size));
     if (reason) return `${reason.code}: ${reason.message}`;
@@ -35,6 +35,14 @@ describe('JsonShapeScanner', () => {
     expect(scan('{"k":"::::"}')).toBeNull();
     expect(scan('["\\"[["]')).toBeNull();
     expect(scan('["a\\\\", [[1]]]')).toBeNull();
+  });
+
+  it.each([1, 4])('counts values at every level: object members and array items (pieces of %i)', (size) => {
+    const five = { ...LIMITS, maxValues: 5 };
+    expect(scan('{"a":[1, "x"],"b":{"c":[]}}', size, five)).toBeNull(); // a, 1, "x", b, c
+    expect(scan('[ [ ], [ [ ] ] , "]", {} ]', size, five)).toBeNull(); // [], [[]], [], "]", {}
+    expect(scan('{"a":[1,2,3],"b":{"c":1}}', size, five)).toBe('payload_too_large: the body holds more than 5 values (object members and array items, at every level)');
+    expect(scan('[[1],[2],[3]]', size, five)).toMatch(/more than 5 values/);
   });
 
   it('stops at the first level too deep, however long the rest', () => {
