@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule, FailedAuthThrottle } from '@tidings/auth';
@@ -22,6 +22,7 @@ import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { IngestThrottlerGuard } from './http/ingest-throttler.guard';
+import { JsonBodyInterceptor } from './http/json-body.interceptor';
 import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { tidingsValidationPipe } from './http/validation.pipe';
 import { LineageIngestController } from './lineage/lineage-ingest.controller';
@@ -78,6 +79,8 @@ export class ApiModule {
         FailedAuthThrottle,
         RevocationListener,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // After every guard: the body of a request without a valid key is never read.
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
         { provide: APP_FILTER, useClass: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },
         ...(worker ? [{ provide: IN_PROCESS_WORKER, useValue: worker }] : []),

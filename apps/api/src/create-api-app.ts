@@ -8,11 +8,10 @@ import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
 import { API_CONTROLLERS, ApiModule } from './api.module';
 import { EVENT_INPUT_SCHEMA } from './events/dtos/register-event.dto';
-import { useJsonBodies } from './http/body-parsing';
 import { InProcessWorker } from './operations/in-process-worker';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
-/** Builds the api (not yet listening): body limits, OpenAPI at /docs, bootstrap admin key. */
+/** Builds the api (not yet listening): OpenAPI at /docs, bootstrap admin key. */
 export async function createApiApp(
   config: TidingsConfig,
   options: { shutdownHooks?: boolean; worker?: InProcessWorker } = {},
@@ -27,7 +26,7 @@ export async function createApiApp(
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(requestId);
-  useJsonBodies(app, config.bodyLimitBytes);
+  // JSON bodies are read after the key guard, by JsonBodyInterceptor (api.module.ts), never here.
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
 

@@ -18,6 +18,7 @@ export * from './registry/engine-layers';
 export * from './registry/observability-layers';
 export * from './registry/lineage-layers';
 export * from './record-api-events';
+export * from './event-size';
 export * from './record-client-event';
 export * from './event-queries';
 export * from './registry/openapi';

@@ -3,6 +3,7 @@ import { currentRequestId, ErrorDetail, errorCode, GroupCommit } from '@tidings/
 import { DataSource } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
+import { eventSizeReason } from './event-size';
 import { EventRegistrar, RegisterResult } from './event-registrar';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
@@ -33,11 +34,13 @@ export class RecordApiEvents {
     private readonly registrar: EventRegistrar,
   ) {}
 
-  /** Validates one request body into a typed event, or throws an EventError naming every bad field. */
+  /** Validates one request body into a typed event (within EVENT_LIMITS: 413), or throws an EventError naming every bad field. */
   build(body: unknown, idempotencyHeader?: string): TidingsEvent {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new EventError('validation_failed', 'The body must be a JSON object describing one event');
     }
+    const tooLarge = eventSizeReason(body);
+    if (tooLarge) throw new EventError('payload_too_large', tooLarge);
     const input = body as EventInput & { type?: unknown };
     const cls = eventClassFor(input.type, 'api');
     if (idempotencyHeader !== undefined) {

@@ -1,57 +1,129 @@
-import { INestApplication } from '@nestjs/common';
-import { json, NextFunction, Request, Response } from 'express';
-import { ErrorBody } from './error-body';
+import { BadRequestException } from '@nestjs/common';
+import { TidingsError } from '@tidings/common';
+import { Request } from 'express';
+import { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { DEFAULT_JSON_SHAPE_LIMITS, JsonShapeLimits, JsonShapeScanner, ShapeRefusal } from './json-shape-scanner';
 import { unsafeJsonReason } from './unsafe-json';
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+/** What TextDecoder can decode of the charsets JSON allows (RFC 8259 §8.1 and its predecessor). */
+const CHARSETS = new Set(['utf-8', 'utf8', 'utf-16', 'utf-16le', 'utf-16be']);
+
+/** The request has a body (a length above 0 or a chunked transfer), whatever its method. */
+export function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /**
- * JSON bodies, plain or compressed (gzip/deflate/br). Decompression streams and
- * counts the inflated bytes against the limit, so a gzip bomb is refused with
- * 413 after `limitBytes`, never inflated into memory. Parser failures become
- * the API's error shape instead of Express's HTML page, and bodies that are
- * valid JSON but unsafe to process further (see unsafeJsonReason) get a 400.
+ * Reads a JSON body (plain or gzip/deflate/br) into a value. Called after the
+ * key guard, never before: an unauthenticated request is answered without its
+ * body being read. Decompression streams and counts the inflated bytes against
+ * `limitBytes` (a gzip bomb is refused with 413, never inflated into memory);
+ * the text is scanned as it arrives for depth, keys per object and string
+ * length (JsonShapeScanner), so that JSON.parse only ever sees text it can
+ * parse quickly; the parsed value is then checked by unsafeJsonReason.
+ * Undefined when there is no JSON body. Throws the API's errors (400, 413, 415).
  */
-export function useJsonBodies(app: INestApplication, limitBytes: number): void {
-  app.use(requireJsonContentType);
-  app.use(json({ limit: limitBytes, inflate: true, strict: false, type: ['application/json', 'application/*+json'] }));
-  app.use(bodyParserErrors);
-  app.use(refuseUnsafeJson);
-}
-
-function refuseUnsafeJson(req: Request, res: Response, next: NextFunction): void {
-  // body-parser leaves req.body undefined when there was no JSON body to parse.
-  const reason = req.body === undefined ? null : unsafeJsonReason(req.body);
-  if (reason) {
-    res.status(400).json({ error: 'validation_failed', message: reason, details: [{ field: 'body', message: reason }] } satisfies ErrorBody);
-    return;
+export async function readJsonBody(req: Request, limitBytes: number, shape: JsonShapeLimits = DEFAULT_JSON_SHAPE_LIMITS): Promise<unknown> {
+  if (!hasBody(req)) return undefined;
+  if (!req.is(JSON_TYPES)) {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method)) throw new TidingsError('unsupported_media_type', 'Send the body as application/json');
+    return undefined;
   }
-  next();
-}
+  const charset = (/;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1] ?? 'utf-8').toLowerCase();
+  if (!CHARSETS.has(charset)) throw new TidingsError('unsupported_media_type', `unsupported charset "${charset.toUpperCase()}"`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
 
-function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
-    res.status(415).json({ error: 'unsupported_media_type', message: 'Send the body as application/json' } satisfies ErrorBody);
-    return;
+  const text = await readText(req, decompressor(req), new TextDecoder(charset), limitBytes, new JsonShapeScanner(shape));
+  if (text.length === 0) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new TidingsError('invalid_json', 'The body is not valid JSON');
   }
-  next();
+  const reason = unsafeJsonReason(body);
+  if (reason) throw new TidingsError('validation_failed', reason, [{ field: 'body', message: reason }]);
+  return body;
 }
 
-function bodyParserErrors(err: any, _req: Request, res: Response, next: NextFunction): void {
-  if (!err) return next();
-  const type: string = err.type ?? '';
-  let status = 400;
-  let body: ErrorBody = { error: 'invalid_json', message: 'The body is not valid JSON' };
-  if (type === 'entity.too.large') {
-    status = 413;
-    body = { error: 'payload_too_large', message: `The body is larger than ${err.limit} bytes (after decompression)` };
-  } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    status = 415;
-    body = { error: 'unsupported_media_type', message: err.message };
-  } else if (type === 'request.aborted' || type === 'request.size.invalid') {
-    body = { error: 'bad_request', message: 'The body ended early or does not match its length' };
-  } else if (type !== 'entity.parse.failed') {
+function decompressor(req: Request): NodeJS.ReadWriteStream | null {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  switch (encoding) {
+    case 'identity':
+      return null;
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      throw new TidingsError('unsupported_media_type', 'content encoding unsupported');
+  }
+}
+
+function refused({ code, message }: ShapeRefusal): TidingsError {
+  return new TidingsError(code, message, [{ field: 'body', message }]);
+}
+
+function tooLarge(limitBytes: number): TidingsError {
+  return new TidingsError('payload_too_large', `The body is larger than ${limitBytes} bytes (after decompression)`);
+}
+
+/**
+ * Streams the body (through `inflate` when compressed) and returns its text,
+ * refusing it as soon as it crosses the size limit or a shape limit. On
+ * refusal the request is left unread; the exception filter then closes the
+ * connection instead of draining the rest.
+ */
+function readText(
+  req: Request,
+  inflate: NodeJS.ReadWriteStream | null,
+  decoder: TextDecoder,
+  limitBytes: number,
+  scanner: JsonShapeScanner,
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const source: Readable = inflate ? (req.pipe(inflate) as unknown as Readable) : req;
+    const parts: string[] = [];
+    let bytes = 0;
+    let settled = false;
+    const stop = (error: Error | null, text?: string) => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      if (inflate) {
+        req.unpipe(inflate as unknown as NodeJS.WritableStream);
+        (inflate as unknown as Readable).destroy();
+      }
+      req.pause();
+      if (error) reject(error);
+      else resolve(text!);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limitBytes) return stop(tooLarge(limitBytes));
+      const piece = decoder.decode(chunk, { stream: true });
+      const refusal = scanner.write(piece);
+      if (refusal) return stop(refused(refusal));
+      parts.push(piece);
+    };
+    source.on('data', onData);
+    source.once('end', () => {
+      const rest = decoder.decode();
+      const refusal = scanner.write(rest);
+      if (refusal) return stop(refused(refusal));
+      parts.push(rest);
+      stop(null, parts.join(''));
+    });
     // zlib errors: truncated or corrupt compressed bodies.
-    body = { error: 'bad_request', message: `The body could not be read: ${err.message}` };
-  }
-  res.status(status).json(body);
+    if (inflate) inflate.once('error', (error: Error) => stop(new BadRequestException(`The body could not be read: ${error.message}`)));
+    req.once('aborted', () => stop(new BadRequestException('The body ended early or does not match its length')));
+    req.once('error', () => stop(new BadRequestException('The body ended early or does not match its length')));
+  });
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { isDatabaseUnavailable, TidingsError } from '@tidings/common';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { ErrorBody, isInvalidInput, isTransientConflict } from './error-body';
 
 const NAMES: Record<number, string> = {
@@ -26,6 +26,8 @@ export class TidingsExceptionFilter implements ExceptionFilter {
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) return;
+    // A body left unread (refused before or while reading it): close rather than drain whatever else the client sends.
+    if (!host.switchToHttp().getRequest<Request>().complete) res.setHeader('Connection', 'close');
     res.status(status).json(body);
   }
 
