@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { pipelineRunEvent } from './support/fixtures';
-import { testEnv } from './support/tidings-harness';
+import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
 /*
  * Hostile input (issue 13), against the built api in a process of its own, so
@@ -171,5 +171,35 @@ describe('hostile input: the api answers bombs without blocking', () => {
   it('still serves real requests afterwards', async () => {
     const res = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('hostile input: custom webhook headers that would make every delivery fail are refused when saved', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startTidings({ worker: false });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it.each([
+    ['Expect', '100-continue'],
+    ['Upgrade', 'websocket'],
+    ['Keep-Alive', 'timeout=5'],
+    ['x-team', 'données'],
+    ['x-team', 'a\u0001b'],
+    ['x-team', 'a\u007fb'],
+  ])('refuses %s: %j with 400 and saves nothing', async (name, value) => {
+    const before = (await t.db.query(`SELECT count(*)::int AS n FROM subscribers`))[0].n;
+    const created = await t.http('POST', '/v1/webhooks', { name: 'h', url: 'https://example.com/hook', subscriptions: [{ event_type: '*' }], headers: { [name]: value } });
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(created.body)).toContain('headers');
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM subscribers`))[0].n).toBe(before);
+  });
+
+  it('still takes ordinary custom headers, tabs and spaces in values included', async () => {
+    const created = await t.http('POST', '/v1/webhooks', { name: 'h', url: 'https://example.com/hook', subscriptions: [{ event_type: '*' }], headers: { 'x-team': 'data\tplatform team' } });
+    expect(created.status).toBe(201);
   });
 });

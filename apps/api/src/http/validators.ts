@@ -2,10 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { IsISO8601, registerDecorator, ValidationOptions } from 'class-validator';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Headers Tidings sets itself, or that the HTTP client must own. */
-const RESERVED = /^(content-type|content-length|host|transfer-encoding|connection|user-agent|webhook-.*|x-tidings-.*)$/i;
+/** Headers Tidings sets itself, or that the HTTP client must own (undici refuses to send expect, upgrade and keep-alive, so every delivery would fail). */
+const RESERVED = /^(content-type|content-length|host|transfer-encoding|connection|keep-alive|upgrade|expect|user-agent|webhook-.*|x-tidings-.*)$/i;
+/** A header value as HTTP carries it: visible ASCII, spaces and tabs (no control characters, nothing a client must encode). */
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
-/** Custom webhook headers: at most 20, HTTP token names not owned by Tidings, string values without line breaks. */
+/** Custom webhook headers: at most 20, HTTP token names not owned by Tidings or the HTTP client, visible-ASCII string values. */
 export function IsHeaderMap(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -20,12 +22,12 @@ export function IsHeaderMap(options?: ValidationOptions): PropertyDecorator {
           return (
             entries.length <= 20 &&
             entries.every(
-              ([name, v]) => TOKEN.test(name) && !RESERVED.test(name) && typeof v === 'string' && v.length <= 1024 && !/[\r\n\u0000]/.test(v),
+              ([name, v]) => TOKEN.test(name) && !RESERVED.test(name) && typeof v === 'string' && v.length <= 1024 && FIELD_VALUE.test(v),
             )
           );
         },
         defaultMessage: () =>
-          `${String(propertyName)} must map at most 20 header names (not content-type, webhook-*, x-tidings-* or other reserved ones) to strings of at most 1024 characters`,
+          `${String(propertyName)} must map at most 20 header names (not content-type, expect, upgrade, keep-alive, webhook-*, x-tidings-* or other reserved ones) to strings of at most 1024 visible ASCII characters, spaces or tabs`,
       },
     });
 }

@@ -21,7 +21,7 @@ const HEADER_MAP = {
   type: 'object',
   additionalProperties: { type: 'string', maxLength: 1024 },
   maxProperties: 20,
-  description: 'Sent with every request: at most 20, not content-type, webhook-*, x-tidings-* or other reserved names',
+  description: 'Sent with every request: at most 20; not content-type, expect, upgrade, keep-alive, webhook-*, x-tidings-* or other reserved names; values of visible ASCII, spaces and tabs',
 } as const;
 
 export class SubscriptionDto {
