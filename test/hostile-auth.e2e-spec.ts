@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ApiKeysService } from '@tidings/auth';
 import { clearQueuePrefix, createTestDatabase, freePort, TestDatabase, waitFor } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
-import { TidingsProcess } from './support/fault-rig';
+import { releaseDist, TidingsProcess } from './support/fault-rig';
 import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
 /*
@@ -41,6 +41,7 @@ describe('hostile auth: two api processes on one database', () => {
     for (const api of apis) await api.stop();
     await clearQueuePrefix(env.QUEUE_PREFIX);
     await database?.drop();
+    await releaseDist();
   }, 60_000);
 
   it('finding 3: a key revoked on one replica is refused by the other within 1 s, and cannot mint a key after its revocation', async () => {

@@ -6,6 +6,7 @@ import {
   ProcessExit,
   runProcess,
   snapshotBuild,
+  sweepBuildSnapshots,
   StartedProcess,
   startProcess,
   waitFor,
@@ -50,6 +51,8 @@ let distSnapshot: Promise<BuildSnapshot> | undefined;
 export async function builtDist(): Promise<string> {
   // FAULT_DIST: run another build (e.g. a candidate fix built elsewhere) instead of a snapshot of dist/.
   if (process.env.FAULT_DIST) return process.env.FAULT_DIST;
+  // A test file that forgot releaseDist, or a run killed outright, left its snapshot behind: its pid is gone.
+  if (!distSnapshot) sweepBuildSnapshots('dist');
   distSnapshot ??= snapshotBuild(join(REPO_ROOT, 'dist'), {
     label: 'dist',
     expect: ['apps/api/src/main.js', 'apps/worker/src/main.js', 'apps/tidings/src/main.js'],
