@@ -367,12 +367,15 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     } finally {
       await runner.release();
     }
-    const dead = async () =>
+    /** A statistics counter summed over a partitioned table's partitions. */
+    const summed = async (table: string, counter: 'n_dead_tup' | 'n_mod_since_analyze'): Promise<number> =>
       (
         await t.db.query(
-          `SELECT coalesce(sum(n_dead_tup), 0)::int AS n FROM pg_stat_user_tables s JOIN pg_partition_tree('deliveries') p ON p.relid = s.relid`,
+          `SELECT coalesce(sum(${counter}), 0)::int AS n FROM pg_stat_user_tables s JOIN pg_partition_tree($1::regclass) p ON p.relid = s.relid`,
+          [table],
         )
       )[0].n;
+    const dead = () => summed('deliveries', 'n_dead_tup');
     await waitFor('the dead versions to show in the statistics', async () => (await dead()) >= 40_000, 15_000);
     const [{ autovacuum }] = await t.db.query(`SELECT current_setting('autovacuum') = 'on' AS autovacuum`);
     const vacuumed = await t.api.get(VacuumChurnedTables).execute();
@@ -395,12 +398,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       } finally {
         await writer.release();
       }
-      const changed = async () =>
-        (
-          await t.db.query(
-            `SELECT coalesce(sum(n_mod_since_analyze), 0)::int AS n FROM pg_stat_user_tables s JOIN pg_partition_tree('events') p ON p.relid = s.relid`,
-          )
-        )[0].n;
+      const changed = () => summed('events', 'n_mod_since_analyze');
       await waitFor('the new rows to show in the statistics', async () => (await changed()) >= 5000, 15_000);
       expect(await t.api.get(VacuumChurnedTables).execute()).toContainEqual(expect.stringMatching(/^analyze events_p\d{8}$/));
     }
