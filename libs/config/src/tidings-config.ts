@@ -84,6 +84,16 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The secrets docker-compose.yml uses when none are given (TIDINGS_ADMIN_KEY,
+ * TIDINGS_ENCRYPTION_KEY): a quick start works, and a production process
+ * (NODE_ENV=production, as the image sets) refuses to start with them.
+ */
+export const EXAMPLE_SECRETS = [
+  'change-me-admin-key-0123456789',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+] as const;
+
 function packageVersion(): string {
   try {
     return JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')).version;
@@ -112,6 +122,13 @@ export function parseConfig(env: Env): TidingsConfig {
       problems.push(`${name}: ${(error as Error).message}`);
       return fallback;
     }
+  };
+  // The example secrets docker-compose.yml falls back to are for trying Tidings out, never for production.
+  const notAnExample = (raw: string) => {
+    if (env.NODE_ENV === 'production' && (EXAMPLE_SECRETS as readonly string[]).includes(raw)) {
+      throw new Error('is the example value from docker-compose.yml, refused when NODE_ENV=production; set your own (e.g. openssl rand -hex 32)');
+    }
+    return raw;
   };
   const int = (min: number, max: number) => (raw: string) => {
     if (!/^\d+$/.test(raw)) throw new Error(`"${raw}" is not a whole number`);
@@ -171,9 +188,9 @@ export function parseConfig(env: Env): TidingsConfig {
     workerPort: read('WORKER_PORT', 3001, int(0, 65535)),
     adminKey: read<string | undefined>('TIDINGS_ADMIN_KEY', undefined, (raw) => {
       if (raw.length < 16) throw new Error('must be at least 16 characters');
-      return raw;
+      return notAnExample(raw);
     }),
-    encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, parseEncryptionKey),
+    encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, (raw) => parseEncryptionKey(notAnExample(raw))),
     publicUrl: read<string | undefined>('PUBLIC_URL', undefined, url(['http:', 'https:'])),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
     ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
