@@ -37,6 +37,12 @@ export abstract class TidingsConfig {
   readonly adminKey?: string;
   readonly encryptionKey?: Buffer;
   readonly publicUrl?: string;
+  /**
+   * Which peers' X-Forwarded-For the api believes for the client address
+   * (throttles, logs): Express's `trust proxy` value. Off by default, so a
+   * client cannot pick its own address.
+   */
+  readonly trustProxy: boolean | number | string;
   readonly bodyLimitBytes: number;
   /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
   readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
@@ -192,6 +198,22 @@ export function parseConfig(env: Env): TidingsConfig {
     }),
     encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, (raw) => parseEncryptionKey(notAnExample(raw))),
     publicUrl: read<string | undefined>('PUBLIC_URL', undefined, url(['http:', 'https:'])),
+    trustProxy: read<boolean | number | string>('TRUST_PROXY', false, (raw) => {
+      if (/^(false|off|no|0)$/i.test(raw)) return false;
+      if (/^(true|on|yes)$/i.test(raw)) return true;
+      if (/^\d+$/.test(raw)) return Number(raw);
+      const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+      for (const entry of entries) {
+        if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+        try {
+          if (entry.includes('/')) ipaddr.parseCIDR(entry);
+          else ipaddr.parse(entry);
+        } catch {
+          throw new Error(`"${entry}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal (or use true, false, or a hop count)`);
+        }
+      }
+      return entries.join(', ');
+    }),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
     ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
       if (raw === 'off') return undefined;
