@@ -23,18 +23,29 @@ describe('summarizeEvent', () => {
         pipeline: { key: 'SFTP_to_Tableau', run: { key: 'airflow-123', status: 'FAILED', tests_failed: 2 } },
       }),
     ).toBe('Run airflow-123 of SFTP_to_Tableau FAILED (2 tests failed)');
-    expect(summarizeEvent({ type: 'project:cron-job:run:failed', project: { name: 'demo', job: { name: 'hourly', run: { number: 7 } } } })).toBe(
-      'Run #7 of cron job "hourly" failed in project "demo"',
-    );
+    expect(
+      summarizeEvent({ type: 'project:cron-job:run:failed', project: { name: 'demo', job: { name: 'hourly', run: { number: 7 } } } }),
+    ).toBe('Run #7 of cron job "hourly" failed in project "demo"');
     expect(summarizeEvent({ type: 'project:created', project: { uuid: 'u1' } })).toBe('Project "u1" was created');
-    expect(summarizeEvent({ type: 'tidings:webhook:disabled', webhook: { name: 'ops', disabled_reason: 'The endpoint answered 410 Gone' } })).toBe(
-      'Webhook "ops" was disabled: The endpoint answered 410 Gone',
-    );
+    expect(
+      summarizeEvent({ type: 'tidings:webhook:disabled', webhook: { name: 'ops', disabled_reason: 'The endpoint answered 410 Gone' } }),
+    ).toBe('Webhook "ops" was disabled: The endpoint answered 410 Gone');
   });
 
   it('falls back to ids when names are missing, and never throws on a sparse payload', () => {
-    expect(summarizeEvent({ type: 'project:one-off-job:failed', project: { uuid: 'p1', job: { uuid: 'j1' } } })).toBe('Job "j1" failed in project "p1"');
-    for (const type of ['lineage:run:start', 'lineage:dataset', 'observability:task:failed', 'observability:test-outcomes', 'ping', 'unknown:thing']) {
+    expect(summarizeEvent({ type: 'project:one-off-job:failed', project: { uuid: 'p1', job: { uuid: 'j1' } } })).toBe(
+      'Job "j1" failed in project "p1"',
+    );
+    for (const type of [
+      'lineage:run:start',
+      'lineage:dataset',
+      'observability:task:failed',
+      'observability:test-outcomes',
+      'observability:stream:message-log',
+      'observability:server:metric-log',
+      'ping',
+      'unknown:thing',
+    ]) {
       expect(typeof summarizeEvent({ type })).toBe('string');
     }
   });
@@ -43,12 +54,36 @@ describe('summarizeEvent', () => {
     expect(eventTone('project:one-off-job:pipeline-run:failed')).toBe('bad');
     expect(eventTone('lineage:run:complete')).toBe('good');
     expect(eventTone('project:created')).toBe('neutral');
+    for (const type of ['observability:message-log', 'observability:stream:message-log', 'observability:server:message-log']) {
+      expect(eventTone(type, { log: { level: 'ERROR' } })).toBe('bad');
+      expect(eventTone(type, { log: { level: 'WARNING' } })).toBe('neutral');
+    }
+  });
+
+  it('names a stream or server by its name, else its key', () => {
+    expect(
+      summarizeEvent({
+        type: 'observability:stream:message-log',
+        stream: { key: 'orders', name: 'Orders' },
+        log: { level: 'ERROR', message: 'lag' },
+      }),
+    ).toBe('ERROR in streaming pipeline "Orders": lag');
+    expect(
+      summarizeEvent({ type: 'observability:server:metric-log', server: { key: 'db-1' }, metric: { key: 'disk_free', value: 3 } }),
+    ).toBe('Metric disk_free = 3 in server "db-1"');
+    expect(
+      summarizeEvent({ type: 'observability:server:test-outcomes', server: { key: 'db-1' }, tests: { failed: 1, warning: 0, passed: 2 } }),
+    ).toBe('Tests in server "db-1": 1 failed, 0 warning, 2 passed');
   });
 });
 
 describe('chatMessage', () => {
   it('Slack: text and blocks, escaped, with a button when PUBLIC_URL is set', () => {
-    const msg = chatMessage('slack', { ...pipelineRunFailed, project: { ...pipelineRunFailed.project, name: '<b>&co' } }, 'https://tidings.example.com/') as any;
+    const msg = chatMessage(
+      'slack',
+      { ...pipelineRunFailed, project: { ...pipelineRunFailed.project, name: '<b>&co' } },
+      'https://tidings.example.com/',
+    ) as any;
     expect(msg.text).toBe('Pipeline run #12 of job "nightly" failed in project "&lt;b&gt;&amp;co"');
     expect(msg.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: msg.text } });
     expect(msg.blocks.at(-1).elements[0].url).toBe('https://tidings.example.com/admin#event=e1');
