@@ -221,6 +221,12 @@ describe('validateObservabilityEvent', () => {
         ['test_outcomes[1].integrations.testgen'],
       ],
       [
+        'empty dimensions, metric_description and result (DataKitchen: not_empty)',
+        'test-outcomes',
+        { ...base, test_outcomes: [{ name: 't', status: 'PASSED', dimensions: [], metric_description: '', result: '' }] },
+        ['test_outcomes[0].dimensions', 'test_outcomes[0].metric_description', 'test_outcomes[0].result'],
+      ],
+      [
         'integrations without testgen',
         'test-outcomes',
         { ...base, test_outcomes: [{ name: 't', status: 'PASSED', integrations: {} }] },
