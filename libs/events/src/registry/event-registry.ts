@@ -85,14 +85,7 @@ const OBSERVED_STATUS_VERBS = {
   'completed-with-warnings': 'completed with warnings',
   failed: 'failed',
 };
-const LINEAGE_STATES = {
-  start: 'started',
-  running: 'is running',
-  complete: 'completed',
-  abort: 'was aborted',
-  fail: 'failed',
-  other: 'reported an update',
-};
+const LINEAGE_STATES = { start: 'started', running: 'is running', complete: 'completed', abort: 'was aborted', fail: 'failed', other: 'reported an update' };
 
 /**
  * The log, metric and test types of a component without runs (DESIGN §4:
@@ -298,8 +291,7 @@ export const EVENT_TYPES = [
     group: 'observability',
     description: 'A data tool reported test outcomes for a run or task.',
     layers: [...OBSERVED_RUN_OR_TASK_LAYERS, TEST_OUTCOMES],
-    summary: (e) =>
-      `Tests in ${ofObservedRun(e)}: ${e.tests?.failed ?? 0} failed, ${e.tests?.warning ?? 0} warning, ${e.tests?.passed ?? 0} passed`,
+    summary: (e) => `Tests in ${ofObservedRun(e)}: ${e.tests?.failed ?? 0} failed, ${e.tests?.warning ?? 0} warning, ${e.tests?.passed ?? 0} passed`,
   }),
   single({
     type: 'observability:metric-log',

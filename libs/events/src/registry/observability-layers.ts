@@ -201,13 +201,7 @@ export const TEST_OUTCOMES = layer({
     warning: 0,
     outcomes: [
       { name: 'row_count_matches_source', status: 'PASSED', metric_value: 120000 },
-      {
-        name: 'no_null_customer_ids',
-        status: 'FAILED',
-        description: '12 rows with a null customer_id',
-        metric_value: 12,
-        max_threshold: 0,
-      },
+      { name: 'no_null_customer_ids', status: 'FAILED', description: '12 rows with a null customer_id', metric_value: 12, max_threshold: 0 },
     ],
   },
   telemetry: {
@@ -218,9 +212,7 @@ export const TEST_OUTCOMES = layer({
       with_thresholds_count: {
         kind: 'count',
         from: (t) =>
-          Array.isArray(t.outcomes)
-            ? t.outcomes.filter((o: any) => o?.min_threshold != null || o?.max_threshold != null).length
-            : undefined,
+          Array.isArray(t.outcomes) ? t.outcomes.filter((o: any) => o?.min_threshold != null || o?.max_threshold != null).length : undefined,
       },
     },
   },
@@ -228,7 +220,10 @@ export const TEST_OUTCOMES = layer({
 
 export const DATASET_OPERATION = layer({
   key: 'dataset',
-  schema: object({ key: key(), operation: oneOf(DATASET_OPERATIONS) }, { name: key(), path: text(OBSERVED_URL_MAX, 1) }),
+  schema: object(
+    { key: key(), operation: oneOf(DATASET_OPERATIONS) },
+    { name: key(), path: text(OBSERVED_URL_MAX, 1) },
+  ),
   required: true,
   identity: ['dataset.key'],
   example: { key: 'orders_raw', name: 'Raw orders (SFTP drop)', operation: 'WRITE', path: 'incoming/orders_2026-11-20.csv' },

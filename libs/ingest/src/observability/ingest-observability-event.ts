@@ -49,10 +49,7 @@ export class IngestObservabilityEvent {
       // A run's own status event says how many of its tests failed, for the one-line chat summary.
       let testsFailed: number | undefined;
       if (input.kind === 'run-status' && !target.taskKey) {
-        [{ failed: testsFailed }] = await tx.query(
-          `SELECT count(*)::int AS failed FROM observed_run_tests WHERE run_id = $1 AND status = 'FAILED'`,
-          [run.id],
-        );
+        [{ failed: testsFailed }] = await tx.query(`SELECT count(*)::int AS failed FROM observed_run_tests WHERE run_id = $1 AND status = 'FAILED'`, [run.id]);
       }
       return this.registrar.register(tx, toObservabilityEvent(input, run, task, testsFailed));
     });

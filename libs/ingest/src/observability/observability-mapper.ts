@@ -28,12 +28,7 @@ export function observabilityTypeOf(input: ObservabilityInput): string {
  * layers carry their state after this event was applied and the names stored
  * so far, so a webhook sees `pipeline.run.status` even on a log event.
  */
-export function toObservabilityEvent(
-  input: ObservabilityInput,
-  run?: ObservedRunRow,
-  task?: ObservedTaskRow,
-  testsFailed?: number,
-): TidingsEvent {
+export function toObservabilityEvent(input: ObservabilityInput, run?: ObservedRunRow, task?: ObservedTaskRow, testsFailed?: number): TidingsEvent {
   const layers: Record<string, unknown> = { occurred_at: input.at, ...(input.context ? { context: input.context } : {}) };
   if (input.kind === 'dataset-operation') {
     layers.dataset = input.dataset;

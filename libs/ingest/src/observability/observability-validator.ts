@@ -141,9 +141,7 @@ function normalised(kind: ObservabilityKind, body: Record<string, unknown>): Rec
   if (typeof copy.component_tool === 'string') copy.component_tool = componentToolOf(copy.component_tool);
   if (kind === 'test-outcomes' && Array.isArray(copy.test_outcomes)) {
     copy.test_outcomes = copy.test_outcomes.map((item) =>
-      item !== null && typeof item === 'object' && !Array.isArray(item) && 'status' in item
-        ? { ...item, status: upper(item.status) }
-        : item,
+      item !== null && typeof item === 'object' && !Array.isArray(item) && 'status' in item ? { ...item, status: upper(item.status) } : item,
     );
   }
   return copy;

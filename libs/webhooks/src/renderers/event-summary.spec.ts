@@ -23,19 +23,17 @@ describe('summarizeEvent', () => {
         pipeline: { key: 'SFTP_to_Tableau', run: { key: 'airflow-123', status: 'FAILED', tests_failed: 2 } },
       }),
     ).toBe('Run airflow-123 of SFTP_to_Tableau FAILED (2 tests failed)');
-    expect(
-      summarizeEvent({ type: 'project:cron-job:run:failed', project: { name: 'demo', job: { name: 'hourly', run: { number: 7 } } } }),
-    ).toBe('Run #7 of cron job "hourly" failed in project "demo"');
+    expect(summarizeEvent({ type: 'project:cron-job:run:failed', project: { name: 'demo', job: { name: 'hourly', run: { number: 7 } } } })).toBe(
+      'Run #7 of cron job "hourly" failed in project "demo"',
+    );
     expect(summarizeEvent({ type: 'project:created', project: { uuid: 'u1' } })).toBe('Project "u1" was created');
-    expect(
-      summarizeEvent({ type: 'tidings:webhook:disabled', webhook: { name: 'ops', disabled_reason: 'The endpoint answered 410 Gone' } }),
-    ).toBe('Webhook "ops" was disabled: The endpoint answered 410 Gone');
+    expect(summarizeEvent({ type: 'tidings:webhook:disabled', webhook: { name: 'ops', disabled_reason: 'The endpoint answered 410 Gone' } })).toBe(
+      'Webhook "ops" was disabled: The endpoint answered 410 Gone',
+    );
   });
 
   it('falls back to ids when names are missing, and never throws on a sparse payload', () => {
-    expect(summarizeEvent({ type: 'project:one-off-job:failed', project: { uuid: 'p1', job: { uuid: 'j1' } } })).toBe(
-      'Job "j1" failed in project "p1"',
-    );
+    expect(summarizeEvent({ type: 'project:one-off-job:failed', project: { uuid: 'p1', job: { uuid: 'j1' } } })).toBe('Job "j1" failed in project "p1"');
     for (const type of [
       'lineage:run:start',
       'lineage:dataset',
@@ -79,11 +77,7 @@ describe('summarizeEvent', () => {
 
 describe('chatMessage', () => {
   it('Slack: text and blocks, escaped, with a button when PUBLIC_URL is set', () => {
-    const msg = chatMessage(
-      'slack',
-      { ...pipelineRunFailed, project: { ...pipelineRunFailed.project, name: '<b>&co' } },
-      'https://tidings.example.com/',
-    ) as any;
+    const msg = chatMessage('slack', { ...pipelineRunFailed, project: { ...pipelineRunFailed.project, name: '<b>&co' } }, 'https://tidings.example.com/') as any;
     expect(msg.text).toBe('Pipeline run #12 of job "nightly" failed in project "&lt;b&gt;&amp;co"');
     expect(msg.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: msg.text } });
     expect(msg.blocks.at(-1).elements[0].url).toBe('https://tidings.example.com/admin#event=e1');

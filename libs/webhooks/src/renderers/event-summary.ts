@@ -17,8 +17,7 @@ const OBSERVED_LOG = /^observability:((stream|server):)?message-log$/;
 
 /** Failures read red, successes green, the rest neutral. */
 export function eventTone(type: string, event: Payload = {}): 'bad' | 'good' | 'neutral' {
-  if (/:(failed|fail|abort|cancelled|exhausted|disabled)$/.test(type) || (OBSERVED_LOG.test(type) && event.log?.level === 'ERROR'))
-    return 'bad';
+  if (/:(failed|fail|abort|cancelled|exhausted|disabled)$/.test(type) || (OBSERVED_LOG.test(type) && event.log?.level === 'ERROR')) return 'bad';
   if (/:(succeeded|complete|completed)$/.test(type)) return 'good';
   return 'neutral';
 }
