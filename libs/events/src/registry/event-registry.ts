@@ -9,6 +9,8 @@ import {
   OBSERVED_CONTEXT,
   OBSERVED_PIPELINE,
   OBSERVED_RUN,
+  OBSERVED_SERVER,
+  OBSERVED_STREAM,
   OBSERVED_TASK,
   OPTIONAL_OBSERVED_TASK,
   TEST_OUTCOMES,
@@ -84,6 +86,40 @@ const OBSERVED_STATUS_VERBS = {
   failed: 'failed',
 };
 const LINEAGE_STATES = { start: 'started', running: 'is running', complete: 'completed', abort: 'was aborted', fail: 'failed', other: 'reported an update' };
+
+/**
+ * The log, metric and test types of a component without runs (DESIGN §4:
+ * `observability:stream:*`, `observability:server:*`): the component's layer,
+ * the context, and what was reported.
+ */
+function observedComponentTypes<const C extends 'stream' | 'server'>(component: C, componentLayer: LayerDefinition, subject: string) {
+  const about = (e: Payload) => `${subject} ${q(e[component]?.name, e[component]?.key)}`;
+  const layers = [componentLayer, OBSERVED_CONTEXT];
+  return [
+    single({
+      type: `observability:${component}:message-log` as const,
+      group: 'observability',
+      description: `A data tool logged a message for a ${subject}.`,
+      layers: [...layers, MESSAGE_LOG],
+      summary: (e) => `${e.log?.level ?? 'LOG'} in ${about(e)}: ${e.log?.message ?? ''}`,
+    }),
+    single({
+      type: `observability:${component}:test-outcomes` as const,
+      group: 'observability',
+      description: `A data tool reported test outcomes for a ${subject}.`,
+      layers: [...layers, TEST_OUTCOMES],
+      summary: (e) =>
+        `Tests in ${about(e)}: ${e.tests?.failed ?? 0} failed, ${e.tests?.warning ?? 0} warning, ${e.tests?.passed ?? 0} passed`,
+    }),
+    single({
+      type: `observability:${component}:metric-log` as const,
+      group: 'observability',
+      description: `A data tool logged a metric for a ${subject}.`,
+      layers: [...layers, METRIC_LOG],
+      summary: (e) => `Metric ${e.metric?.key} = ${e.metric?.value} in ${about(e)}`,
+    }),
+  ];
+}
 
 const OBSERVED_RUN_LAYERS = [OBSERVED_PIPELINE, OBSERVED_CONTEXT, OBSERVED_RUN];
 const OBSERVED_RUN_OR_TASK_LAYERS = [...OBSERVED_RUN_LAYERS, OPTIONAL_OBSERVED_TASK];
@@ -274,6 +310,9 @@ export const EVENT_TYPES = [
       return `Dataset ${q(e.dataset?.name, e.dataset?.key)} ${done}`;
     },
   }),
+  // Components without runs (DataKitchen's streaming pipelines and servers): logs, metrics and tests only.
+  ...observedComponentTypes('stream', OBSERVED_STREAM, 'streaming pipeline'),
+  ...observedComponentTypes('server', OBSERVED_SERVER, 'server'),
 
   // Lineage events, recorded by the OpenLineage ingestion (POST /api/v1/lineage*), never by POST /v1/events.
   ...family({
