@@ -25,6 +25,7 @@
  * Exit status 0 when every phase ran, whatever the figures; otherwise 1 (130 on Ctrl-C), after cleaning up.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load'
 import { log, phase, sleep, waitFor, withTimeout } from './log';
 import { percentile, steadyRate } from './stats';
 import { cpuSnapshot, describeCpu } from './cpu';
+import { lineageBatchSource } from './lineage-batches';
 
 // ── settings ────────────────────────────────────────────────────────────────
 
@@ -62,6 +64,8 @@ const S = {
   singleSeconds: intEnv('BENCH_SINGLE_SECONDS', 15),
   batchConcurrency: intEnv('BENCH_BATCH_CONCURRENCY', 4),
   batchSize: intEnv('BENCH_BATCH_SIZE', 500),
+  lineageBatchSize: intEnv('BENCH_LINEAGE_BATCH_SIZE', 100),
+  lineageSeconds: intEnv('BENCH_LINEAGE_SECONDS', 10),
   batchSeconds: intEnv('BENCH_BATCH_SECONDS', 10),
   /** How long each reference is measured. */
   refSeconds: intEnv('BENCH_REF_SECONDS', 8),
@@ -82,6 +86,22 @@ const S = {
 const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
 const NAME = `tidings_bench_${process.pid}`;
 /** Where the api migrates its tables (TIDINGS_SCHEMA, default tidings); the bench's own queries resolve names there. */
+/**
+ * BENCH_PHASES=ingest_batch,lineage_batch runs only the phases whose figure
+ * starts with one of these names (setup always runs): a short run for one
+ * figure and its reference. Empty: every phase.
+ */
+const PHASES = (process.env.BENCH_PHASES ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
+const selected = (figureName: string) => PHASES.length === 0 || PHASES.some((p) => figureName.startsWith(p));
+/** phase(), skipped (with a line on stderr) when BENCH_PHASES leaves it out. */
+async function selectedPhase(name: string, body: () => Promise<void>): Promise<void> {
+  if (selected(name)) return phase(name, body);
+  log(`── ${name}: skipped (BENCH_PHASES=${PHASES.join(',')})`);
+}
+
 const SCHEMA = process.env.BENCH_APP_TIDINGS_SCHEMA || 'tidings';
 const ADMIN_KEY = randomBytes(24).toString('hex');
 
@@ -447,7 +467,7 @@ async function main(): Promise<void> {
   const ingestHeaders = { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' };
 
   // ── ingest, one event per request ──
-  await phase('ingest_single_per_s', async () => {
+  await selectedPhase('ingest_single_per_s', async () => {
     const ingestRequest = () => ({
       path: '/v1/events',
       headers: { ...ingestHeaders, 'idempotency-key': randomUUID() },
@@ -516,7 +536,7 @@ async function main(): Promise<void> {
 
   // ── delivery ──
   let deliveryRate = 0;
-  await phase('delivery_per_s', async () => {
+  await selectedPhase('delivery_per_s', async () => {
     const [{ n: expected }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -581,7 +601,7 @@ async function main(): Promise<void> {
   });
 
   // ── latency ──
-  await phase('latency_p50_ms / latency_p99_ms', async () => {
+  await selectedPhase('latency_p50_ms / latency_p99_ms', async () => {
     await receiver!.reset(true);
     const total = S.latencyWarmupSeconds + S.latencySeconds;
     // How late this process's own timers ran: what a receiver inside it would have added to every arrival time.
@@ -662,7 +682,7 @@ async function main(): Promise<void> {
   });
 
   // ── ingest, batches ──
-  await phase('ingest_batch_per_s', async () => {
+  await selectedPhase('ingest_batch_per_s', async () => {
     // Its rows become part of phase 6's backlog; keep them under it.
     const maxEvents = Math.floor((S.backlog * 0.9) / deliveriesPerEvent);
     const cpu = cpuMeter('ingest');
@@ -713,8 +733,41 @@ async function main(): Promise<void> {
     figure('ingest_batch_per_s', Math.round(rate), 'events/s');
   });
 
+  // ── OpenLineage, gzip batches of real events ──
+  await selectedPhase('lineage_batch_per_s', async () => {
+    // Run from dist/bench: the repository is two levels up.
+    const source = lineageBatchSource(join(__dirname, '..', '..'));
+    log(`lineage batches: ${S.lineageBatchSize} events each, cycling ${source.size} fixture events with fresh runIds`);
+    const cpu = cpuMeter('lineage');
+    const result = await closedLoop({
+      pool: apiPool,
+      concurrency: S.batchConcurrency,
+      seconds: S.lineageSeconds,
+      next: () => ({
+        path: '/api/v1/lineage/batch',
+        headers: { ...ingestHeaders, 'content-encoding': 'gzip' },
+        body: gzipSync(source.next(S.lineageBatchSize)),
+      }),
+      onResponse: (res) => {
+        if (res.status !== 200) return 0;
+        const summary = JSON.parse(res.body).summary;
+        return summary.failed === 0 ? summary.successful : 0;
+      },
+    });
+    cpu(result.units, 'event');
+    const rate = result.units / result.seconds;
+    const [{ n: runs }] = await q(`SELECT count(*)::int AS n FROM lineage_runs`);
+    log(
+      `POST /api/v1/lineage/batch (gzip, ${S.lineageBatchSize} each, ${S.batchConcurrency} in flight): ${result.units} events in ` +
+        `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; ` +
+        `errors ${result.errors}); ${runs} lineage runs kept`,
+    );
+    if (result.units < (result.completed + result.errors) * S.lineageBatchSize) throw new Error(`lineage batches failed: ${result.firstFailure}`);
+    figure('lineage_batch_per_s', Math.round(rate), 'events/s');
+  });
+
   // ── backlog ──
-  await phase('backlog_drain_ratio', async () => {
+  await selectedPhase('backlog_drain_ratio', async () => {
     const [{ n: pending }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -793,9 +846,11 @@ async function main(): Promise<void> {
   await api!.stop(10_000);
   const apiMb = rss.peakMb('api');
   const workerMb = rss.peakMb('worker');
-  if (apiMb === undefined || workerMb === undefined) throw new Error('no RSS sample of the api or the worker');
+  if (apiMb === undefined) throw new Error('no RSS sample of the api');
   figure('api_rss_mb', round(apiMb, 1), 'MB');
-  figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  // The worker runs only in the delivery phases (BENCH_PHASES may leave them out).
+  if (workerMb !== undefined) figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  else log('worker_rss_mb: the worker did not run (BENCH_PHASES)');
 
   // ── table ── every backend has exited, so the statistics include all their writes.
   const health = await tableHealth(db!, SCHEMA, 'deliveries');
