@@ -7,9 +7,10 @@ export interface LineageNodeRef {
 }
 
 /**
- * A job's or dataset's key in `lineage_edges`: SHA-256 of (namespace, name).
- * Names can be long paths or URIs; a fixed-size key always fits the index,
- * and JSON-encoding the pair keeps ("a/b", "c") and ("a", "b/c") apart.
+ * A job's or dataset's key in `lineage_edges` and `lineage_jobs`: SHA-256 of
+ * (namespace, name). Names can be long paths or URIs; a fixed-size key always
+ * fits the index, and JSON-encoding the pair keeps ("a/b", "c") and ("a",
+ * "b/c") apart.
  */
 export function nodeKey(node: LineageNodeRef): string {
   return createHash('sha256')
@@ -18,24 +19,53 @@ export function nodeKey(node: LineageNodeRef): string {
 }
 
 /**
- * Adds (or refreshes) the edges of one COMPLETE run: input datasets → job and
- * job → output datasets. `first_seen_at`/`last_seen_at` track the eventTimes
- * that reported each edge. Rows are deduplicated (a dataset listed twice
- * would make ON CONFLICT touch one row twice) and written in key order, so
- * concurrent runs of one job lock shared rows in the same order.
+ * One report of a job's inputs and outputs (DESIGN §7.1): a COMPLETE run
+ * event, a RUNNING event of a streaming job, or a JobEvent (no run). The
+ * newest report of a job, by eventTime, is its current version.
  */
-export async function recordLineageEdges(
-  tx: EntityManager,
-  run: { runId: string; job: LineageNodeRef; inputs: LineageNodeRef[]; outputs: LineageNodeRef[]; at: Date },
-): Promise<number> {
-  const rows = new Map<string, { dataset: LineageNodeRef; datasetKey: string; direction: 'input' | 'output' }>();
-  for (const [direction, datasets] of [
-    ['input', run.inputs],
-    ['output', run.outputs],
-  ] as const) {
-    for (const dataset of datasets) {
-      const datasetKey = nodeKey(dataset);
-      rows.set(`${datasetKey}:${direction}`, { dataset, datasetKey, direction });
+export interface LineageVersionReport {
+  job: LineageNodeRef;
+  runId: string | null;
+  at: Date;
+  inputs: LineageNodeRef[];
+  outputs: LineageNodeRef[];
+}
+
+interface EdgeRow {
+  jobKey: string;
+  datasetKey: string;
+  direction: 'input' | 'output';
+  job: LineageNodeRef;
+  dataset: LineageNodeRef;
+  at: Date;
+  runId: string | null;
+}
+
+/**
+ * Adds (or refreshes) the edges the reports carry, in one statement however
+ * many reports: input datasets → job and job → output datasets.
+ * `first_seen_at`/`last_seen_at` track the eventTimes of the reports that
+ * carried each edge, so an edge is current when its `last_seen_at` is its
+ * job's `current_version_at` (lineage-job-store). Rows are deduplicated (a
+ * dataset listed twice, or by two reports of a batch, would make ON CONFLICT
+ * touch one row twice; the newest report wins) and written in key order, so
+ * concurrent batches lock shared rows in the same order.
+ */
+export async function recordLineageEdges(tx: EntityManager, reports: readonly LineageVersionReport[]): Promise<number> {
+  const rows = new Map<string, EdgeRow>();
+  for (const report of reports) {
+    const jobKey = nodeKey(report.job);
+    for (const [direction, datasets] of [
+      ['input', report.inputs],
+      ['output', report.outputs],
+    ] as const) {
+      for (const dataset of datasets) {
+        const datasetKey = nodeKey(dataset);
+        const key = `${jobKey}:${datasetKey}:${direction}`;
+        const seen = rows.get(key);
+        if (seen && seen.at > report.at) continue;
+        rows.set(key, { jobKey, datasetKey, direction, job: report.job, dataset, at: report.at, runId: report.runId });
+      }
     }
   }
   if (rows.size === 0) return 0;
@@ -43,23 +73,24 @@ export async function recordLineageEdges(
   await tx.query(
     `INSERT INTO lineage_edges (job_key, dataset_key, direction, job_namespace, job_name, dataset_namespace, dataset_name,
                                 first_seen_at, last_seen_at, last_run_id)
-     SELECT $1, e.dataset_key, e.direction, $2, $3, e.namespace, e.name, $4, $4, $5
-       FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS e(dataset_key, direction, namespace, name, n)
+     SELECT e.job_key, e.dataset_key, e.direction, e.job_namespace, e.job_name, e.namespace, e.name, e.at, e.at, e.run_id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::uuid[])
+            WITH ORDINALITY AS e(job_key, dataset_key, direction, job_namespace, job_name, namespace, name, at, run_id, n)
       ORDER BY e.n
      ON CONFLICT (job_key, dataset_key, direction) DO UPDATE
         SET first_seen_at = least(lineage_edges.first_seen_at, EXCLUDED.first_seen_at),
             last_seen_at = greatest(lineage_edges.last_seen_at, EXCLUDED.last_seen_at),
             last_run_id = CASE WHEN EXCLUDED.last_seen_at >= lineage_edges.last_seen_at THEN EXCLUDED.last_run_id ELSE lineage_edges.last_run_id END`,
     [
-      nodeKey(run.job),
-      run.job.namespace,
-      run.job.name,
-      run.at,
-      run.runId,
+      sorted.map((r) => r.jobKey),
       sorted.map((r) => r.datasetKey),
       sorted.map((r) => r.direction),
+      sorted.map((r) => r.job.namespace),
+      sorted.map((r) => r.job.name),
       sorted.map((r) => r.dataset.namespace),
       sorted.map((r) => r.dataset.name),
+      sorted.map((r) => r.at),
+      sorted.map((r) => r.runId),
     ],
   );
   return sorted.length;
