@@ -17,7 +17,9 @@ export function lineageBatchSource(repoRoot: string): { size: number; next: (cou
   ];
   const texts: string[] = [];
   for (const dir of dirs.filter((d) => existsSync(d))) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       texts.push(JSON.stringify(JSON.parse(readFileSync(join(dir, file), 'utf8'))));
     }
   }
@@ -31,7 +33,9 @@ export function lineageBatchSource(repoRoot: string): { size: number; next: (cou
         const fresh = new Map<string, string>();
         for (const text of texts) {
           if (out.length === count) break;
-          out.push(text.replace(uuid, (id) => fresh.get(id.toLowerCase()) ?? fresh.set(id.toLowerCase(), randomUUID()).get(id.toLowerCase())!));
+          out.push(
+            text.replace(uuid, (id) => fresh.get(id.toLowerCase()) ?? fresh.set(id.toLowerCase(), randomUUID()).get(id.toLowerCase())!),
+          );
         }
       }
       return `[${out.join(',')}]`;

@@ -762,7 +762,8 @@ async function main(): Promise<void> {
         `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; ` +
         `errors ${result.errors}); ${runs} lineage runs kept`,
     );
-    if (result.units < (result.completed + result.errors) * S.lineageBatchSize) throw new Error(`lineage batches failed: ${result.firstFailure}`);
+    if (result.units < (result.completed + result.errors) * S.lineageBatchSize)
+      throw new Error(`lineage batches failed: ${result.firstFailure}`);
     figure('lineage_batch_per_s', Math.round(rate), 'events/s');
   });
 
