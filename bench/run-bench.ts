@@ -38,7 +38,7 @@ import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftov
 import { BacklogRows, insertBacklogRows } from './backlog';
 import { figure, printLines, reference, round, tableState } from './figures';
 import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
-import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load';
+import { closedLoop, epochMs, keepAlivePool, LoadResponse, loadAbort, openLoop } from './load';
 import { log, phase, sleep, waitFor, withTimeout } from './log';
 import { percentile, steadyRate } from './stats';
 import { cpuSnapshot, describeCpu } from './cpu';
@@ -206,6 +206,13 @@ function eventJson(idempotencyKey?: string): string {
     `"pipeline_run":{"uuid":"${randomUUID()}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
     `"failed_steps":[{"uuid":"${randomUUID()}","title":"load"}]}}`
   );
+}
+
+/** Events a batch response says were stored; 0 (a failed request) when any of the batch was refused. */
+function storedBatchEvents(res: LoadResponse): number {
+  if (res.status !== 200) return 0;
+  const summary = JSON.parse(res.body).summary;
+  return summary.failed === 0 ? summary.successful : 0;
 }
 
 async function apiCall(origin: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<any> {
@@ -696,11 +703,7 @@ async function main(): Promise<void> {
         headers: ingestHeaders,
         body: `[${Array.from({ length: S.batchSize }, () => eventJson(randomUUID())).join(',')}]`,
       }),
-      onResponse: (res) => {
-        if (res.status !== 200) return 0;
-        const summary = JSON.parse(res.body).summary;
-        return summary.failed === 0 ? summary.successful : 0;
-      },
+      onResponse: storedBatchEvents,
     });
     cpu(result.units, 'event');
     const rate = result.units / result.seconds;
@@ -755,11 +758,7 @@ async function main(): Promise<void> {
         headers: { ...ingestHeaders, 'content-encoding': 'gzip' },
         body: bodies.pop() ?? gzipSync(source.next(S.lineageBatchSize)),
       }),
-      onResponse: (res) => {
-        if (res.status !== 200) return 0;
-        const summary = JSON.parse(res.body).summary;
-        return summary.failed === 0 ? summary.successful : 0;
-      },
+      onResponse: storedBatchEvents,
     });
     cpu(result.units, 'event');
     const rate = result.units / result.seconds;

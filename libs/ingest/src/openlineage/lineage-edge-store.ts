@@ -19,6 +19,15 @@ export function nodeKey(node: LineageNodeRef): string {
 }
 
 /**
+ * The values of `rows` in the order of their keys: the lineage stores write
+ * rows in key order so that concurrent transactions lock shared rows in the
+ * same order (no deadlock).
+ */
+export function inKeyOrder<T>(rows: Map<string, T>): T[] {
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/**
  * One report of a job's inputs and outputs (DESIGN §7.1): a COMPLETE run
  * event, a RUNNING event of a streaming job, or a JobEvent (no run). The
  * newest report of a job, by eventTime, is its current version.
@@ -69,7 +78,7 @@ export async function recordLineageEdges(tx: EntityManager, reports: readonly Li
     }
   }
   if (rows.size === 0) return 0;
-  const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const sorted = inKeyOrder(rows);
   await tx.query(
     `INSERT INTO lineage_edges (job_key, dataset_key, direction, job_namespace, job_name, dataset_namespace, dataset_name,
                                 first_seen_at, last_seen_at, last_run_id)

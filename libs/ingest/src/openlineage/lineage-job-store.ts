@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LineageNodeRef, nodeKey } from './lineage-edge-store';
+import { inKeyOrder, LineageNodeRef, nodeKey } from './lineage-edge-store';
 
 /** A job an OpenLineage event named; `versionAt` is the eventTime of a report of its inputs and outputs, if the event was one. */
 export interface LineageJobSeen {
@@ -17,14 +17,14 @@ export interface LineageJobSeen {
  * Rows go in key order, as the other lineage stores do.
  */
 export async function recordLineageJobs(tx: EntityManager, seen: readonly LineageJobSeen[]): Promise<void> {
-  const jobs = new Map<string, LineageJobSeen>();
+  const jobs = new Map<string, LineageJobSeen & { key: string }>();
   for (const item of seen) {
     const key = nodeKey(item.job);
     const known = jobs.get(key);
-    if (!known || (item.versionAt && (!known.versionAt || item.versionAt > known.versionAt))) jobs.set(key, item);
+    if (!known || (item.versionAt && (!known.versionAt || item.versionAt > known.versionAt))) jobs.set(key, { ...item, key });
   }
   if (jobs.size === 0) return;
-  const sorted = [...jobs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = inKeyOrder(jobs);
   await tx.query(
     `INSERT INTO lineage_jobs (job_key, namespace, name, current_version_at)
      SELECT job_key, namespace, name, version_at
@@ -32,11 +32,6 @@ export async function recordLineageJobs(tx: EntityManager, seen: readonly Lineag
       ORDER BY n
      ON CONFLICT (job_key) DO UPDATE SET current_version_at = EXCLUDED.current_version_at
       WHERE EXCLUDED.current_version_at > coalesce(lineage_jobs.current_version_at, '-infinity')`,
-    [
-      sorted.map(([key]) => key),
-      sorted.map(([, j]) => j.job.namespace),
-      sorted.map(([, j]) => j.job.name),
-      sorted.map(([, j]) => j.versionAt),
-    ],
+    [sorted.map((j) => j.key), sorted.map((j) => j.job.namespace), sorted.map((j) => j.job.name), sorted.map((j) => j.versionAt)],
   );
 }
