@@ -8,13 +8,14 @@ export interface LineageJobSeen {
 }
 
 /**
- * Records the jobs RunEvents and JobEvents named, in one statement: a job is
- * known from its first event on (so the graph answers 200 for a job whose
- * runs carried no datasets), and its `current_version_at` moves to the
- * newest report of its inputs and outputs, never back (events arrive in any
- * order). A job already known with a newer version is not rewritten at all
- * (the ON CONFLICT … WHERE), so most events of a batch write nothing here.
- * Rows go in key order, as the other lineage stores do.
+ * Records the jobs RunEvents and JobEvents named: a job is known from its
+ * first event on (so the graph answers 200 for a job whose runs carried no
+ * datasets), and its `current_version_at` moves to the newest report of its
+ * inputs and outputs, never back (events arrive in any order). New jobs are
+ * inserted (ON CONFLICT DO NOTHING locks nothing); a known job is locked and
+ * written only when a report moves its version forward, so most events of a
+ * batch neither write nor wait here. Rows go in key order, as the other
+ * lineage stores do.
  */
 export async function recordLineageJobs(tx: EntityManager, seen: readonly LineageJobSeen[]): Promise<void> {
   const jobs = new Map<string, LineageJobSeen & { key: string }>();
@@ -25,13 +26,30 @@ export async function recordLineageJobs(tx: EntityManager, seen: readonly Lineag
   }
   if (jobs.size === 0) return;
   const sorted = inKeyOrder(jobs);
-  await tx.query(
+  const inserted: { job_key: string }[] = await tx.query(
     `INSERT INTO lineage_jobs (job_key, namespace, name, current_version_at)
      SELECT job_key, namespace, name, version_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS j(job_key, namespace, name, version_at, n)
       ORDER BY n
-     ON CONFLICT (job_key) DO UPDATE SET current_version_at = EXCLUDED.current_version_at
-      WHERE EXCLUDED.current_version_at > coalesce(lineage_jobs.current_version_at, '-infinity')`,
+     ON CONFLICT (job_key) DO NOTHING
+     RETURNING job_key`,
     [sorted.map((j) => j.key), sorted.map((j) => j.job.namespace), sorted.map((j) => j.job.name), sorted.map((j) => j.versionAt)],
+  );
+  const isNew = new Set(inserted.map((r) => r.job_key));
+  const reported = sorted.filter((j) => j.versionAt && !isNew.has(j.key));
+  if (reported.length === 0) return;
+  // A statement of its own (it sees jobs another transaction inserted meanwhile); only jobs whose version moves
+  // forward are locked, in key order, and written.
+  await tx.query(
+    `WITH moved AS (
+       SELECT j.job_key, u.version_at
+         FROM lineage_jobs j JOIN unnest($1::text[], $2::timestamptz[]) AS u(job_key, version_at) USING (job_key)
+        WHERE u.version_at > coalesce(j.current_version_at, '-infinity')
+        ORDER BY j.job_key
+          FOR UPDATE OF j)
+     UPDATE lineage_jobs j SET current_version_at = greatest(j.current_version_at, m.version_at)
+       FROM moved m
+      WHERE j.job_key = m.job_key`,
+    [reported.map((j) => j.key), reported.map((j) => j.versionAt)],
   );
 }
