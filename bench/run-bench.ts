@@ -13,6 +13,7 @@
  *                       vs ref_post (plain POSTs to the receiver)
  *   4. latency          200 events/s, open loop, commit → receiver; api + worker + Postgres CPU per event
  *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs ref_pg_copy
+ *  5b. lineage batch    POST /api/v1/lineage/batch, gzip, 100 real OpenLineage events, 4 in flight   vs ingest batch
  *   6. backlog          a 10 M-row deliveries table with 1 M due (generate_series), drain rate ÷ the rate of 3.
  *   7. memory           peak RSS of api and worker over all of the above
  *   8. table            dead and live tuples and size of deliveries after all of the above
@@ -20,6 +21,8 @@
  * (Batch ingest runs after delivery and latency so that its rows, with the
  * worker stopped, become part of the due rows of phase 6 rather than a backlog
  * phase 3 would have to drain first.)
+ *
+ * BENCH_PHASES (e.g. ingest_batch,lineage_batch) runs only some phases after setup.
  *
  * stdout: one JSON line per figure (figures.ts), nothing else. Everything else: stderr.
  * Exit status 0 when every phase ran, whatever the figures; otherwise 1 (130 on Ctrl-C), after cleaning up.
