@@ -57,7 +57,7 @@ export class IngestLineageBatch {
     const events: LineageBatchSummary['events'] = [];
     const stored = (index: number, result: LineageIngestResult) => events.push({ index, id: result.id, type: result.type });
     try {
-      const results = await this.store.execute(valid.map((v) => v.event));
+      const results = valid.length ? await this.store.execute(valid.map((v) => v.event)) : [];
       results.forEach((result, i) => stored(valid[i].index, result));
     } catch (error) {
       if (!isDataException(error)) throw error;
