@@ -15,6 +15,7 @@ import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory'
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
+import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
   DataKitchenParityEventTypes1764720000000,
+  LineageJobVersions1764740000000,
 ];

@@ -8,8 +8,9 @@ import { GetLineageRun } from './openlineage/get-lineage-run';
 import { IngestLineageBatch } from './openlineage/ingest-lineage-batch';
 import { IngestLineageEvent } from './openlineage/ingest-lineage-event';
 import { OpenLineageValidator } from './openlineage/openlineage-validator';
+import { StoreLineageEvents } from './openlineage/store-lineage-events';
 
-const USE_CASES = [IngestLineageEvent, IngestLineageBatch, GetLineageGraph, GetLineageRun, IngestObservabilityEvent, GetObservedRunSummary, ListObservedRuns];
+const USE_CASES = [StoreLineageEvents, IngestLineageEvent, IngestLineageBatch, GetLineageGraph, GetLineageRun, IngestObservabilityEvent, GetObservedRunSummary, ListObservedRuns];
 
 /** OpenLineage and observability ingestion, and the queries over what they keep. */
 @Module({
