@@ -14,6 +14,8 @@ import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedS
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
+import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
+import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
+  ExpectedRunSchedules1764730000000,
+  ScheduleEventTypes1764731000000,
 ];

@@ -1,0 +1,48 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
+import { EvaluateExpectedRuns, ScheduleClock } from '@tidings/ingest';
+import { TidingsMetrics } from '@tidings/metrics';
+
+/**
+ * Judges expected-run schedules every SCHEDULE_INTERVAL (DESIGN §7.2). Runs in
+ * every worker replica; each tick's event is recorded once (see
+ * EvaluateExpectedRuns). Its own timer, shorter than MAINTENANCE_INTERVAL, so a
+ * missing run is reported soon after its deadline.
+ */
+@Injectable()
+export class ExpectedRunWatch implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExpectedRunWatch.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly evaluate: EvaluateExpectedRuns,
+    private readonly clock: ScheduleClock,
+    private readonly metrics: TidingsMetrics,
+    private readonly config: TidingsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.runOnce().finally(() => (this.running = undefined));
+    }, this.config.scheduleIntervalMs);
+  }
+
+  async runOnce(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      const pass = await this.evaluate.execute(now);
+      if (pass.missing) this.metrics.scheduleVerdicts.inc({ kind: 'missing' }, pass.missing);
+      if (pass.late) this.metrics.scheduleVerdicts.inc({ kind: 'late' }, pass.late);
+      if (pass.missing || pass.late) this.logger.warn(`Expected runs: recorded ${pass.missing} missing, ${pass.late} late`);
+      this.metrics.scheduleEvaluatedAt.set(now.getTime() / 1000);
+    } catch (error) {
+      this.logger.warn(`expected-run schedules: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
