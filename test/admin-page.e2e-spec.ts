@@ -73,7 +73,7 @@ describe('admin page in a real headless browser', () => {
     // Tick 0: a run starts and never ends (late at +40 s); tick 1: no run (missing at +80 s).
     await t.http('POST', '/events/v1/run-status', { pipeline_key: 'nightly_load', run_key: 'hanging', status: 'RUNNING', event_timestamp: at(5).toISOString() });
     // The worker's evaluation, on a clock this test chooses.
-    expect(await t.worker!.get(EvaluateExpectedRuns).execute(at(90))).toEqual({ schedules: 1, missing: 1, late: 1 });
+    expect(await t.worker!.get(EvaluateExpectedRuns).execute(at(90))).toEqual({ schedules: 1, missing: 1, late: 1, failed: [] });
     const recorded = (await t.http('GET', '/v1/observability/pipelines/nightly_load/schedule')).body;
 
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });

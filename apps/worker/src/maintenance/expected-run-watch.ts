@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { EvaluateExpectedRuns, ScheduleClock } from '@tidings/ingest';
 import { TidingsMetrics } from '@tidings/metrics';
+import { IntervalLoop } from './interval-loop';
 
 /**
  * Judges expected-run schedules every SCHEDULE_INTERVAL (DESIGN §7.2). Runs in
@@ -10,22 +11,20 @@ import { TidingsMetrics } from '@tidings/metrics';
  * missing run is reported soon after its deadline.
  */
 @Injectable()
-export class ExpectedRunWatch implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpectedRunWatch extends IntervalLoop {
   private readonly logger = new Logger(ExpectedRunWatch.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly evaluate: EvaluateExpectedRuns,
     private readonly clock: ScheduleClock,
     private readonly metrics: TidingsMetrics,
     private readonly config: TidingsConfig,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce().finally(() => (this.running = undefined));
-    }, this.config.scheduleIntervalMs);
+  protected get intervalMs(): number {
+    return this.config.scheduleIntervalMs;
   }
 
   async runOnce(): Promise<void> {
@@ -35,14 +34,10 @@ export class ExpectedRunWatch implements OnApplicationBootstrap, OnApplicationSh
       if (pass.missing) this.metrics.scheduleVerdicts.inc({ kind: 'missing' }, pass.missing);
       if (pass.late) this.metrics.scheduleVerdicts.inc({ kind: 'late' }, pass.late);
       if (pass.missing || pass.late) this.logger.warn(`Expected runs: recorded ${pass.missing} missing, ${pass.late} late`);
+      for (const { pipeline_key, error } of pass.failed) this.logger.warn(`expected-run schedule of ${pipeline_key}: ${error}`);
       this.metrics.scheduleEvaluatedAt.set(now.getTime() / 1000);
     } catch (error) {
       this.logger.warn(`expected-run schedules: ${(error as Error).message}`);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 }

@@ -11,6 +11,8 @@ export interface ExpectedRunPass {
   schedules: number;
   missing: number;
   late: number;
+  /** Schedules whose judgement failed this pass (e.g. deleted meanwhile), with the reason; the others went on. */
+  failed: { pipeline_key: string; error: string }[];
 }
 
 /**
@@ -30,11 +32,15 @@ export class EvaluateExpectedRuns {
   ) {}
 
   async execute(now: Date): Promise<ExpectedRunPass> {
-    const pass: ExpectedRunPass = { schedules: 0, missing: 0, late: 0 };
+    const pass: ExpectedRunPass = { schedules: 0, missing: 0, late: 0, failed: [] };
     for (const schedule of await this.store.list()) {
       pass.schedules++;
-      for (const verdict of await this.verdicts(schedule, now)) {
-        if (await this.record(schedule, verdict)) pass[verdict.kind]++;
+      try {
+        for (const verdict of await this.verdicts(schedule, now)) {
+          if (await this.record(schedule, verdict)) pass[verdict.kind]++;
+        }
+      } catch (error) {
+        pass.failed.push({ pipeline_key: schedule.pipelineKey, error: (error as Error).message });
       }
     }
     await this.store.pruneTicks(new Date(now.getTime() - TICK_RETENTION_MS));
