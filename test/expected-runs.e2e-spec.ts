@@ -67,8 +67,12 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
     expect(Date.parse(put.body.next_start_by) - Date.parse(put.body.next_tick)).toBe(30 * 60_000);
     const got = await t.http('GET', SCHEDULE_PATH);
     expect(got.body).toEqual(put.body);
+    // The same schedule saved again keeps judging from where it was; a changed one starts afresh.
+    const again = await t.http('PUT', SCHEDULE_PATH, valid);
+    expect(again.body.effective_from).toBe(put.body.effective_from);
     const replaced = await t.http('PUT', SCHEDULE_PATH, { cron: '0 * * * *', start_within: '90s' });
     expect(replaced.body).toMatchObject({ cron: '0 * * * *', timezone: 'UTC', start_within: '90s', finish_within: null });
+    expect(Date.parse(replaced.body.effective_from)).toBeGreaterThan(Date.parse(put.body.effective_from));
     expect(await scheduleRows()).toBe(1);
 
     expect((await t.http('DELETE', SCHEDULE_PATH)).status).toBe(204);

@@ -27,6 +27,13 @@ export class ExpectedRunWatch extends IntervalLoop {
     return this.config.scheduleIntervalMs;
   }
 
+  override onApplicationBootstrap(): void {
+    if (this.config.testClockFile) {
+      this.logger.warn(`TIDINGS_TEST_CLOCK_FILE is set: expected-run schedules are judged at the time written in ${this.config.testClockFile}, not the real time (for tests only)`);
+    }
+    super.onApplicationBootstrap();
+  }
+
   async runOnce(): Promise<void> {
     try {
       const now = this.clock.now();

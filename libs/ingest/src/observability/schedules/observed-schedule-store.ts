@@ -42,7 +42,11 @@ function toSchedule(row: any): StoredSchedule {
 export class ObservedScheduleStore {
   constructor(private readonly db: DataSource) {}
 
-  /** Creates or replaces a pipeline's schedule; ticks are judged from now on (a changed schedule does not judge its past). */
+  /**
+   * Creates or replaces a pipeline's schedule. A new or changed schedule is
+   * judged from now on (not against its past); saving the same one again
+   * (a deploy re-applying its configuration) keeps judging where it was.
+   */
   async put(schedule: ExpectedRunSchedule): Promise<{ schedule: StoredSchedule; created: boolean }> {
     const [row] = await queryRows(
       this.db,
@@ -50,7 +54,11 @@ export class ObservedScheduleStore {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (pipeline_key) DO UPDATE
           SET cron = EXCLUDED.cron, timezone = EXCLUDED.timezone, start_within_s = EXCLUDED.start_within_s,
-              finish_within_s = EXCLUDED.finish_within_s, effective_from = now(), updated_at = now()
+              finish_within_s = EXCLUDED.finish_within_s, updated_at = now(),
+              effective_from = CASE
+                WHEN (observed_schedules.cron, observed_schedules.timezone, observed_schedules.start_within_s, observed_schedules.finish_within_s)
+                     IS DISTINCT FROM (EXCLUDED.cron, EXCLUDED.timezone, EXCLUDED.start_within_s, EXCLUDED.finish_within_s)
+                THEN now() ELSE observed_schedules.effective_from END
        RETURNING ${COLUMNS}, (xmax = 0) AS created`,
       [schedule.pipelineKey, schedule.cron, schedule.timezone, schedule.startWithinS, schedule.finishWithinS],
     );
