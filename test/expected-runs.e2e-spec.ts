@@ -61,7 +61,15 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
 
     const put = await t.http('PUT', SCHEDULE_PATH, valid);
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ pipeline_key: PIPELINE, cron: '30 2 * * *', timezone: 'Europe/Paris', start_within: '30m', finish_within: '2h', last_missing: null, last_late: null });
+    expect(put.body).toMatchObject({
+      pipeline_key: PIPELINE,
+      cron: '30 2 * * *',
+      timezone: 'Europe/Paris',
+      start_within: '30m',
+      finish_within: '2h',
+      last_missing: null,
+      last_late: null,
+    });
     // 02:30 in Paris is 01:30 UTC in winter: the next tick is one of those, in the future.
     expect(put.body.next_tick).toMatch(/T01:30:00\.000Z$/);
     expect(Date.parse(put.body.next_start_by) - Date.parse(put.body.next_tick)).toBe(30 * 60_000);
@@ -81,8 +89,21 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
   });
 
   it('two workers on a controlled clock: a run in time, a tick with no run (one missing), a run that does not finish (one late), delivered signed', async () => {
-    const hook = (await t.http('POST', '/v1/webhooks', { name: 'runs', url: receiver.url('/runs'), subscriptions: [{ event_type: 'observability:run:*', pipeline_key: PIPELINE }] })).body;
-    const chat = (await t.http('POST', '/v1/webhooks', { name: 'chat', url: receiver.url('/chat'), format: 'slack', subscriptions: [{ event_type: 'observability:run:missing' }, { event_type: 'observability:run:late' }] })).body;
+    const hook = (
+      await t.http('POST', '/v1/webhooks', {
+        name: 'runs',
+        url: receiver.url('/runs'),
+        subscriptions: [{ event_type: 'observability:run:*', pipeline_key: PIPELINE }],
+      })
+    ).body;
+    const chat = (
+      await t.http('POST', '/v1/webhooks', {
+        name: 'chat',
+        url: receiver.url('/chat'),
+        format: 'slack',
+        subscriptions: [{ event_type: 'observability:run:missing' }, { event_type: 'observability:run:late' }],
+      })
+    ).body;
     const schedule = (await t.http('PUT', SCHEDULE_PATH, { cron: '* * * * *', start_within: '20s', finish_within: '40s' })).body;
     // The first tick the schedule judges, and the two after it.
     const T0 = Date.parse(schedule.next_tick);
@@ -94,7 +115,12 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
 
     // Tick 0: a run starts 5 s after it and completes at +30 s. Tick 1: nothing. Tick 2: a run starts at +5 s and never ends.
     const status = async (run: string, state: string, at: Date) => {
-      const res = await t.http('POST', '/events/v1/run-status', { pipeline_key: PIPELINE, run_key: run, run_name: run, status: state, event_timestamp: at.toISOString() }, { key: toolKey });
+      const res = await t.http(
+        'POST',
+        '/events/v1/run-status',
+        { pipeline_key: PIPELINE, run_key: run, run_name: run, status: state, event_timestamp: at.toISOString() },
+        { key: toolKey },
+      );
       expect(res.status).toBe(204);
     };
     await status('in-time', 'RUNNING', tick(0, 5));
@@ -117,7 +143,12 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
     const advance = async (at: Date) => {
       setClock(at);
       for (const worker of workers) {
-        await waitFor(`${worker.process.name} judged at ${at.toISOString()}`, async () => (await metric(worker.port, 'tidings_schedule_evaluated_at_seconds')) >= at.getTime() / 1000, 60_000, 100);
+        await waitFor(
+          `${worker.process.name} judged at ${at.toISOString()}`,
+          async () => (await metric(worker.port, 'tidings_schedule_evaluated_at_seconds')) >= at.getTime() / 1000,
+          60_000,
+          100,
+        );
       }
     };
     const recorded = async () =>
@@ -153,7 +184,9 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
 
     // The webhook on observability:run:* gets both (besides the runs' own status events), signed.
     const scheduled = await waitFor('missing and late delivered', () => {
-      const got = receiver.received('/runs').filter((r) => ['observability:run:missing', 'observability:run:late'].includes(String(r.headers['x-tidings-event-type'])));
+      const got = receiver
+        .received('/runs')
+        .filter((r) => ['observability:run:missing', 'observability:run:late'].includes(String(r.headers['x-tidings-event-type'])));
       return got.length >= 2 ? got : undefined;
     });
     const bodies = scheduled.map((r) => new Webhook(hook.secret).verify(r.body, r.headers as any) as any);
@@ -164,7 +197,14 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
       id: events[1].id,
       occurred_at: tick(1, 20).toISOString(),
       pipeline: { key: PIPELINE },
-      schedule: { cron: '* * * * *', timezone: 'UTC', tick: tick(1).toISOString(), start_within_s: 20, start_by: tick(1, 20).toISOString(), finish_within_s: 40 },
+      schedule: {
+        cron: '* * * * *',
+        timezone: 'UTC',
+        tick: tick(1).toISOString(),
+        start_within_s: 20,
+        start_by: tick(1, 20).toISOString(),
+        finish_within_s: 40,
+      },
     });
     expect(late).toMatchObject({
       id: events[0].id,
@@ -176,9 +216,14 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
 
     // Chat: one line each, in the schedule's time zone.
     const hhmm = (at: Date) => at.toISOString().slice(11, 16);
-    const lines = (await receiver.waitForRequests('/chat', 2)).map((r) => (new Webhook(chat.secret).verify(r.body, r.headers as any) as any).text);
+    const lines = (await receiver.waitForRequests('/chat', 2)).map(
+      (r) => (new Webhook(chat.secret).verify(r.body, r.headers as any) as any).text,
+    );
     console.log(`expected runs: chat lines ${JSON.stringify(lines)}`);
-    expect(lines.sort()).toEqual([`No run of ${PIPELINE} started by ${hhmm(tick(1, 20))} UTC`, `Run nightly of ${PIPELINE} has not finished by ${hhmm(tick(2, 40))} UTC`]);
+    expect(lines.sort()).toEqual([
+      `No run of ${PIPELINE} started by ${hhmm(tick(1, 20))} UTC`,
+      `Run nightly of ${PIPELINE} has not finished by ${hhmm(tick(2, 40))} UTC`,
+    ]);
 
     // The run summary and the runs list show the schedule's state.
     const summary = (await t.http('GET', `/v1/observability/pipelines/${PIPELINE}/runs/nightly`)).body;

@@ -219,7 +219,11 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
     const schedulePath = '/v1/observability/pipelines/{pipeline_key}/schedule';
     await c.call('GET', schedulePath, { path: pipeline, expect: 404 });
     await c.call('PUT', schedulePath, { path: pipeline, body: { cron: '0 25 * * *', start_within: '30m' }, expect: 400 });
-    await c.call('PUT', schedulePath, { path: pipeline, body: { cron: '30 2 * * *', timezone: 'Europe/Paris', start_within: '30m', finish_within: '2h' }, expect: 200 });
+    await c.call('PUT', schedulePath, {
+      path: pipeline,
+      body: { cron: '30 2 * * *', timezone: 'Europe/Paris', start_within: '30m', finish_within: '2h' },
+      expect: 200,
+    });
     await c.call('GET', schedulePath, { path: pipeline, expect: 200 });
     await c.call('GET', '/v1/observability/runs', { query: { pipeline_key: 'SFTP_to_Tableau' }, expect: 200 });
     const summary = await c.call('GET', '/v1/observability/pipelines/{pipeline_key}/runs/{run_key}', { path: run1, expect: 200 });

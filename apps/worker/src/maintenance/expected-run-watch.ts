@@ -29,7 +29,9 @@ export class ExpectedRunWatch extends IntervalLoop {
 
   override onApplicationBootstrap(): void {
     if (this.config.testClockFile) {
-      this.logger.warn(`TIDINGS_TEST_CLOCK_FILE is set: expected-run schedules are judged at the time written in ${this.config.testClockFile}, not the real time (for tests only)`);
+      this.logger.warn(
+        `TIDINGS_TEST_CLOCK_FILE is set: expected-run schedules are judged at the time written in ${this.config.testClockFile}, not the real time (for tests only)`,
+      );
     }
     super.onApplicationBootstrap();
   }

@@ -74,19 +74,36 @@ describe('the event registry', () => {
     expect(key('client:heartbeat')).toEqual([]);
   });
 
-  it('expected-run events read as the pipeline owner asks: which pipeline, by when, in the schedule\'s time zone', () => {
-    const schedule = { cron: '0 2 * * *', timezone: 'UTC', tick: '2026-11-20T02:00:00.000Z', start_within_s: 1800, start_by: '2026-11-20T02:30:00.000Z', finish_within_s: 7200, finish_by: '2026-11-20T04:00:00.000Z' };
+  it("expected-run events read as the pipeline owner asks: which pipeline, by when, in the schedule's time zone", () => {
+    const schedule = {
+      cron: '0 2 * * *',
+      timezone: 'UTC',
+      tick: '2026-11-20T02:00:00.000Z',
+      start_within_s: 1800,
+      start_by: '2026-11-20T02:30:00.000Z',
+      finish_within_s: 7200,
+      finish_by: '2026-11-20T04:00:00.000Z',
+    };
     const summary = (type: string, body: Record<string, unknown>) => {
       const event = EVENT_CLASSES.get(type)!.create(body, 'internal');
       return eventTypeEntry(type)!.summary(event.toNotificationPayload());
     };
-    expect(summary('observability:run:missing', { pipeline: { key: 'SFTP_to_Tableau' }, schedule })).toBe('No run of SFTP_to_Tableau started by 02:30 UTC');
-    expect(
-      summary('observability:run:late', { pipeline: { key: 'SFTP_to_Tableau' }, run: { key: 'airflow-7', name: 'nightly', status: 'RUNNING' }, schedule }),
-    ).toBe('Run nightly of SFTP_to_Tableau has not finished by 04:00 UTC');
-    expect(summary('observability:run:missing', { pipeline: { key: 'p', name: 'Orders load' }, schedule: { ...schedule, timezone: 'Europe/Paris' } })).toBe(
-      'No run of Orders load started by 03:30 Europe/Paris',
+    expect(summary('observability:run:missing', { pipeline: { key: 'SFTP_to_Tableau' }, schedule })).toBe(
+      'No run of SFTP_to_Tableau started by 02:30 UTC',
     );
+    expect(
+      summary('observability:run:late', {
+        pipeline: { key: 'SFTP_to_Tableau' },
+        run: { key: 'airflow-7', name: 'nightly', status: 'RUNNING' },
+        schedule,
+      }),
+    ).toBe('Run nightly of SFTP_to_Tableau has not finished by 04:00 UTC');
+    expect(
+      summary('observability:run:missing', {
+        pipeline: { key: 'p', name: 'Orders load' },
+        schedule: { ...schedule, timezone: 'Europe/Paris' },
+      }),
+    ).toBe('No run of Orders load started by 03:30 Europe/Paris');
   });
 
   it.each(TYPES)('%s: its summary reads a sparse payload without throwing', (type) => {

@@ -15,7 +15,13 @@ export const SCHEDULE_TEXT_MAX = 255;
 export const EXPECTED_RUN = layer({
   key: 'schedule',
   schema: object(
-    { cron: text(SCHEDULE_TEXT_MAX, 1), timezone: text(SCHEDULE_TEXT_MAX, 1), tick: dateTime(), start_within_s: integer(1), start_by: dateTime() },
+    {
+      cron: text(SCHEDULE_TEXT_MAX, 1),
+      timezone: text(SCHEDULE_TEXT_MAX, 1),
+      tick: dateTime(),
+      start_within_s: integer(1),
+      start_by: dateTime(),
+    },
     { finish_within_s: integer(1), finish_by: dateTime() },
   ),
   required: true,

@@ -27,7 +27,8 @@ export class ObservedRunListItemResponse implements ObservedRunListItem {
   @ApiInteger() error_count: number;
   @ApiInteger() warning_count: number;
   @ApiProperty({ type: [ObservedTaskStateResponse] }) tasks: ObservedTaskStateResponse[];
-  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" }) schedule: ScheduleResponse | null;
+  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" })
+  schedule: ScheduleResponse | null;
 }
 
 export const ObservedRunPage = PageOf(ObservedRunListItemResponse, 'ObservedRunPage');
@@ -127,5 +128,6 @@ export class ObservedRunSummaryResponse implements ObservedRunSummary {
   @ApiProperty() logs: ObservedLogsResponse;
   @ApiProperty() tests: ObservedTestsResponse;
   @ApiProperty({ type: [ObservedMetricResponse] }) metrics: ObservedMetricResponse[];
-  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" }) schedule: ScheduleResponse | null;
+  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" })
+  schedule: ScheduleResponse | null;
 }

@@ -5,13 +5,22 @@ import { ApiDateTime, ApiUuid } from '../../openapi/api-properties';
 /** PUT body of an expected-run schedule (validated by libs/ingest, which refuses unknown fields). */
 @ApiSchema({ name: 'ScheduleInput' })
 export class ScheduleBody {
-  @ApiProperty({ description: 'Five-field cron expression (minute hour day-of-month month day-of-week), read in `timezone`', example: '0 2 * * *' })
+  @ApiProperty({
+    description: 'Five-field cron expression (minute hour day-of-month month day-of-week), read in `timezone`',
+    example: '0 2 * * *',
+  })
   cron: string;
   @ApiPropertyOptional({ description: 'IANA time zone of the cron expression', default: 'UTC', example: 'UTC' })
   timezone?: string;
-  @ApiProperty({ description: 'A run must start this long after a tick at the latest (90s, 30m, 2h, 1d; whole seconds, at most 7d)', example: '30m' })
+  @ApiProperty({
+    description: 'A run must start this long after a tick at the latest (90s, 30m, 2h, 1d; whole seconds, at most 7d)',
+    example: '30m',
+  })
   start_within: string;
-  @ApiPropertyOptional({ description: 'The run that started for a tick must end this long after the tick (not shorter than start_within)', example: '2h' })
+  @ApiPropertyOptional({
+    description: 'The run that started for a tick must end this long after the tick (not shorter than start_within)',
+    example: '2h',
+  })
   finish_within?: string;
 }
 
@@ -33,7 +42,8 @@ export class ScheduleResponse implements ScheduleView {
   @ApiDateTime() created_at: Date;
   @ApiDateTime() updated_at: Date;
   @ApiDateTime({ nullable: true }) next_tick: Date | null;
-  @ApiDateTime({ nullable: true, description: 'next_tick + start_within: when a run that has not started is reported missing' }) next_start_by: Date | null;
+  @ApiDateTime({ nullable: true, description: 'next_tick + start_within: when a run that has not started is reported missing' })
+  next_start_by: Date | null;
   @ApiProperty({ type: RecordedTickResponse, nullable: true }) last_missing: RecordedTickResponse | null;
   @ApiProperty({ type: RecordedTickResponse, nullable: true }) last_late: RecordedTickResponse | null;
 }

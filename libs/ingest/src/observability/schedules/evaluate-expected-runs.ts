@@ -73,7 +73,10 @@ export class EvaluateExpectedRuns {
         start_within_s: schedule.startWithinS,
         start_by: new Date(verdict.tick.getTime() + schedule.startWithinS * 1000).toISOString(),
         ...(schedule.finishWithinS != null
-          ? { finish_within_s: schedule.finishWithinS, finish_by: new Date(verdict.tick.getTime() + schedule.finishWithinS * 1000).toISOString() }
+          ? {
+              finish_within_s: schedule.finishWithinS,
+              finish_by: new Date(verdict.tick.getTime() + schedule.finishWithinS * 1000).toISOString(),
+            }
           : {}),
       },
     };

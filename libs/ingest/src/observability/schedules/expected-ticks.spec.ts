@@ -20,7 +20,7 @@ const run = (key: string, started: string, ended: string | null): ScheduledRun =
 });
 
 describe('expected-run ticks', () => {
-  it('reads the cron expression in the schedule\'s time zone', () => {
+  it("reads the cron expression in the schedule's time zone", () => {
     const paris = ticksBetween({ cron: '30 2 * * *', timezone: 'Europe/Paris' }, at('2026-12-02T00:00:00Z'), at('2026-12-04T00:00:00Z'));
     expect(paris.map((t) => t.toISOString())).toEqual(['2026-12-02T01:30:00.000Z', '2026-12-03T01:30:00.000Z']);
   });
@@ -37,15 +37,22 @@ describe('expected-run ticks', () => {
     expect(dueTicks(s, at('2026-11-20T02:00:01Z'), at('2026-11-20T02:31:00Z')).missing).toEqual([]);
   });
 
-  it('a per-minute schedule after a long outage judges at most the lookback\'s ticks', () => {
-    const due = dueTicks(schedule({ cron: '* * * * *', startWithinS: 20, finishWithinS: null }), at('2020-01-01T00:00:00Z'), at('2026-11-20T12:00:00Z'));
+  it("a per-minute schedule after a long outage judges at most the lookback's ticks", () => {
+    const due = dueTicks(
+      schedule({ cron: '* * * * *', startWithinS: 20, finishWithinS: null }),
+      at('2020-01-01T00:00:00Z'),
+      at('2026-11-20T12:00:00Z'),
+    );
     expect(due.missing.length).toBe(SCHEDULE_LOOKBACK_MS / 60_000);
     expect(due.late).toEqual([]);
   });
 
   it('missing: no run started in [tick, tick + start_within]; late: the run for the tick had not ended by tick + finish_within', () => {
     const s = schedule({ cron: '* * * * *', startWithinS: 20, finishWithinS: 40 });
-    const due = { missing: [at('2026-11-20T10:00:00Z'), at('2026-11-20T10:01:00Z'), at('2026-11-20T10:02:00Z')], late: [at('2026-11-20T10:00:00Z'), at('2026-11-20T10:02:00Z')] };
+    const due = {
+      missing: [at('2026-11-20T10:00:00Z'), at('2026-11-20T10:01:00Z'), at('2026-11-20T10:02:00Z')],
+      late: [at('2026-11-20T10:00:00Z'), at('2026-11-20T10:02:00Z')],
+    };
     const runs = [
       run('in-time', '2026-11-20T10:00:05Z', '2026-11-20T10:00:30Z'),
       run('too-early-for-10:01', '2026-11-20T10:00:59Z', '2026-11-20T10:01:10Z'),
@@ -57,7 +64,9 @@ describe('expected-run ticks', () => {
       ['late', '2026-11-20T10:02:00.000Z', '2026-11-20T10:02:40.000Z', 'hanging'],
     ]);
     // A run that ended, but after the finish deadline, was late too.
-    const endedLate = judgeTicks(s, { missing: [], late: [at('2026-11-20T10:02:00Z')] }, [run('slow', '2026-11-20T10:02:01Z', '2026-11-20T10:02:41Z')]);
+    const endedLate = judgeTicks(s, { missing: [], late: [at('2026-11-20T10:02:00Z')] }, [
+      run('slow', '2026-11-20T10:02:01Z', '2026-11-20T10:02:41Z'),
+    ]);
     expect(endedLate.map((v) => v.kind)).toEqual(['late']);
   });
 });
@@ -86,13 +95,19 @@ describe('schedule input', () => {
   it('refuses bad cron, unknown time zones, non-positive or unit-less durations and unknown fields, each named', () => {
     expect(problems({ cron: '61 * * * *', start_within: '5m' })).toEqual([expect.stringMatching(/^cron: is not a cron expression: .*61/)]);
     expect(problems({ cron: '* * * * * *', start_within: '5m' })).toEqual([expect.stringMatching(/^cron: must have 5 fields/)]);
-    expect(problems({ cron: '* * * * *', timezone: 'Mars/Olympus', start_within: '5m' })).toEqual([expect.stringMatching(/^timezone: "Mars\/Olympus" is not an IANA/)]);
+    expect(problems({ cron: '* * * * *', timezone: 'Mars/Olympus', start_within: '5m' })).toEqual([
+      expect.stringMatching(/^timezone: "Mars\/Olympus" is not an IANA/),
+    ]);
     expect(problems({ cron: '* * * * *', start_within: '0s' })).toEqual(['start_within: must be longer than zero']);
     expect(problems({ cron: '* * * * *', start_within: '-5m' })).toEqual([expect.stringMatching(/^start_within: "-5m" is not a duration/)]);
     expect(problems({ cron: '* * * * *', start_within: '300' })).toEqual([expect.stringMatching(/^start_within: "300" needs a unit/)]);
-    expect(problems({ cron: '* * * * *', start_within: '30m', finish_within: '10m' })).toEqual([expect.stringMatching(/^finish_within: must not be shorter/)]);
+    expect(problems({ cron: '* * * * *', start_within: '30m', finish_within: '10m' })).toEqual([
+      expect.stringMatching(/^finish_within: must not be shorter/),
+    ]);
     expect(problems({ cron: '* * * * *', start_within: '8d' })).toEqual(['start_within: must be at most 7d']);
     expect(problems({ cron: '* * * * *', start_within: '5m', every: 'day' })).toEqual([expect.stringMatching(/^every: /)]);
-    expect(problems({ start_within: 5 })).toEqual(expect.arrayContaining([expect.stringMatching(/^cron: /), expect.stringMatching(/^start_within: /)]));
+    expect(problems({ start_within: 5 })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cron: /), expect.stringMatching(/^start_within: /)]),
+    );
   });
 });

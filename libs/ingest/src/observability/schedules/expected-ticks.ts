@@ -82,7 +82,8 @@ export function judgeTicks(schedule: ExpectedRunSchedule, due: DueTicks, runs: r
   for (const tick of due.late) {
     const run = runFor(tick);
     const finishBy = after(tick, schedule.finishWithinS!);
-    if (run && (run.ended_at === null || run.ended_at.getTime() > finishBy.getTime())) verdicts.push({ kind: 'late', tick, deadline: finishBy, run });
+    if (run && (run.ended_at === null || run.ended_at.getTime() > finishBy.getTime()))
+      verdicts.push({ kind: 'late', tick, deadline: finishBy, run });
   }
   return verdicts;
 }

@@ -88,7 +88,11 @@ export class ObservedScheduleStore {
         ORDER BY started_at, run_key`,
       [pipelineKey, from, until],
     );
-    return rows.map((row: any) => ({ ...row, started_at: new Date(row.started_at), ended_at: row.ended_at ? new Date(row.ended_at) : null }));
+    return rows.map((row: any) => ({
+      ...row,
+      started_at: new Date(row.started_at),
+      ended_at: row.ended_at ? new Date(row.ended_at) : null,
+    }));
   }
 
   /** The name the pipeline's latest run reported, for a missing-run event that has no run of its own. */
@@ -102,7 +106,10 @@ export class ObservedScheduleStore {
 
   /** The ticks from `since` on already recorded, as `kind@epoch-ms` keys. */
   async recordedSince(pipelineKey: string, since: Date): Promise<Set<string>> {
-    const rows = await this.db.query(`SELECT kind, tick FROM observed_schedule_ticks WHERE pipeline_key = $1 AND tick >= $2`, [pipelineKey, since]);
+    const rows = await this.db.query(`SELECT kind, tick FROM observed_schedule_ticks WHERE pipeline_key = $1 AND tick >= $2`, [
+      pipelineKey,
+      since,
+    ]);
     return new Set(rows.map((row: any) => tickKey(row.kind, new Date(row.tick))));
   }
 

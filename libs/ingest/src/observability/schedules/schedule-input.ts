@@ -17,7 +17,10 @@ export interface ExpectedRunSchedule {
 }
 
 const DURATION = text(32, 1);
-const BODY = object({ cron: text(SCHEDULE_TEXT_MAX, 1), start_within: DURATION }, { timezone: text(SCHEDULE_TEXT_MAX, 1), finish_within: DURATION });
+const BODY = object(
+  { cron: text(SCHEDULE_TEXT_MAX, 1), start_within: DURATION },
+  { timezone: text(SCHEDULE_TEXT_MAX, 1), finish_within: DURATION },
+);
 let validateShape: ReturnType<ReturnType<typeof createBodyAjv>['compile']> | undefined;
 
 /**
@@ -37,7 +40,8 @@ export function validateSchedule(pipelineKey: string, body: unknown): ExpectedRu
   const input = body as { cron?: unknown; timezone?: unknown; start_within?: unknown; finish_within?: unknown };
   const timezone = typeof input.timezone === 'string' ? input.timezone : 'UTC';
   const zoneKnown = isTimeZone(timezone);
-  if (!zoneKnown) details.push({ field: 'timezone', message: `"${timezone}" is not an IANA time zone (e.g. UTC, Europe/Paris, America/New_York)` });
+  if (!zoneKnown)
+    details.push({ field: 'timezone', message: `"${timezone}" is not an IANA time zone (e.g. UTC, Europe/Paris, America/New_York)` });
   if (typeof input.cron === 'string') {
     const problem = cronProblem(input.cron, zoneKnown ? timezone : 'UTC');
     if (problem) details.push({ field: 'cron', message: problem });
