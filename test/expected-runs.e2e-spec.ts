@@ -215,14 +215,14 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
     expect(receiver.received('/runs').filter((r) => String(r.headers['x-tidings-event-type']).match(/missing|late/))).toHaveLength(2);
 
     // Chat: one line each, in the schedule's time zone.
-    const hhmm = (at: Date) => at.toISOString().slice(11, 16);
+    const clock = (at: Date) => at.toISOString().slice(11, 19);
     const lines = (await receiver.waitForRequests('/chat', 2)).map(
       (r) => (new Webhook(chat.secret).verify(r.body, r.headers as any) as any).text,
     );
     console.log(`expected runs: chat lines ${JSON.stringify(lines)}`);
     expect(lines.sort()).toEqual([
-      `No run of ${PIPELINE} started by ${hhmm(tick(1, 20))} UTC`,
-      `Run nightly of ${PIPELINE} has not finished by ${hhmm(tick(2, 40))} UTC`,
+      `No run of ${PIPELINE} started by ${clock(tick(1, 20))} UTC`,
+      `Run nightly of ${PIPELINE} has not finished by ${clock(tick(2, 40))} UTC`,
     ]);
 
     // The run summary and the runs list show the schedule's state.

@@ -42,15 +42,22 @@ export const EXPECTED_RUN = layer({
   },
 });
 
-/** `02:30 UTC`: a deadline as the pipeline owner reads it, in the schedule's own time zone. */
+/** `02:30 UTC` (`02:30:20 UTC` off the minute): a deadline as the pipeline owner reads it, in the schedule's own time zone. */
 export function scheduleClock(at: unknown, timezone: unknown): string {
   const zone = typeof timezone === 'string' && timezone ? timezone : 'UTC';
   const date = new Date(typeof at === 'string' ? at : NaN);
   if (Number.isNaN(date.getTime())) return 'the expected time';
   try {
-    const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+    const seconds = date.getUTCSeconds() ? { second: '2-digit' as const } : {};
+    const time = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      ...seconds,
+      hourCycle: 'h23',
+    }).format(date);
     return `${time} ${zone}`;
   } catch {
-    return `${date.toISOString().slice(11, 16)} UTC`;
+    return `${date.toISOString().slice(11, date.getUTCSeconds() ? 19 : 16)} UTC`;
   }
 }
