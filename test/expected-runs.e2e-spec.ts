@@ -1,3 +1,4 @@
+import { EvaluateExpectedRuns } from '@tidings/ingest';
 import { FakeWebhookReceiver, freePort, nodeScript, StartedProcess, startProcess, waitFor } from '@tidings/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,23 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
     expect((await t.http('DELETE', SCHEDULE_PATH)).status).toBe(404);
   });
 
+  it('passes racing on the same tick record it once: the claim is taken in the transaction that records the event', async () => {
+    const path = '/v1/observability/pipelines/race_pipeline/schedule';
+    const schedule = (await t.http('PUT', path, { cron: '* * * * *', start_within: '20s' })).body;
+    const now = new Date(Date.parse(schedule.next_tick) + 30_000);
+    const evaluate = t.api.get(EvaluateExpectedRuns);
+    const passes = await Promise.all([evaluate.execute(now), evaluate.execute(now), evaluate.execute(now), evaluate.execute(now)]);
+    expect(passes.map((pass) => pass.failed)).toEqual([[], [], [], []]);
+    expect(passes.reduce((sum, pass) => sum + pass.missing, 0)).toBe(1);
+    const [row] = await t.db.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'observability:run:missing' AND pipeline_key = 'race_pipeline'`,
+    );
+    expect(row.n).toBe(1);
+    expect(await evaluate.execute(now)).toMatchObject({ missing: 0, late: 0 });
+    expect((await t.http('GET', path)).body.last_missing).toMatchObject({ tick: schedule.next_tick });
+    expect((await t.http('DELETE', path)).status).toBe(204);
+  });
+
   it('two workers on a controlled clock: a run in time, a tick with no run (one missing), a run that does not finish (one late), delivered signed', async () => {
     const hook = (
       await t.http('POST', '/v1/webhooks', {
@@ -153,7 +171,8 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
     };
     const recorded = async () =>
       t.db.query(
-        `SELECT e.id, e.type, e.data->'schedule'->>'tick' AS tick, e.run_key, e.occurred_at FROM events e WHERE e.type IN ('observability:run:missing', 'observability:run:late') ORDER BY e.type, e.id`,
+        `SELECT e.id, e.type, e.data->'schedule'->>'tick' AS tick, e.run_key, e.occurred_at FROM events e WHERE e.type IN ('observability:run:missing', 'observability:run:late') AND e.pipeline_key = $1 ORDER BY e.type, e.id`,
+        [PIPELINE],
       );
 
     await advance(tick(0, 30)); // tick 0's start deadline (+20 s) passed: its run started in time
@@ -167,7 +186,10 @@ describe('expected-run schedules: observability:run:missing and :late', () => {
       ['observability:run:late', tick(2).toISOString(), 'nightly'],
       ['observability:run:missing', tick(1).toISOString(), null],
     ]);
-    const claims = await t.db.query(`SELECT kind, tick, event_id, run_key FROM observed_schedule_ticks ORDER BY tick`);
+    const claims = await t.db.query(
+      `SELECT kind, tick, event_id, run_key FROM observed_schedule_ticks WHERE pipeline_key = $1 ORDER BY tick`,
+      [PIPELINE],
+    );
     expect(claims.map((c: any) => [c.kind, new Date(c.tick).toISOString(), c.event_id])).toEqual([
       ['missing', tick(1).toISOString(), events[1].id],
       ['late', tick(2).toISOString(), events[0].id],
