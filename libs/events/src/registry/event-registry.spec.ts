@@ -11,6 +11,7 @@ import { eventBodyValidator } from './event-validator';
 import { EVENT_FORMATS, isDateTime } from './formats';
 import { JsonSchema } from './json-schema';
 import { layerScopes, readLayerField } from './layer';
+import { EXPECTED_RUN } from './schedule-layers';
 import { API_REGISTRABLE_TYPES, eventBodyComponents, inlineEventBodySchema } from './openapi';
 
 const TYPES = EVENT_TYPES.map((entry) => entry.type);
@@ -75,15 +76,8 @@ describe('the event registry', () => {
   });
 
   it("expected-run events read as the pipeline owner asks: which pipeline, by when, in the schedule's time zone", () => {
-    const schedule = {
-      cron: '0 2 * * *',
-      timezone: 'UTC',
-      tick: '2026-11-20T02:00:00.000Z',
-      start_within_s: 1800,
-      start_by: '2026-11-20T02:30:00.000Z',
-      finish_within_s: 7200,
-      finish_by: '2026-11-20T04:00:00.000Z',
-    };
+    // The layer's example: tick 02:00 UTC, start by 02:30, finish by 04:00.
+    const schedule = EXPECTED_RUN.example;
     const summary = (type: string, body: Record<string, unknown>) => {
       const event = EVENT_CLASSES.get(type)!.create(body, 'internal');
       return eventTypeEntry(type)!.summary(event.toNotificationPayload());
