@@ -25,6 +25,14 @@ export interface ExpectedRunPass {
  */
 @Injectable()
 export class EvaluateExpectedRuns {
+  /**
+   * Per schedule (as defined), the `now` of this process's last pass that
+   * judged it without error: a tick's verdict is final once its deadline has
+   * passed (runs are never deleted, recorded ticks are claimed), so the next
+   * pass judges only the deadlines after it, not the whole lookback again.
+   */
+  private readonly judgedThrough = new Map<string, { definition: string; at: Date }>();
+
   constructor(
     private readonly db: DataSource,
     private readonly store: ObservedScheduleStore,
@@ -33,12 +41,25 @@ export class EvaluateExpectedRuns {
 
   async execute(now: Date): Promise<ExpectedRunPass> {
     const pass: ExpectedRunPass = { schedules: 0, missing: 0, late: 0, failed: [] };
-    for (const schedule of await this.store.list()) {
+    const schedules = await this.store.list();
+    const current = new Set(schedules.map((schedule) => schedule.pipelineKey));
+    for (const key of this.judgedThrough.keys()) if (!current.has(key)) this.judgedThrough.delete(key);
+    for (const schedule of schedules) {
       pass.schedules++;
+      const definition = [
+        schedule.cron,
+        schedule.timezone,
+        schedule.startWithinS,
+        schedule.finishWithinS,
+        schedule.effectiveFrom.toISOString(),
+      ].join('|');
+      const judged = this.judgedThrough.get(schedule.pipelineKey);
       try {
-        for (const verdict of await this.verdicts(schedule, now)) {
+        for (const verdict of await this.verdicts(schedule, now, judged?.definition === definition ? judged.at : undefined)) {
           if (await this.record(schedule, verdict)) pass[verdict.kind]++;
         }
+        if (!judged || judged.definition !== definition || judged.at < now)
+          this.judgedThrough.set(schedule.pipelineKey, { definition, at: now });
       } catch (error) {
         pass.failed.push({ pipeline_key: schedule.pipelineKey, error: (error as Error).message });
       }
@@ -48,8 +69,8 @@ export class EvaluateExpectedRuns {
   }
 
   /** The missing and late ticks of `schedule` at `now` that no worker has recorded yet. */
-  private async verdicts(schedule: StoredSchedule, now: Date): Promise<ExpectedRunVerdict[]> {
-    const due = dueTicks(schedule, schedule.effectiveFrom, now);
+  private async verdicts(schedule: StoredSchedule, now: Date, judgedThrough?: Date): Promise<ExpectedRunVerdict[]> {
+    const due = dueTicks(schedule, schedule.effectiveFrom, now, judgedThrough);
     const ticks = [...due.missing, ...due.late].map((tick) => tick.getTime());
     if (ticks.length === 0) return [];
     const first = new Date(Math.min(...ticks));

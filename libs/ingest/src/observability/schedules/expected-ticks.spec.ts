@@ -37,6 +37,15 @@ describe('expected-run ticks', () => {
     expect(dueTicks(s, at('2026-11-20T02:00:01Z'), at('2026-11-20T02:31:00Z')).missing).toEqual([]);
   });
 
+  it('given what this process already judged, only deadlines after it are due', () => {
+    const s = schedule({ cron: '* * * * *', startWithinS: 20, finishWithinS: 40 });
+    const due = dueTicks(s, at('2026-11-20T00:00:00Z'), at('2026-11-20T10:05:30Z'), at('2026-11-20T10:04:30Z'));
+    // Start deadlines (tick + 20 s) in (10:04:30, 10:05:30]: the 10:04:20 one was judged, 10:05:20 is new.
+    expect(due.missing).toEqual([at('2026-11-20T10:05:00Z')]);
+    // Finish deadlines (tick + 40 s) in (10:04:30, 10:05:30]: 10:04:40, for the 10:04 tick.
+    expect(due.late).toEqual([at('2026-11-20T10:04:00Z')]);
+  });
+
   it("a per-minute schedule after a long outage judges at most the lookback's ticks", () => {
     const due = dueTicks(
       schedule({ cron: '* * * * *', startWithinS: 20, finishWithinS: null }),

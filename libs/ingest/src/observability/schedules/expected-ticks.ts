@@ -53,11 +53,16 @@ export function ticksBetween(schedule: Pick<ExpectedRunSchedule, 'cron' | 'timez
   return ticks;
 }
 
-/** The ticks to judge at `now`: deadline passed within the lookback, tick not before the schedule took effect. */
-export function dueTicks(schedule: ExpectedRunSchedule, effectiveFrom: Date, now: Date): DueTicks {
+/**
+ * The ticks to judge at `now`: deadline passed within the lookback, tick not
+ * before the schedule took effect, and — when given — deadline after
+ * `judgedThrough` (a time this process already judged every deadline up to).
+ */
+export function dueTicks(schedule: ExpectedRunSchedule, effectiveFrom: Date, now: Date, judgedThrough?: Date): DueTicks {
+  const deadlineFloor = Math.max(now.getTime() - SCHEDULE_LOOKBACK_MS, judgedThrough?.getTime() ?? -Infinity);
   const due = (withinS: number) => {
     const lastTick = now.getTime() - withinS * 1000;
-    const from = Math.max(lastTick - SCHEDULE_LOOKBACK_MS, effectiveFrom.getTime() - 1);
+    const from = Math.max(deadlineFloor - withinS * 1000, effectiveFrom.getTime() - 1);
     return ticksBetween(schedule, new Date(from), new Date(lastTick));
   };
   return { missing: due(schedule.startWithinS), late: schedule.finishWithinS == null ? [] : due(schedule.finishWithinS) };
