@@ -15,6 +15,8 @@ import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory'
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
+import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
+import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
@@ -36,5 +38,7 @@ export const MIGRATIONS = [
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
   DataKitchenParityEventTypes1764720000000,
+  ExpectedRunSchedules1764730000000,
+  ScheduleEventTypes1764731000000,
   LineageJobVersions1764740000000,
 ];

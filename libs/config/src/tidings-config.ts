@@ -77,6 +77,14 @@ export abstract class TidingsConfig {
   readonly eventRetentionDays?: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
+  /** How often the worker judges expected-run schedules (observability:run:missing / :late). */
+  readonly scheduleIntervalMs: number;
+  /**
+   * Test only (TIDINGS_TEST_CLOCK_FILE): a file holding an ISO time that the
+   * schedule evaluation takes as "now", so a test drives the clock of several
+   * worker processes. Unset in every real deployment.
+   */
+  readonly testClockFile?: string;
   /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
   readonly heapGrowthPercent: number;
 }
@@ -268,6 +276,8 @@ export function parseConfig(env: Env): TidingsConfig {
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
+    scheduleIntervalMs: read('SCHEDULE_INTERVAL', 15_000, duration(100)),
+    testClockFile: read<string | undefined>('TIDINGS_TEST_CLOCK_FILE', undefined, (raw) => raw),
     heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };
   if (config.worker.claimLeaseMs <= timeoutMs) {
