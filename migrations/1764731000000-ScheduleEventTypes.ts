@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import v4 from './data/event-catalogue-v4.json';
 import catalogue from './data/event-catalogue-v5.json';
-import { EventTypeSnapshotRow, syncEventTypes } from './data/sync-event-types';
+import formats from './data/event-formats-v3.json';
+import { EventFormatSnapshotRow, EventTypeRulesSnapshotRow, syncEventTypeRules } from './data/sync-event-type-rules';
 
 /**
  * The registry's snapshot v5 (scripts/event-catalogue-snapshot.js): adds
@@ -12,10 +13,10 @@ export class ScheduleEventTypes1764731000000 implements MigrationInterface {
   name = 'ScheduleEventTypes1764731000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await syncEventTypes(q, catalogue as EventTypeSnapshotRow[]);
+    await syncEventTypeRules(q, catalogue as EventTypeRulesSnapshotRow[], formats as EventFormatSnapshotRow[]);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await syncEventTypes(q, v4 as EventTypeSnapshotRow[]);
+    await syncEventTypeRules(q, v4 as EventTypeRulesSnapshotRow[], formats as EventFormatSnapshotRow[]);
   }
 }

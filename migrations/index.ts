@@ -14,6 +14,9 @@ import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedS
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
+import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
+import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
+import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
 import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
@@ -37,6 +40,9 @@ export const MIGRATIONS = [
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
+  OrderingKeys1764700000000,
+  SqlEntryPoint1764700100000,
+  ProducerRole1764700200000,
   DataKitchenParityEventTypes1764720000000,
   ExpectedRunSchedules1764730000000,
   ScheduleEventTypes1764731000000,
