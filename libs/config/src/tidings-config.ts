@@ -46,6 +46,8 @@ export abstract class TidingsConfig {
   readonly bodyLimitBytes: number;
   /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
   readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Most deliveries one batch request may create (fan-out: events × matching webhooks). */
+  readonly ingestDeliveryBudget: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `json`: one JSON object per line, for machines (the default); `pretty`: one readable line per entry, for a terminal. */
   readonly logFormat: 'json' | 'pretty';
@@ -223,6 +225,7 @@ export function parseConfig(env: Env): TidingsConfig {
       return entries.join(', ');
     }),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
+    ingestDeliveryBudget: read('INGEST_DELIVERY_BUDGET', 10_000, int(1, 10_000_000)),
     ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
       if (raw === 'off') return undefined;
       const [count, window] = raw.split('/');

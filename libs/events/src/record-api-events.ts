@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { currentRequestId, ErrorDetail, errorCode, GroupCommit } from '@tidings/common';
-import { DataSource } from 'typeorm';
+import { TidingsConfig } from '@tidings/config';
+import { DataSource, EntityManager } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
 import { eventSizeReason } from './event-size';
 import { EventRegistrar, idempotencyConflict, RegisterResult } from './event-registrar';
+import { SubscriptionMatcher } from './subscription-matcher';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
 export const MAX_BATCH_EVENTS = 1000;
@@ -32,6 +34,8 @@ export class RecordApiEvents {
   constructor(
     private readonly db: DataSource,
     private readonly registrar: EventRegistrar,
+    private readonly matcher: SubscriptionMatcher,
+    private readonly config: TidingsConfig,
   ) {}
 
   /**
@@ -125,8 +129,12 @@ export class RecordApiEvents {
     });
     const events: BatchSummary['events'] = [];
     if (valid.length) {
-      // One statement for the whole batch; the transaction also covers looking up the originals of duplicates.
-      const results = await this.db.transaction((tx) => this.registrar.registerMany(tx, valid.map(({ event }) => event)));
+      // One statement for the whole batch, within its delivery budget; the transaction also covers looking up the originals of duplicates.
+      const results = await this.db.transaction(async (tx) => {
+        const batch = valid.map(({ event }) => event);
+        await this.checkDeliveryBudget(tx, batch);
+        return this.registrar.registerMany(tx, batch);
+      });
       results.forEach((result, i) => {
         const { index, event } = valid[i];
         if (result.conflict) {
@@ -138,6 +146,24 @@ export class RecordApiEvents {
     }
     const status = failed.length === 0 ? 'success' : events.length === 0 ? 'failure' : 'partial_success';
     return { status, summary: { received: list.length, successful: events.length, failed: failed.length }, failed_events: failed, events };
+  }
+
+  /**
+   * One request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (1,000 webhooks on `*`
+   * would turn a 1,000-event batch into a million rows): 413, nothing written. Counted before anything is
+   * written, repeats of earlier events included. A single event makes at most one delivery per webhook.
+   */
+  private async checkDeliveryBudget(tx: EntityManager, events: readonly TidingsEvent[]): Promise<void> {
+    const budget = this.config.ingestDeliveryBudget;
+    // Each event matches at most every enabled subscriber: no count needed while that stays within the budget.
+    if (events.length === 1) return;
+    const deliveries = await this.matcher.countDeliveries(tx, events);
+    if (deliveries <= budget) return;
+    throw new EventError(
+      'payload_too_large',
+      `This batch would create ${deliveries} deliveries; one request may create at most ${budget} (INGEST_DELIVERY_BUDGET). Send fewer events per request.`,
+      [{ field: 'events', message: `would create ${deliveries} deliveries, more than ${budget}` }],
+    );
   }
 }
 

@@ -33,4 +33,21 @@ export class SubscriptionMatcher {
       scope.pipeline_key ?? null,
     ]);
   }
+
+  /** How many deliveries registering these events would create: one per event and matching subscriber. */
+  async countDeliveries(tx: EntityManager, events: readonly (MatchScope & { type: string })[]): Promise<number> {
+    const input = events.map((event) => ({
+      patterns: subscriptionPatternsFor(event.type),
+      project_uuid: event.project_uuid ?? null,
+      job_uuid: event.job_uuid ?? null,
+      pipeline_key: event.pipeline_key ?? null,
+    }));
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS deliveries
+         FROM jsonb_to_recordset($1::jsonb) AS e(patterns text[], project_uuid uuid, job_uuid uuid, pipeline_key text)
+        CROSS JOIN LATERAL (SELECT DISTINCT id FROM match_subscribers(e.patterns, e.project_uuid, e.job_uuid, e.pipeline_key)) m`,
+      [JSON.stringify(input)],
+    );
+    return row.deliveries;
+  }
 }
