@@ -11,12 +11,26 @@ import { DeliverWebhookJob } from '@tidings/queue';
  * Leased rows stay at the front of the due index, so each claim steps over
  * those in flight (bounded by the queue's backpressure and the workers'
  * concurrency). Concurrent relays skip each other's rows.
+ *
+ * Ordered delivery (DESIGN §6): a delivery with an `ordering_key` (set only
+ * for an ordered webhook's deliveries) is claimable only when it is its
+ * key's head: no other pending delivery of the same (webhook, key) comes
+ * before it in (event occurred_at, event id, delivery id) order or holds a
+ * live lease. A failing head waits for its retry, still pending, so it
+ * blocks its key and nothing else; delivered, dead-lettered or cancelled, it
+ * unblocks. A replay (`next_trigger = 'manual'`) neither waits nor blocks.
+ * The gate, tidings_ordered_claimable (migration 1764750000000), locks the
+ * key before reading it, so relays claiming at once never lease two
+ * deliveries of one key. A delivery without a key, the rows of every
+ * unordered webhook, never reaches it.
  */
 const CLAIM_SQL = `
   UPDATE deliveries d SET claimed_at = now()
     FROM (SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= now()
              AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2::double precision / 1000))
+             AND CASE WHEN ordering_key IS NULL OR next_trigger = 'manual' THEN true
+                      ELSE tidings_ordered_claimable(id, subscriber_id, ordering_key, event_id, $2::double precision) END
            ORDER BY next_attempt_at
            LIMIT $1
            FOR UPDATE SKIP LOCKED) due
@@ -26,7 +40,7 @@ const CLAIM_SQL = `
 export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<DeliverWebhookJob[]> {
   const rows = await queryRows<{ id: string; subscriber_id: string; attempt_count: number }>(
     db,
-    preparedStatement('tidings_claim_due_v2', CLAIM_SQL),
+    preparedStatement('tidings_claim_due_v3', CLAIM_SQL),
     [limit, leaseMs],
   );
   return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
