@@ -4,6 +4,7 @@ import { TidingsMetrics } from '@tidings/metrics';
 import { SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { hydrateEvent } from './event-classes';
+import { readLayerField } from './registry/layer';
 import { SCOPE_COLUMNS, ScopeColumn, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
@@ -32,7 +33,7 @@ const SCOPE_TYPES: Record<ScopeColumn, 'uuid' | 'text'> = {
   lineage_parent_run_id: 'uuid',
 };
 
-const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', ...SCOPE_COLUMNS].join(', ');
+const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', 'ordering_key', ...SCOPE_COLUMNS].join(', ');
 
 /** One event as the register statement reads it (a record of its JSON input). */
 interface EventRecord {
@@ -96,7 +97,7 @@ export class EventRegistrar {
       records.push(this.record(event));
     });
 
-    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v4', this.statement), [
+    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v5', this.statement), [
       JSON.stringify(records),
     ]);
 
@@ -134,6 +135,7 @@ export class EventRegistrar {
       source: event.source,
       data: event.data,
       request_id: event.requestId ?? null,
+      ordering_key: orderingKey(event),
       patterns: isClientType(event.type) ? [] : subscriptionPatternsFor(event.type),
     };
     for (const column of SCOPE_COLUMNS) if (event[column] != null) record[column] = event[column];
@@ -157,6 +159,17 @@ export class EventRegistrar {
   }
 }
 
+/**
+ * The event's ordering key: its type's default from the registry (DESIGN §4),
+ * the values at the entry's paths joined by `/`; null when the type has none
+ * or a value is missing. A stand-in until the SQL entry point computes it.
+ */
+function orderingKey(event: TidingsEvent): string | null {
+  const paths = (event.constructor as typeof TidingsEvent).ENTRY?.orderingKey ?? [];
+  const values = paths.map((path) => readLayerField(event.data, path));
+  return paths.length > 0 && values.every((v) => v != null) ? values.join('/') : null;
+}
+
 /** Idempotency keys are unique per producer: the source an event came in through (api, openlineage, client, …). */
 function idempotencyScope(event: TidingsEvent): string {
   return `${event.source}\n${event.idempotencyKey}`;
@@ -177,7 +190,8 @@ function registerStatement(matcher: SubscriptionMatcher): string {
   return `
     WITH input AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-        id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
+        id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ordering_key text,
+        ${scopeColumns},
         patterns text[])),
     matched AS (${matcher.sql('input')}),
     keys AS (
@@ -190,8 +204,9 @@ function registerStatement(matcher: SubscriptionMatcher): string {
       SELECT ${EVENT_COLUMNS} FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM keys)
       RETURNING id, recorded_at),
     inserted AS (
-      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at)
-      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now()
+      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at, ordering_key)
+      -- A delivery is keyed only for an ordered webhook: an unordered one's rows stay thin and never meet the ordering gate.
+      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now(), CASE WHEN (SELECT s.ordered FROM subscribers s WHERE s.id = m.id) THEN i.ordering_key END
         FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
       RETURNING event_id),
     counted AS (
