@@ -53,6 +53,13 @@ export class CreateWebhookDto {
   @IsIn(WEBHOOK_FORMATS)
   format?: WebhookFormat;
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Ordered delivery: the deliveries of one ordering key are sent one at a time, in event occurred_at order; a failing key blocks only itself. false when absent at creation; a change applies to deliveries created from then on',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ordered?: boolean;
   @ApiPropertyOptional({ ...HEADER_MAP, example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() enabled?: boolean;
 
