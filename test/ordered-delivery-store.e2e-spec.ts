@@ -25,10 +25,10 @@ describe('delivery store: ordered claims', () => {
 
   async function webhook(ordered = true): Promise<string> {
     const id = uuidv7();
-    await t.db.query(`INSERT INTO subscribers (id, kind, name, url, ordered) VALUES ($1, 'webhook', 'ordered spec', 'http://127.0.0.1:9/hook', $2)`, [
-      id,
-      ordered,
-    ]);
+    await t.db.query(
+      `INSERT INTO subscribers (id, kind, name, url, ordered) VALUES ($1, 'webhook', 'ordered spec', 'http://127.0.0.1:9/hook', $2)`,
+      [id, ordered],
+    );
     return id;
   }
 
@@ -172,7 +172,11 @@ describe('delivery store: ordered claims', () => {
     const unkeyed = [await due(ordered, null, 1), await due(ordered, null, 2)];
     const keyedButUnordered = [await due(unordered, 'k', 1), await due(unordered, 'k', 2)];
     const claimed = await claimDue(t.db, 1000, LEASE);
-    const of = (hook: string) => claimed.filter((j) => j.subscriberId === hook).map((j) => j.deliveryId).sort();
+    const of = (hook: string) =>
+      claimed
+        .filter((j) => j.subscriberId === hook)
+        .map((j) => j.deliveryId)
+        .sort();
     expect(of(ordered)).toEqual(unkeyed.sort());
     expect(of(unordered)).toEqual(keyedButUnordered.sort());
 
@@ -186,9 +190,15 @@ describe('delivery store: ordered claims', () => {
       await runner.startTransaction();
       await runner.query(`SET LOCAL track_functions = 'pl'`);
       const gateCalls = async () =>
-        (await runner.query(`SELECT calls::int FROM pg_stat_xact_user_functions WHERE funcname = 'tidings_ordered_claimable'`))[0]?.calls ?? 0;
+        (await runner.query(`SELECT calls::int FROM pg_stat_xact_user_functions WHERE funcname = 'tidings_ordered_claimable'`))[0]?.calls ??
+        0;
       const both = await claimDue(runner, 1000, LEASE);
-      expect(both.filter((j) => j.subscriberId === unordered).map((j) => j.deliveryId).sort()).toEqual(plain.sort());
+      expect(
+        both
+          .filter((j) => j.subscriberId === unordered)
+          .map((j) => j.deliveryId)
+          .sort(),
+      ).toEqual(plain.sort());
       expect(both.filter((j) => j.subscriberId === ordered).map((j) => j.deliveryId)).toEqual([gated]);
       // Three rows claimed, one gate call: the keyed one's.
       expect(await gateCalls()).toBe(1);

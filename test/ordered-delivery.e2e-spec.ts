@@ -59,13 +59,21 @@ describe('ordered delivery (api → worker → real receiver)', () => {
     // Key k's n-th event occurred at origin + n s (+ k ms); the batch lists them newest first.
     const bodies = runs.flatMap((run, k) =>
       Array.from({ length: PER_KEY }, (_, n) => ({
-        ...pipelineRunEvent({ run, number: n, type: n % 2 ? 'project:one-off-job:pipeline-run:started' : 'project:one-off-job:pipeline-run:failed' }),
+        ...pipelineRunEvent({
+          run,
+          number: n,
+          type: n % 2 ? 'project:one-off-job:pipeline-run:started' : 'project:one-off-job:pipeline-run:failed',
+        }),
         occurred_at: new Date(origin + n * 1000 + k).toISOString(),
       })),
     );
     const batch = [...bodies].reverse();
 
-    const eventsOf = (run: string) => receiver.received('/ordered').map((r) => verifiedEvent(secret, r)).filter((e) => e.run === run);
+    const eventsOf = (run: string) =>
+      receiver
+        .received('/ordered')
+        .map((r) => verifiedEvent(secret, r))
+        .filter((e) => e.run === run);
     let headAttempts = 0;
     receiver.on('/ordered', {
       statusFor: (request) => {
@@ -95,14 +103,20 @@ describe('ordered delivery (api → worker → real receiver)', () => {
       60_000,
     );
 
-    for (const run of runs) expect({ run, order: withoutRepeats(eventsOf(run).map((e) => e.id)) }).toEqual({ run, order: expected.get(run) });
+    for (const run of runs)
+      expect({ run, order: withoutRepeats(eventsOf(run).map((e) => e.id)) }).toEqual({ run, order: expected.get(run) });
     // The blocked head failed until the other keys were all in, and only then did its key move on.
     const received = receiver.received('/ordered').map((r) => ({ ...verifiedEvent(secret, r), status: r.answeredStatus }));
     const firstOfBlockedAfterHead = received.findIndex((e) => e.id === expected.get(blocked)![1]);
     const lastOfOthers = Math.max(...flowing.map((run) => received.map((e) => e.run).lastIndexOf(run)));
     expect(headAttempts).toBeGreaterThanOrEqual(2);
     expect(firstOfBlockedAfterHead).toBeGreaterThan(lastOfOthers);
-    expect(received.filter((e) => e.id === headOf(blocked)).map((e) => e.status).slice(-1)).toEqual([200]);
+    expect(
+      received
+        .filter((e) => e.id === headOf(blocked))
+        .map((e) => e.status)
+        .slice(-1),
+    ).toEqual([200]);
     // One at a time per key: a key's next request never arrived before its previous one was answered 2xx.
     for (const run of runs) {
       const mine = received.filter((e) => e.run === run);

@@ -107,7 +107,8 @@ describe('ordered delivery: two workers, one SIGKILLed mid-stream', () => {
       } catch {
         badSignatures++;
       }
-      const run = (JSON.parse(request.body) as { event: { project: { job: { pipeline_run: { uuid: string } } } } }).event.project.job.pipeline_run.uuid;
+      const run = (JSON.parse(request.body) as { event: { project: { job: { pipeline_run: { uuid: string } } } } }).event.project.job
+        .pipeline_run.uuid;
       received.set(run, [...(received.get(run) ?? []), id]);
     }
 

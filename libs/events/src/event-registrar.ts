@@ -33,7 +33,17 @@ const SCOPE_TYPES: Record<ScopeColumn, 'uuid' | 'text'> = {
   lineage_parent_run_id: 'uuid',
 };
 
-const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', 'ordering_key', ...SCOPE_COLUMNS].join(', ');
+const EVENT_COLUMNS = [
+  'id',
+  'type',
+  'occurred_at',
+  'idempotency_key',
+  'source',
+  'data',
+  'request_id',
+  'ordering_key',
+  ...SCOPE_COLUMNS,
+].join(', ');
 
 /** One event as the register statement reads it (a record of its JSON input). */
 interface EventRecord {
