@@ -92,7 +92,7 @@ describe('ordered delivery (api → worker → real receiver)', () => {
       `SELECT id, pipeline_run_uuid AS run FROM events WHERE pipeline_run_uuid = ANY($1::uuid[]) ORDER BY occurred_at, id`,
       [runs],
     );
-    const expected = new Map(runs.map((run) => [run, rows.filter((r) => r.run === run).map((r) => r.id)]));
+    const expected = new Map<string, string[]>(runs.map((run) => [run, rows.filter((r) => r.run === run).map((r) => r.id)]));
     function headOf(run: string) {
       return expected.get(run)?.[0];
     }
