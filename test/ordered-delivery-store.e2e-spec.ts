@@ -39,8 +39,10 @@ describe('delivery store: ordered claims', () => {
       eventId,
       new Date(Date.UTC(2026, 10, 20) + occurredAt * 1000),
     ]);
+    // As registration writes it: a keyed delivery carries its event's occurred_at.
     await t.db.query(
-      `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at, ordering_key) VALUES ($1, $2, 'ping', $3, now(), $4)`,
+      `INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at, ordering_key, occurred_at)
+       SELECT $1, e.id, 'ping', $3, now(), $4::text, CASE WHEN $4::text IS NOT NULL THEN e.occurred_at END FROM events e WHERE e.id = $2`,
       [id, eventId, subscriberId, key],
     );
     return id;

@@ -107,7 +107,7 @@ export class EventRegistrar {
       records.push(this.record(event));
     });
 
-    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v5', this.statement), [
+    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v6', this.statement), [
       JSON.stringify(records),
     ]);
 
@@ -214,10 +214,11 @@ function registerStatement(matcher: SubscriptionMatcher): string {
       SELECT ${EVENT_COLUMNS} FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM keys)
       RETURNING id, recorded_at),
     inserted AS (
-      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at, ordering_key)
-      -- A delivery is keyed only for an ordered webhook: an unordered one's rows stay thin and never meet the ordering gate.
-      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now(), CASE WHEN (SELECT s.ordered FROM subscribers s WHERE s.id = m.id) THEN i.ordering_key END
+      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at, ordering_key, occurred_at)
+      -- A delivery is keyed (with its event's time) only for an ordered webhook: an unordered one's rows stay thin.
+      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now(), k.ordering_key, CASE WHEN k.ordering_key IS NOT NULL THEN i.occurred_at END
         FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
+        CROSS JOIN LATERAL (SELECT CASE WHEN (SELECT s.ordered FROM subscribers s WHERE s.id = m.id) THEN i.ordering_key END AS ordering_key) k
       RETURNING event_id),
     counted AS (
       SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id)

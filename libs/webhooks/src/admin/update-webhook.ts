@@ -12,7 +12,7 @@ export interface UpdateWebhookInput {
   content_type?: WebhookContentType;
   format?: WebhookFormat;
   verify_tls?: boolean;
-  /** Applies to deliveries created from then on (a delivery is keyed when it is created). */
+  /** On: applies to deliveries created from then on (a delivery is keyed when it is created); off: at once. */
   ordered?: boolean;
   headers?: Record<string, string>;
   /** `true` re-enables a disabled webhook and clears its reason and failure streak. */

@@ -55,7 +55,7 @@ export class CreateWebhookDto {
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() verify_tls?: boolean;
   @ApiPropertyOptional({
     description:
-      'Ordered delivery: the deliveries of one ordering key are sent one at a time, in event occurred_at order; a failing key blocks only itself. false when absent at creation; a change applies to deliveries created from then on',
+      'Ordered delivery: the deliveries of one ordering key are sent one at a time, in event occurred_at order; a failing key blocks only itself. false when absent at creation; switched on, it applies to deliveries created from then on; switched off, at once',
   })
   @IsOptional()
   @IsBoolean()
