@@ -130,9 +130,10 @@ describe('admin page: managing webhooks in a real headless browser', () => {
       subscriptions: [{ event_type: 'tidings:*' }],
     });
     // Opened again, the editor shows the saved setting.
-    await page.reload();
-    await page.locator('#webhook-form-title', { hasText: 'Edit ops-chat' }).waitFor();
-    expect(await page.isChecked('#webhook-form input[name=ordered]')).toBe(true);
+    const again = await openAdmin(browser, t, { hash: `#webhook=${webhook.id}` });
+    await again.locator('#webhook-form-title', { hasText: 'Edit ops-chat' }).waitFor();
+    expect(await again.isChecked('#webhook-form input[name=ordered]')).toBe(true);
+    await again.close();
     expect(Object.keys((await t.http('GET', `/v1/webhooks/${webhook.id}`)).body.headers)).toEqual(['x-team']);
     await page.close();
   });
