@@ -73,6 +73,14 @@ describe('delivery store: ordered claims', () => {
     expect(recorded.settled.has(job.deliveryId)).toBe(true);
   }
 
+  /** Delivers each claimed delivery in turn, expecting the claim after each to answer the next one of the list alone. */
+  async function deliverInTurn(hook: string, chain: string[]): Promise<void> {
+    for (let i = 0; i + 1 < chain.length; i++) {
+      await attempt(jobOf(hook, chain[i]), 'delivered');
+      expect(await claim(hook)).toEqual([chain[i + 1]]);
+    }
+  }
+
   it('one delivery per key at a time, in event occurred_at order whatever the order of creation; other keys flow', async () => {
     const hook = await webhook();
     // Created out of order: the third event first.
@@ -84,10 +92,7 @@ describe('delivery store: ordered claims', () => {
     expect((await claim(hook)).sort()).toEqual([a, other].sort());
     // While `a` is leased nothing else of `k` is claimable.
     expect(await claim(hook)).toEqual([]);
-    await attempt(jobOf(hook, a), 'delivered');
-    expect(await claim(hook)).toEqual([b]);
-    await attempt(jobOf(hook, b), 'delivered');
-    expect(await claim(hook)).toEqual([c]);
+    await deliverInTurn(hook, [a, b, c]);
   });
 
   it('a failing head blocks only its key until its retry; then the next waits for it to be delivered', async () => {
@@ -141,10 +146,7 @@ describe('delivery store: ordered claims', () => {
     const late = await due(hook, 'k', 5);
     const after = await due(hook, 'k', 20);
     expect(await claim(hook)).toEqual([]);
-    await attempt(jobOf(hook, inFlight), 'delivered');
-    expect(await claim(hook)).toEqual([late]);
-    await attempt(jobOf(hook, late), 'delivered');
-    expect(await claim(hook)).toEqual([after]);
+    await deliverInTurn(hook, [inFlight, late, after]);
   });
 
   it('a key another relay is claiming (its claim not yet committed) is left alone, even for a late event that would come first', async () => {
