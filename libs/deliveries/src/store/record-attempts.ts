@@ -38,9 +38,9 @@ export interface RecordedAttempts {
  * re-reads the row and works the new value out from it, so the answer is the
  * streak as it now stands.
  *
- * A settled delivery of an ordered key lets the key's next one be claimed:
- * then the relays are woken (NOTIFY, heard on commit) rather than left to
- * their next poll.
+ * A delivered delivery of an ordered key lets the key's next one be
+ * claimed: then the relays are woken (NOTIFY, heard on commit) rather than
+ * left to their next poll. (A retry scheduled unblocks nothing.)
  */
 const RECORD_SQL = `
   WITH input AS (
@@ -61,7 +61,7 @@ const RECORD_SQL = `
            delivered_at = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
       FROM input i
      WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'pending' AND d.claimed_at IS NOT NULL
-    RETURNING d.id, d.ordering_key),
+    RETURNING d.id, d.ordering_key, d.status),
   last_ok AS (
     SELECT subscriber_id, max(started_at) FILTER (WHERE status = 'delivered') AS at FROM input GROUP BY subscriber_id),
   streak AS (
@@ -78,7 +78,7 @@ const RECORD_SQL = `
   SELECT (SELECT coalesce(array_agg(id), '{}') FROM settled) AS settled,
          (SELECT coalesce(json_agg(json_build_object('id', id, 'failing_since', failing_since)), '[]')
             FROM marked WHERE failing_since IS NOT NULL) AS failing,
-         (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM settled WHERE ordering_key IS NOT NULL LIMIT 1) n) AS notified`;
+         (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM settled WHERE ordering_key IS NOT NULL AND status = 'delivered' LIMIT 1) n) AS notified`;
 
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
