@@ -1,6 +1,8 @@
 import { searchPathOption } from '@tidings/database';
 import { cancelPending, claimDue, failDelivery, recordAttempts, replaySettled, startAttempts } from '@tidings/deliveries';
+import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliverWebhookJob } from '@tidings/queue';
+import { waitFor } from '@tidings/testing';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { Harness, startTidings } from './support/tidings-harness';
@@ -209,6 +211,47 @@ describe('delivery store: ordered claims', () => {
     } finally {
       await runner.rollbackTransaction();
       await runner.release();
+    }
+  });
+
+  it('settling a keyed delivery (delivered, dead letter, cancel) wakes the relays; a retry or an unkeyed delivery does not', async () => {
+    const hook = await webhook();
+    const listener = new Client({ connectionString: t.env.DATABASE_URL });
+    await listener.connect();
+    try {
+      let notified = 0;
+      let barriers = 0;
+      listener.on('notification', (n) => {
+        if (n.channel === OUTBOX_CHANNEL && n.payload === 'barrier') barriers++;
+        else if (n.channel === OUTBOX_CHANNEL) notified++;
+      });
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      /** Notifications arrive in commit order: once a barrier sent now arrives, every earlier one has. */
+      const settledNotifications = async () => {
+        const expected = barriers + 1;
+        await t.db.query(`SELECT pg_notify($1, 'barrier')`, [OUTBOX_CHANNEL]);
+        await waitFor('the barrier notification', () => barriers >= expected, 5000);
+        return notified;
+      };
+      const [unkeyed, retried, delivered, dead, cancelled] = [
+        await due(hook, null, 1),
+        await due(hook, 'a', 1),
+        await due(hook, 'b', 1),
+        await due(hook, 'c', 1),
+        await due(hook, 'd', 1),
+      ];
+      expect((await claim(hook)).sort()).toEqual([unkeyed, retried, delivered, dead, cancelled].sort());
+      await attempt(jobOf(hook, unkeyed), 'delivered');
+      await attempt(jobOf(hook, retried), { retryMs: 60_000 });
+      await attempt(jobOf(hook, delivered), 'delivered');
+      expect(await settledNotifications()).toBe(1);
+      await startAttempts(t.db, [jobOf(hook, dead)]);
+      expect(await failDelivery(t.db, dead, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 410 }, 'HTTP 410')).toBe(true);
+      expect(await settledNotifications()).toBe(2);
+      expect(await cancelPending(t.db, cancelled)).toEqual({ outcome: 'cancelled' });
+      expect(await settledNotifications()).toBe(3);
+    } finally {
+      await listener.end();
     }
   });
 
