@@ -4,7 +4,11 @@
  *
  *   reference  {"figure", "value", "unit", "method"}
  *   figure     {"figure", "value", "unit", "target", "bound", "met", "reference"?, "ratio"?}
+ *   comparison {"figure", "value", "unit", "compared_with", "baseline", "ratio", "note"}
  *   table      {"figure", "value", "unit", "note"}
+ *
+ * A comparison measures what a feature costs against the same run without
+ * it; DESIGN sets no target for it.
  *
  * `target` is DESIGN's wording; `bound` the number it comes to in this run
  * (for a ratio target: the factor × the reference measured in this run).
@@ -35,8 +39,9 @@ export const TARGETS: Record<string, Target> = {
 };
 
 const REFERENCES = ['ref_http_per_s', 'ref_post_per_s', 'ref_pg_copy_per_s', 'ref_pg_single_tx_per_s'];
+const COMPARISONS = ['ordered_delivery_per_s'];
 const TABLE = ['deliveries_dead_tuples', 'deliveries_live_tuples', 'deliveries_mb'];
-const ORDER = [...REFERENCES, ...Object.keys(TARGETS), ...TABLE];
+const ORDER = [...REFERENCES, ...Object.keys(TARGETS), ...COMPARISONS, ...TABLE];
 
 export interface Line {
   figure: string;
@@ -88,6 +93,20 @@ export function figure(name: string, value: number, unit: string): void {
     const met = target.at === 'least' ? value >= target.value : value <= target.value;
     record({ figure: name, value, unit, target: `${sign} ${target.value}`, bound: target.value, met });
   }
+}
+
+/** A feature's figure beside the same measurement without the feature, in this run: no target. */
+export function comparison(name: string, value: number, unit: string, baseline: { name: string; value: number }, note: string): void {
+  if (!COMPARISONS.includes(name)) throw new Error(`${name} is not a comparison`);
+  record({
+    figure: name,
+    value,
+    unit,
+    compared_with: baseline.name,
+    baseline: baseline.value,
+    ratio: round(value / baseline.value, 3),
+    note,
+  });
 }
 
 /** What the run left in a table: no target, a measurement to compare between runs. */

@@ -12,6 +12,8 @@
  *   3. delivery         worker started, the backlog of 2. drains; worker and Postgres CPU per delivery
  *                       vs ref_post (plain POSTs to the receiver)
  *   4. latency          200 events/s, open loop, commit → receiver; api + worker + Postgres CPU per event
+ *   4b. ordered         the same backlog of events over 1,000 ordering keys drained by an unordered webhook,
+ *                       then by an ordered one: ordered_delivery_per_s and its ratio to the unordered rate
  *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs ref_pg_copy
  *  5b. lineage batch    POST /api/v1/lineage/batch, gzip, 100 real OpenLineage events, 4 in flight   vs ingest batch
  *   6. backlog          a 10 M-row deliveries table with 1 M due (generate_series), drain rate ÷ the rate of 3.
@@ -39,7 +41,7 @@ import { BuildSnapshot, freePort, sweepBuildSnapshots } from '@tidings/testing';
 import { AppProcess, ReceiverProcess, RssSampler, ServerProcess, snapshotDist } from './bench-processes';
 import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers, tableHealth } from './bench-database';
 import { BacklogRows, insertBacklogRows } from './backlog';
-import { figure, printLines, reference, round, tableState } from './figures';
+import { comparison, figure, printLines, reference, round, tableState } from './figures';
 import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
 import { closedLoop, epochMs, keepAlivePool, LoadResponse, loadAbort, openLoop } from './load';
 import { log, phase, sleep, waitFor, withTimeout } from './log';
@@ -82,6 +84,10 @@ const S = {
   /** … among this many rows in deliveries, the due ones included (DESIGN: a 10 M-row history). */
   backlogHistory: intEnv('BENCH_BACKLOG_HISTORY', 10_000_000),
   backlogSeconds: intEnv('BENCH_BACKLOG_SECONDS', 20),
+  /** Ordered delivery: events drained by each of the two webhooks, their distinct ordering keys, the longest measurement. */
+  orderedEvents: intEnv('BENCH_ORDERED_EVENTS', 20_000),
+  orderedKeys: intEnv('BENCH_ORDERED_KEYS', 1000),
+  orderedSeconds: intEnv('BENCH_ORDERED_SECONDS', intEnv('BENCH_DELIVERY_SECONDS', 20)),
   /** The relay's RELAY_BATCH_SIZE (default 500): the LIMIT of the claim query in the EXPLAIN. */
   claimLimit: intEnv('BENCH_APP_RELAY_BATCH_SIZE', 500),
 };
@@ -201,12 +207,13 @@ async function transactions(): Promise<number> {
   return Number(n);
 }
 
-function eventJson(idempotencyKey?: string): string {
+/** An event body of `type` (EVENT_TYPE by default) for pipeline run `run` (its ordering key; fresh by default). */
+function eventJson(idempotencyKey?: string, { type = EVENT_TYPE, run = randomUUID() }: { type?: string; run?: string } = {}): string {
   const key = idempotencyKey ? `"idempotency_key":"${idempotencyKey}",` : '';
   return (
-    `{"type":"${EVENT_TYPE}",${key}"project":{"uuid":"${randomUUID()}","name":"demo"},` +
+    `{"type":"${type}",${key}"project":{"uuid":"${randomUUID()}","name":"demo"},` +
     `"job":{"uuid":"${randomUUID()}","name":"nightly","status":"FAILURE","pipeline_name":"etl","total_runs":12},` +
-    `"pipeline_run":{"uuid":"${randomUUID()}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
+    `"pipeline_run":{"uuid":"${run}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
     `"failed_steps":[{"uuid":"${randomUUID()}","title":"load"}]}}`
   );
 }
@@ -257,16 +264,17 @@ async function startWorker(): Promise<void> {
   log(`worker ready in ${Math.round(performance.now() - t0)} ms`);
 }
 
-/** Webhook attempts recorded in Postgres since `since` that succeeded: their end times (epoch ms). */
-async function recordedSuccessTimes(since: number): Promise<number[]> {
+/** Webhook attempts recorded in Postgres since `since` that succeeded (of one webhook, if given): their end times (epoch ms). */
+async function recordedSuccessTimes(since: number, webhookId: string | null = null): Promise<number[]> {
   const rows = await q<{ t: number }>(
     `SELECT extract(epoch FROM a.started_at) * 1000 + a.duration_ms AS t
        FROM delivery_attempts a
        JOIN deliveries d ON d.id = a.delivery_id
        JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook'
       WHERE a.started_at >= to_timestamp($1::double precision / 1000)
-        AND a.response_status BETWEEN 200 AND 299 AND a.error IS NULL`,
-    [since],
+        AND a.response_status BETWEEN 200 AND 299 AND a.error IS NULL
+        AND ($2::uuid IS NULL OR s.id = $2::uuid)`,
+    [since, webhookId],
   );
   return rows.map((r) => Number(r.t)).sort((a, b) => a - b);
 }
@@ -689,6 +697,64 @@ async function main(): Promise<void> {
     if (S.latencyRate !== 200) log(`note: cpu_ms_per_event_at_200 was measured at ${S.latencyRate} events/s (BENCH_LATENCY_RATE)`);
     figure('cpu_ms_per_event_at_200', round(total200, 3), 'ms');
     await worker!.stop();
+  });
+
+  // ── ordered delivery ──
+  await phase('ordered_delivery_per_s', async () => {
+    // The same backlog twice, each time for one webhook alone (its own event type), the worker stopped while it is written.
+    const runs = Array.from({ length: S.orderedKeys }, () => randomUUID());
+    const drainRate = async (name: string, type: string, ordered: boolean): Promise<{ perSecond: number; due: number }> => {
+      const webhook = await apiCall(origin, 'POST', '/v1/webhooks', ADMIN_KEY, {
+        name: `bench-${name}`,
+        url: receiver!.url(`/hook/${name}`),
+        ordered,
+        subscriptions: [{ event_type: type }],
+      });
+      // Round robin over the keys, as events of many runs arrive interleaved.
+      const result = await closedLoop({
+        pool: apiPool,
+        concurrency: S.batchConcurrency,
+        seconds: 600,
+        maxUnits: S.orderedEvents,
+        next: (batch) => ({
+          path: '/v1/events/batch',
+          headers: ingestHeaders,
+          body: `[${Array.from({ length: S.batchSize }, (_, i) => eventJson(undefined, { type, run: runs[(batch * S.batchSize + i) % runs.length] })).join(',')}]`,
+        }),
+        onResponse: (res) => (res.status === 200 ? JSON.parse(res.body).summary.successful : 0),
+      });
+      const [{ n: due, keyed }] = await q(
+        `SELECT count(*)::int AS n, count(ordering_key)::int AS keyed FROM deliveries WHERE subscriber_id = $1 AND status = 'pending'`,
+        [webhook.id],
+      );
+      log(`${name}: ${result.units} events over ${S.orderedKeys} keys → ${due} deliveries due (${keyed} with an ordering key)`);
+      await receiver!.reset(false);
+      const since = Date.now() - 1000;
+      await startWorker();
+      const cpu = cpuMeter(name);
+      const drain = await watchDrain(due, S.orderedSeconds);
+      cpu(drain.received, 'delivery');
+      const steady = steadyRate(await recordedSuccessTimes(since, webhook.id));
+      if (!steady) throw new Error(`${name}: too few deliveries recorded to measure a rate`);
+      log(
+        `${name}: ${drain.drained ? 'drained' : 'stopped measuring at'} ${drain.received}/${due}; ` +
+          `steady rate (10 %–90 %, ${steady.seconds.toFixed(1)} s) = ${steady.perSecond.toFixed(0)}/s`,
+      );
+      await worker!.stop();
+      const cancelled = await emptyTheQueue();
+      if (cancelled) log(`${name}: cancelled the ${cancelled} deliveries still pending`);
+      return { perSecond: steady.perSecond, due };
+    };
+    const unordered = await drainRate('unordered', 'project:one-off-job:pipeline-run:succeeded', false);
+    const ordered = await drainRate('ordered', 'project:one-off-job:pipeline-run:started', true);
+    comparison(
+      'ordered_delivery_per_s',
+      Math.round(ordered.perSecond),
+      'deliveries/s',
+      { name: 'unordered_delivery_per_s', value: Math.round(unordered.perSecond) },
+      `${ordered.due} events round robin over ${S.orderedKeys} ordering keys (pipeline runs), drained by an ordered webhook; ` +
+        `the baseline is ${unordered.due} such events drained by an unordered webhook in this run`,
+    );
   });
 
   // ── ingest, batches ──

@@ -293,9 +293,12 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
             FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
           RETURNING id, recorded_at),
         inserted AS (
-          INSERT INTO deliveries (id, event_id, event_type, subscriber_id, ordering_key, next_attempt_at)
-          SELECT tidings_uuid_v7(), i.id, i.type, m.id, i.key_of_order, now()
+          -- A delivery carries its event's ordering key and time only for a webhook that is ordered now
+          -- (migration 1764700050000-OrderedDelivery): an unordered one's rows stay thin and out of the ordering index.
+          INSERT INTO deliveries (id, event_id, event_type, subscriber_id, ordering_key, occurred_at, next_attempt_at)
+          SELECT tidings_uuid_v7(), i.id, i.type, m.id, o.key, CASE WHEN o.key IS NOT NULL THEN i.occurred_at END, now()
             FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
+           CROSS JOIN LATERAL (SELECT CASE WHEN s.ordered THEN i.key_of_order END AS key FROM subscribers s WHERE s.id = m.id) o
           RETURNING event_id),
         counted AS (
           SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id),

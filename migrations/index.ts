@@ -15,6 +15,7 @@ import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory'
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
 import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
+import { OrderedDelivery1764700050000 } from './1764700050000-OrderedDelivery';
 import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
 import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
   OrderingKeys1764700000000,
+  OrderedDelivery1764700050000,
   SqlEntryPoint1764700100000,
   ProducerRole1764700200000,
   DataKitchenParityEventTypes1764720000000,

@@ -210,7 +210,8 @@ describe('the SQL entry point register_event() (DESIGN §7.3)', () => {
   });
 
   it('a rollback leaves nothing; a commit creates the deliveries, NOTIFY wakes the relay and a signed webhook arrives', async () => {
-    const hook = await t.http('POST', '/v1/webhooks', { name: 'sql', url: receiver.url('/sql'), subscriptions: [{ event_type: 'project:one-off-job:*' }] });
+    // Ordered, so its delivery carries the event's ordering key (an unordered webhook's rows stay without one).
+    const hook = await t.http('POST', '/v1/webhooks', { name: 'sql', url: receiver.url('/sql'), ordered: true, subscriptions: [{ event_type: 'project:one-off-job:*' }] });
     expect(hook.status).toBe(201);
     const body = exampleBody(EVENT_TYPES.find((e) => e.type === 'project:one-off-job:pipeline-run:failed')!);
     delete body.occurred_at;

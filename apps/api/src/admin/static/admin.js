@@ -388,6 +388,7 @@
     field('format').value = w ? w.format : 'standard';
     field('content_type').value = w ? w.content_type : 'application/json';
     field('verify_tls').checked = w ? w.verify_tls : true;
+    field('ordered').checked = w ? w.ordered : false;
     syncContentType();
     $('#subscription-rows').replaceChildren(...(w ? w.subscriptions : [{}]).map(subscriptionRow));
     $('#header-rows').replaceChildren(...Object.entries(w ? w.headers : {}).map(([name, value]) => headerRow(name, value)));
@@ -423,6 +424,7 @@
       format: field('format').value,
       content_type: field('content_type').value,
       verify_tls: field('verify_tls').checked,
+      ordered: field('ordered').checked,
       headers,
       subscriptions,
     };
