@@ -1,0 +1,101 @@
+import { FieldError, TidingsValidationError } from './errors';
+import { EventInput } from './event-types';
+import { queryRows, SqlExecutor } from './sql-executor';
+
+export interface RegisterEventOptions {
+  /** A repeat with the same key (for the same database role) returns the original event's id and writes nothing. */
+  idempotencyKey?: string;
+  /** The schema Tidings is installed in (its TIDINGS_SCHEMA), default `tidings`. */
+  schema?: string;
+}
+
+const INVALID_PARAMETER_VALUE = '22023';
+
+/**
+ * Records an event in the caller's transaction, through Tidings' SQL entry
+ * point `<schema>.register_event()`: the event row, one delivery per matching
+ * webhook, and a wake-up for the worker heard on commit. Commit and they are
+ * sent; roll back and nothing was. Resolves to the event's id.
+ *
+ *   await client.query('BEGIN');
+ *   await client.query('INSERT INTO projects (uuid, name) VALUES ($1, $2)', [uuid, name]);
+ *   await registerEvent(client, { type: 'project:created', project: { uuid, name } });
+ *   await client.query('COMMIT');
+ *
+ * A body its type refuses throws a TidingsValidationError listing every bad
+ * field (and, as any failed statement, aborts the transaction).
+ */
+export async function registerEvent(db: SqlExecutor, event: EventInput, options: RegisterEventOptions = {}): Promise<string> {
+  const { type, body, idempotency_key } = parts(event, options.idempotencyKey);
+  const [row] = await run(() =>
+    queryRows<{ id: string }>(db, `SELECT ${schemaName(options)}.register_event($1::text, $2::jsonb, $3::text)::text AS id`, [
+      type,
+      JSON.stringify(body),
+      idempotency_key ?? null,
+    ]),
+  );
+  return row.id;
+}
+
+/**
+ * registerEvent() for many events in one statement (`<schema>.register_events()`):
+ * all or none of them, ids in the order given. Each may carry its own `idempotency_key`.
+ */
+export async function registerEvents(db: SqlExecutor, events: readonly EventInput[], options: Pick<RegisterEventOptions, 'schema'> = {}): Promise<string[]> {
+  if (events.length === 0) return [];
+  const input = events.map((event) => parts(event));
+  const rows = await run(() =>
+    queryRows<{ id: string }>(db, `SELECT id::text AS id FROM ${schemaName(options)}.register_events($1::jsonb) AS id`, [JSON.stringify(input)]),
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The entry point's arguments: the type, the body without it, the idempotency key (the option's or the body's; they must agree). */
+function parts(event: EventInput, optionKey?: string): { type: string; body: object; idempotency_key?: string } {
+  const { type, idempotency_key: bodyKey, ...body } = event;
+  if (optionKey !== undefined && bodyKey !== undefined && optionKey !== bodyKey) {
+    const message = 'idempotency_key must equal the idempotencyKey option when both are given';
+    throw new TidingsValidationError(`Invalid ${type} event: idempotency_key`, [{ field: 'idempotency_key', message }]);
+  }
+  const idempotency_key = optionKey ?? bodyKey;
+  return { type, body, ...(idempotency_key === undefined ? {} : { idempotency_key }) };
+}
+
+function schemaName({ schema = 'tidings' }: { schema?: string }): string {
+  return `"${schema.replace(/"/g, '""')}"`;
+}
+
+/** Runs the statement, turning the entry point's refusal (SQLSTATE 22023) into a TidingsValidationError. */
+async function run<T>(statement: () => Promise<T>): Promise<T> {
+  try {
+    return await statement();
+  } catch (error) {
+    const refusal = validationRefusal(error);
+    if (refusal) throw refusal;
+    throw error;
+  }
+}
+
+/**
+ * The SQLSTATE, message and DETAIL of a Postgres error as each driver wraps
+ * it: node-postgres and Knex as they are, TypeORM's QueryFailedError copies
+ * them (and keeps `driverError`), Prisma puts code and message in `meta`.
+ */
+function validationRefusal(error: unknown): TidingsValidationError | undefined {
+  const wrapped = error as { code?: unknown; detail?: unknown; message?: unknown; driverError?: unknown; meta?: { code?: unknown; message?: unknown } } | null;
+  const driver = (wrapped?.driverError ?? wrapped) as { code?: unknown; detail?: unknown; message?: unknown } | null;
+  const code = driver?.code ?? wrapped?.meta?.code;
+  if (code !== INVALID_PARAMETER_VALUE) return undefined;
+  const message = String(driver?.message ?? wrapped?.meta?.message ?? 'Invalid event');
+  return new TidingsValidationError(message, parseDetails(driver?.detail), { cause: error });
+}
+
+function parseDetails(detail: unknown): FieldError[] {
+  if (typeof detail !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    return Array.isArray(parsed) ? parsed.filter((item): item is FieldError => typeof item?.field === 'string' && typeof item?.message === 'string') : [];
+  } catch {
+    return [];
+  }
+}
