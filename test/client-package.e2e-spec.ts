@@ -7,6 +7,9 @@ import { ClientProject, installClientTarball } from './support/client-tarball';
 import { FlakyProxy } from './support/flaky-proxy';
 import { Harness, startTidings } from './support/tidings-harness';
 
+/** Installed only into the consumer project, to register through a real Knex transaction. */
+const KNEX = 'knex@3.3.0';
+
 /*
  * @tidings/client as a user gets it: packed with `npm pack`, installed with
  * `pg` into a project outside this repository, and driven by a plain Node
@@ -22,7 +25,7 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
   let secret: string;
 
   beforeAll(async () => {
-    [project, t, receiver] = await Promise.all([installClientTarball(), startTidings(), FakeWebhookReceiver.start()]);
+    [project, t, receiver] = await Promise.all([installClientTarball({ extra: [KNEX] }), startTidings(), FakeWebhookReceiver.start()]);
     proxy = await FlakyProxy.start(t.baseUrl);
     apiKey = (await t.http('POST', '/v1/api-keys', { name: 'client-package', scopes: ['events:write'] })).body.key;
     const webhook = await t.http('POST', '/v1/webhooks', { name: 'projects', url: receiver.url('/projects'), subscriptions: [{ event_type: 'project:created' }] });
@@ -172,7 +175,7 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
     });
   });
 
-  describe('registerEvent with node-postgres, in the service’s own transaction', () => {
+  describe('registerEvent in the service’s own transaction', () => {
     async function traces(uuid: string, id: string) {
       const [row] = await t.db.query(
         `SELECT (SELECT count(*)::int FROM public.client_projects WHERE uuid = $1) AS business,
@@ -183,7 +186,7 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       return row;
     }
 
-    it('ROLLBACK leaves no business row, no event and no delivery', async () => {
+    it('node-postgres: ROLLBACK leaves no business row, no event and no delivery', async () => {
       const uuid = randomUUID();
       const { result, error } = await consumer({ op: 'sql', outcome: 'rollback', uuid, name: 'rolled back' });
       expect(error).toBeUndefined();
@@ -191,7 +194,7 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       expect(await traces(uuid, result.id)).toEqual({ business: 0, events: 0, deliveries: 0 });
     });
 
-    it('COMMIT keeps the business row and the event, and the receiver gets a webhook whose signature verifies', async () => {
+    it('node-postgres: COMMIT keeps the business row and the event, and the receiver gets a webhook whose signature verifies', async () => {
       const uuid = randomUUID();
       const { result, error } = await consumer({ op: 'sql', outcome: 'commit', uuid, name: 'committed', idempotencyKey: `project:${uuid}:created` });
       expect(error).toBeUndefined();
@@ -202,7 +205,19 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       expect(await eventsWithKey(`project:${uuid}:created`)).toBe(1);
     });
 
-    it('a body its type refuses is a TidingsValidationError listing every bad field, and nothing is written', async () => {
+    it('Knex: a rolled-back transaction leaves nothing, a committed one is delivered', async () => {
+      const [rolledBack, committed] = [randomUUID(), randomUUID()];
+      const rollback = await consumer({ op: 'knex', outcome: 'rollback', uuid: rolledBack, name: 'knex rolled back' });
+      expect(rollback.error).toBeUndefined();
+      expect(await traces(rolledBack, rollback.result.id)).toEqual({ business: 0, events: 0, deliveries: 0 });
+      const commit = await consumer({ op: 'knex', outcome: 'commit', uuid: committed, name: 'knex committed' });
+      expect(commit.error).toBeUndefined();
+      const { payload } = await deliveredEvent(commit.result.id);
+      expect(payload.event.project).toEqual({ uuid: committed, name: 'knex committed' });
+      expect(await traces(committed, commit.result.id)).toEqual({ business: 1, events: 1, deliveries: 1 });
+    });
+
+    it('node-postgres: a body its type refuses is a TidingsValidationError listing every bad field, and nothing is written', async () => {
       const uuid = randomUUID();
       const event = { type: 'project:created', project: { uuid: 'not-a-uuid', colour: 'red' } };
       const { error } = await consumer({ op: 'sql', outcome: 'commit', uuid, name: 'refused', event });

@@ -21,6 +21,24 @@ const ops = {
       await client.end();
     }
   },
+  /** The same with Knex (installed into the project beside pg): registerEvent on a Knex transaction. */
+  async knex({ outcome, uuid, name }) {
+    const knex = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL });
+    try {
+      const trx = await knex.transaction();
+      try {
+        await trx('client_projects').insert({ uuid, name });
+        const id = await registerEvent(trx, { type: 'project:created', project: { uuid, name } });
+        await (outcome === 'commit' ? trx.commit() : trx.rollback());
+        return { id };
+      } catch (error) {
+        if (!trx.isCompleted()) await trx.rollback();
+        throw error;
+      }
+    } finally {
+      await knex.destroy();
+    }
+  },
   /** One event over HTTP with TidingsClient. */
   async http({ event, idempotencyKey, options }) {
     const tidings = new TidingsClient({ baseUrl: process.env.TIDINGS_URL, apiKey: process.env.TIDINGS_API_KEY, ...options });

@@ -1,0 +1,100 @@
+import { createTestDatabase, TestDatabase } from '@tidings/testing';
+import { randomUUID } from 'node:crypto';
+import { Pool, PoolClient } from 'pg';
+import { DataSource, QueryRunner } from 'typeorm';
+import { TidingsValidationError } from './errors';
+import { registerEvent, registerEvents } from './register-event';
+import { queryRows, SqlExecutor } from './sql-executor';
+
+/*
+ * registerEvent() over each kind of handle a service may hold, on a real
+ * Postgres with Tidings migrated: node-postgres, TypeORM's EntityManager and
+ * QueryRunner (a service's own DataSource, not Tidings'), and a Prisma-style
+ * `$queryRawUnsafe` (values spread, rows back as an array, as Prisma does).
+ * Each case runs in a transaction that is rolled back at its end.
+ */
+describe('registerEvent over the database handles services hold', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let typeorm: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new Pool({ connectionString: database.url, max: 2 });
+    typeorm = await new DataSource({ type: 'postgres', url: database.url, poolSize: 1 }).initialize();
+  });
+  afterAll(async () => {
+    await typeorm?.destroy();
+    await pool?.end();
+    await database?.drop();
+  });
+
+  async function inPgTransaction(fn: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  async function inTypeormTransaction(fn: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = typeorm.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await fn(runner);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  const handles: [string, (fn: (db: SqlExecutor) => Promise<void>) => Promise<void>][] = [
+    ['node-postgres', (fn) => inPgTransaction(fn)],
+    ['TypeORM EntityManager', (fn) => inTypeormTransaction((runner) => fn(runner.manager))],
+    ['TypeORM QueryRunner', (fn) => inTypeormTransaction(fn)],
+    [
+      'Prisma-style $queryRawUnsafe',
+      (fn) => inPgTransaction((client) => fn({ $queryRawUnsafe: (query: string, ...values: unknown[]) => client.query(query, values).then((result) => result.rows) })),
+    ],
+  ];
+
+  it.each(handles)('%s: values keep their $n places and rows come back as rows', async (_, within) => {
+    await within(async (db) => {
+      expect(await queryRows(db, 'SELECT $2::text AS second, $1::int AS first, $2::text AS again', [1, 'two'])).toEqual([{ second: 'two', first: 1, again: 'two' }]);
+    });
+  });
+
+  it.each(handles)('%s: records the event in the caller’s transaction (gone after its rollback) and refuses a bad body with every bad field', async (_, within) => {
+    const uuid = randomUUID();
+    let id = '';
+    await within(async (db) => {
+      id = await registerEvent(db, { type: 'project:created', project: { uuid, name: 'demo' } }, { idempotencyKey: `project:${uuid}:created` });
+      expect(await queryRows(db, 'SELECT type, idempotency_key FROM tidings.events WHERE id = $1', [id])).toEqual([
+        { type: 'project:created', idempotency_key: `project:${uuid}:created` },
+      ]);
+      expect(await registerEvent(db, { type: 'project:created', project: { uuid, name: 'demo' } }, { idempotencyKey: `project:${uuid}:created` })).toBe(id);
+      expect(await registerEvents(db, [{ type: 'project:deleted', project: { uuid } }, { type: 'project:created', project: { uuid }, idempotency_key: `project:${uuid}:created` }])).toEqual([
+        expect.stringMatching(/^[0-9a-f-]{36}$/),
+        id,
+      ]);
+    });
+    expect((await pool.query('SELECT count(*)::int AS count FROM tidings.events WHERE id = $1', [id])).rows).toEqual([{ count: 0 }]);
+
+    await within(async (db) => {
+      const bad = { type: 'project:created', project: { uuid: 'not-a-uuid', colour: 'red' } } as never;
+      const error = await registerEvent(db, bad).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TidingsValidationError);
+      expect((error as TidingsValidationError).details.map((detail) => detail.field).sort()).toEqual(['project.colour', 'project.uuid']);
+    });
+  });
+
+  it('refuses an idempotency key given twice with two values before asking the database', async () => {
+    await inPgTransaction(async (db) => {
+      const event = { type: 'project:created' as const, project: { uuid: randomUUID() }, idempotency_key: 'a' };
+      await expect(registerEvent(db, event, { idempotencyKey: 'b' })).rejects.toThrow(TidingsValidationError);
+    });
+  });
+});
