@@ -1,14 +1,40 @@
 import { FakeWebhookReceiver, ReceivedRequest, waitFor } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { ClientProject, installClientTarball } from './support/client-tarball';
+import { ClientProject, installClientTarball, TSC } from './support/client-tarball';
 import { FlakyProxy } from './support/flaky-proxy';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /** Installed only into the consumer project, to register through a real Knex transaction. */
 const KNEX = 'knex@3.3.0';
+
+const ROOT = join(__dirname, '..');
+
+/** A README section's code blocks in `language`. */
+function readmeBlocks(section: string, language: string): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${section}\n`);
+  const text = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...text.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]);
+}
+
+/**
+ * The members of the client `prisma generate` writes that the README uses,
+ * with Prisma's signatures: there is no Prisma schema to generate one from here.
+ */
+const PRISMA_CLIENT_TYPES = `
+  export interface PrismaPromise<T> extends Promise<T> { [Symbol.toStringTag]: 'PrismaPromise' }
+  type TransactionClient = Omit<PrismaClient, '$connect' | '$disconnect' | '$transaction'>;
+  export declare class PrismaClient {
+    $connect(): Promise<void>;
+    $disconnect(): Promise<void>;
+    $transaction<R>(fn: (tx: TransactionClient) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+    $executeRawUnsafe(query: string, ...values: any[]): PrismaPromise<number>;
+    $queryRawUnsafe<T = unknown>(query: string, ...values: any[]): PrismaPromise<T>;
+  }
+`;
 
 /*
  * @tidings/client as a user gets it: packed with `npm pack`, installed with
@@ -108,6 +134,38 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       const failing = new Set([...output.matchAll(/^(\S+\.ts)\(\d+,\d+\): error TS\d+/gm)].map((match) => match[1]));
       expect([...failing].sort()).toEqual(Object.keys(wrong).sort());
     });
+  });
+
+  it("the README's Node examples compile under tsc --strict against the installed package", async () => {
+    const blocks = readmeBlocks('Registering from another service', 'ts');
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    const files = blocks.map((block, index) => {
+      writeFileSync(join(project.dir, `readme-${index + 1}.ts`), block);
+      return `readme-${index + 1}.ts`;
+    });
+    writeFileSync(join(project.dir, 'prisma-client.d.ts'), PRISMA_CLIENT_TYPES);
+    // knex and @tidings/client as installed in the project; pg's and TypeORM's types from this repository's copies.
+    const modules = join(ROOT, 'node_modules');
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: 'es2022',
+      lib: ['es2022'],
+      module: 'commonjs',
+      moduleResolution: 'node',
+      esModuleInterop: true,
+      skipLibCheck: true,
+      typeRoots: [join(modules, '@types')],
+      types: ['node'],
+      baseUrl: '.',
+      paths: { pg: [join(modules, '@types', 'pg')], typeorm: [join(modules, 'typeorm')], '@prisma/client': ['./prisma-client.d.ts'] },
+    };
+    writeFileSync(join(project.dir, 'tsconfig.readme.json'), JSON.stringify({ compilerOptions, files }));
+    const result = await project.node(TSC, ['-p', 'tsconfig.readme.json']).then(
+      () => 'ok',
+      (error: Error) => error.message,
+    );
+    expect(result).toBe('ok');
   });
 
   describe('TidingsClient over HTTP', () => {

@@ -1,5 +1,5 @@
 import { FakeWebhookReceiver, startProcess, waitFor } from '@tidings/testing';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -80,6 +80,16 @@ describe('the Python example: register_event in the same transaction as a busine
     expect({ code, committed: out.committed }).toEqual({ code: 0, committed: false });
     expect(out.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await rows(uuid, out.id)).toEqual({ business: 0, events: 0, deliveries: 0 });
+  });
+
+  it("the README's Python excerpt is the example's code, line for line", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Registering from another service\n'));
+    const excerpt = /```python\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const script = new Set(readFileSync(SCRIPT, 'utf8').split('\n').map((line) => line.trim()));
+    const lines = excerpt.split('\n').map((line) => line.trim()).filter(Boolean);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.filter((line) => !script.has(line))).toEqual([]);
   });
 
   it('a body its type refuses: SQLSTATE 22023 with the bad fields in DETAIL, and the business row is not kept either', async () => {
