@@ -1,10 +1,10 @@
-import { FakeWebhookReceiver, ReceivedRequest, waitFor } from '@tidings/testing';
+import { FakeWebhookReceiver } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { ClientProject, installClientTarball, TSC } from './support/client-tarball';
 import { FlakyProxy } from './support/flaky-proxy';
+import { transactionTraces, verifiedWebhook } from './support/producer-traces';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /** Installed only into the consumer project, to register through a real Knex transaction. */
@@ -79,20 +79,8 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
     return count;
   }
 
-  /** The webhook request that carried event `id`, verified with the standardwebhooks package (throws if the signature is wrong). */
-  async function deliveredEvent(id: string): Promise<{ request: ReceivedRequest; payload: any }> {
-    return waitFor(`the webhook for event ${id}`, () => {
-      for (const request of receiver.received('/projects')) {
-        const payload = new Webhook(secret).verify(request.body, {
-          'webhook-id': String(request.headers['webhook-id']),
-          'webhook-timestamp': String(request.headers['webhook-timestamp']),
-          'webhook-signature': String(request.headers['webhook-signature']),
-        }) as any;
-        if (payload.event.id === id) return { request, payload };
-      }
-      return undefined;
-    });
-  }
+  const deliveredEvent = (id: string) => verifiedWebhook(receiver, '/projects', secret, id);
+  const traces = (uuid: string, id: string) => transactionTraces(t.db, 'public.client_projects', uuid, id);
 
   describe('typed inputs', () => {
     it('compile in the consumer under tsc --strict for right bodies, and not for wrong ones', async () => {
@@ -234,16 +222,6 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
   });
 
   describe('registerEvent in the service’s own transaction', () => {
-    async function traces(uuid: string, id: string) {
-      const [row] = await t.db.query(
-        `SELECT (SELECT count(*)::int FROM public.client_projects WHERE uuid = $1) AS business,
-                (SELECT count(*)::int FROM events WHERE id = $2) AS events,
-                (SELECT count(*)::int FROM deliveries WHERE event_id = $2) AS deliveries`,
-        [uuid, id],
-      );
-      return row;
-    }
-
     it('node-postgres: ROLLBACK leaves no business row, no event and no delivery', async () => {
       const uuid = randomUUID();
       const { result, error } = await consumer({ op: 'sql', outcome: 'rollback', uuid, name: 'rolled back' });

@@ -1,8 +1,8 @@
-import { FakeWebhookReceiver, startProcess, waitFor } from '@tidings/testing';
+import { FakeWebhookReceiver, startProcess } from '@tidings/testing';
 import { existsSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
+import { transactionTraces, verifiedWebhook } from './support/producer-traces';
 import { Harness, startTidings } from './support/tidings-harness';
 
 const PYTHON = '/usr/bin/python3';
@@ -42,15 +42,7 @@ describe('the Python example: register_event in the same transaction as a busine
     return { code: exit.code, out: JSON.parse(last) };
   }
 
-  async function rows(uuid: string, eventId: string) {
-    const [row] = await t.db.query(
-      `SELECT (SELECT count(*)::int FROM public.projects WHERE uuid = $1) AS business,
-              (SELECT count(*)::int FROM events WHERE id = $2) AS events,
-              (SELECT count(*)::int FROM deliveries WHERE event_id = $2) AS deliveries`,
-      [uuid, eventId],
-    );
-    return row;
-  }
+  const rows = (uuid: string, eventId: string) => transactionTraces(t.db, 'public.projects', uuid, eventId);
 
   it('commit: the business row, the event and its delivery are kept, and the receiver gets a webhook whose signature verifies', async () => {
     const uuid = randomUUID();
@@ -60,17 +52,7 @@ describe('the Python example: register_event in the same transaction as a busine
     const [event] = await t.db.query('SELECT type, idempotency_key FROM events WHERE id = $1', [out.id]);
     expect(event).toEqual({ type: 'project:created', idempotency_key: `project:${uuid}:created` });
 
-    const payload = await waitFor(`the webhook for ${out.id}`, () => {
-      for (const request of receiver.received('/projects')) {
-        const verified = new Webhook(secret).verify(request.body, {
-          'webhook-id': String(request.headers['webhook-id']),
-          'webhook-timestamp': String(request.headers['webhook-timestamp']),
-          'webhook-signature': String(request.headers['webhook-signature']),
-        }) as any;
-        if (verified.event.id === out.id) return verified;
-      }
-      return undefined;
-    });
+    const { payload } = await verifiedWebhook(receiver, '/projects', secret, out.id);
     expect(payload.event).toMatchObject({ type: 'project:created', project: { uuid, name: 'from python' } });
   });
 
