@@ -14,6 +14,9 @@ import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedS
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
+import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
+import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
+import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -33,4 +36,7 @@ export const MIGRATIONS = [
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
+  OrderingKeys1764700000000,
+  SqlEntryPoint1764700100000,
+  ProducerRole1764700200000,
 ];

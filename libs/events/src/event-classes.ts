@@ -73,6 +73,8 @@ export function hydrateEvent(row: Record<string, any>): TidingsEvent {
   event.recordedAt = new Date(row.recorded_at);
   event.idempotencyKey = row.idempotency_key;
   event.source = row.source;
+  event.producer = row.producer ?? null;
+  event.orderingKey = row.ordering_key ?? null;
   event.requestId = row.request_id ?? undefined;
   event.data = row.data ?? {};
   for (const column of SCOPE_COLUMNS) if (row[column] != null) event[column] = row[column];

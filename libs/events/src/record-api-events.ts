@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
 import { eventSizeReason } from './event-size';
-import { EventRegistrar, RegisterResult } from './event-registrar';
+import { EventRegistrar, idempotencyConflict, RegisterResult } from './event-registrar';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
 export const MAX_BATCH_EVENTS = 1000;
@@ -34,8 +34,17 @@ export class RecordApiEvents {
     private readonly registrar: EventRegistrar,
   ) {}
 
-  /** Validates one request body into a typed event (within EVENT_LIMITS: 413), or throws an EventError naming every bad field. */
-  build(body: unknown, idempotencyHeader?: string): TidingsEvent {
+  /**
+   * Validates one request body into a typed event (within EVENT_LIMITS: 413), or throws an EventError naming every
+   * bad field. `producer` (the calling API key's id) scopes its idempotency key.
+   */
+  build(body: unknown, idempotencyHeader?: string, producer?: string): TidingsEvent {
+    const event = this.validate(body, idempotencyHeader);
+    event.producer = producer ?? null;
+    return event;
+  }
+
+  private validate(body: unknown, idempotencyHeader?: string): TidingsEvent {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new EventError('validation_failed', 'The body must be a JSON object describing one event');
     }
@@ -61,11 +70,12 @@ export class RecordApiEvents {
    * still all-or-nothing, and if a group's statement fails, its events are
    * registered again one by one, so an error belongs to its own request only.
    */
-  async one(body: unknown, idempotencyHeader?: string): Promise<RegisterResult> {
-    const event = this.build(body, idempotencyHeader);
+  async one(body: unknown, idempotencyHeader?: string, producer?: string): Promise<RegisterResult> {
+    const event = this.build(body, idempotencyHeader, producer);
     event.requestId ??= currentRequestId();
     const outcome = await this.singles.submit(event);
     if ('error' in outcome) throw outcome.error;
+    if (outcome.result.conflict) throw idempotencyConflict(event, outcome.result.event);
     return outcome.result;
   }
 
@@ -88,8 +98,11 @@ export class RecordApiEvents {
     }
   }
 
-  /** Each event is validated alone; the valid ones are registered together in one transaction. */
-  async batch(items: unknown): Promise<BatchSummary> {
+  /**
+   * Each event is validated alone; the valid ones are registered together in one transaction. A repeated
+   * idempotency key with a different body fails its own event only (`idempotency_conflict`).
+   */
+  async batch(items: unknown, producer?: string): Promise<BatchSummary> {
     const wrapped = items !== null && typeof items === 'object' && !Array.isArray(items);
     if (wrapped && Object.keys(items).some((key) => key !== 'events')) {
       throw new EventError('validation_failed', 'A batch object holds only "events"', [{ field: 'body', message: 'only the events field is allowed' }]);
@@ -104,7 +117,7 @@ export class RecordApiEvents {
     const failed: BatchSummary['failed_events'] = [];
     list.forEach((item, index) => {
       try {
-        valid.push({ index, event: this.build(item) });
+        valid.push({ index, event: this.build(item, undefined, producer) });
       } catch (error) {
         if (!(error instanceof EventError)) throw error;
         failed.push({ index, reason: error.details?.map((d) => d.message).join('; ') || error.message, details: error.details });
@@ -115,11 +128,16 @@ export class RecordApiEvents {
       // One statement for the whole batch; the transaction also covers looking up the originals of duplicates.
       const results = await this.db.transaction((tx) => this.registrar.registerMany(tx, valid.map(({ event }) => event)));
       results.forEach((result, i) => {
-        events.push({ index: valid[i].index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
+        const { index, event } = valid[i];
+        if (result.conflict) {
+          const error = idempotencyConflict(event, result.event);
+          failed.push({ index, reason: error.message, details: error.details });
+        } else events.push({ index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
       });
+      failed.sort((a, b) => a.index - b.index);
     }
-    const status = failed.length === 0 ? 'success' : valid.length === 0 ? 'failure' : 'partial_success';
-    return { status, summary: { received: list.length, successful: valid.length, failed: failed.length }, failed_events: failed, events };
+    const status = failed.length === 0 ? 'success' : events.length === 0 ? 'failure' : 'partial_success';
+    return { status, summary: { received: list.length, successful: events.length, failed: failed.length }, failed_events: failed, events };
   }
 }
 
