@@ -29,6 +29,22 @@ export class TidingsValidationError extends TidingsError {
 }
 
 /**
+ * The idempotency key was used before by the same producer (database role)
+ * for a different body (code `idempotency_conflict`; SQLSTATE 23505): nothing
+ * was written. `originalId` is the event that holds the key.
+ */
+export class TidingsIdempotencyConflictError extends TidingsError {
+  constructor(
+    message: string,
+    readonly idempotencyKey: string | undefined,
+    readonly originalId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('idempotency_conflict', message, [], options);
+  }
+}
+
+/**
  * An HTTP call that did not succeed, after the retries it was allowed:
  * `status` is the last answer's (null when no answer came: `code` is then
  * `network_error`), `code` and `details` are the API's error body.

@@ -7,6 +7,8 @@ export interface ProjectCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -20,6 +22,8 @@ export interface ProjectUpdatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -41,6 +45,8 @@ export interface ProjectDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -54,6 +60,8 @@ export interface ProjectPipelineCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -72,6 +80,8 @@ export interface ProjectPipelineUpdatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -98,6 +108,8 @@ export interface ProjectPipelineDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -116,6 +128,8 @@ export interface ProjectPipelineInteractiveSessionStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -138,6 +152,8 @@ export interface ProjectPipelineInteractiveSessionStoppedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -160,6 +176,8 @@ export interface ProjectPipelineInteractiveSessionFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -182,6 +200,8 @@ export interface ProjectPipelineInteractiveSessionSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -204,6 +224,8 @@ export interface ProjectPipelineInteractiveSessionServiceRestartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -226,6 +248,8 @@ export interface ProjectPipelineInteractiveSessionPipelineRunCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -266,6 +290,8 @@ export interface ProjectPipelineInteractiveSessionPipelineRunStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -306,6 +332,8 @@ export interface ProjectPipelineInteractiveSessionPipelineRunCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -346,6 +374,8 @@ export interface ProjectPipelineInteractiveSessionPipelineRunFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -386,6 +416,8 @@ export interface ProjectPipelineInteractiveSessionPipelineRunSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -426,6 +458,8 @@ export interface ProjectEnvironmentCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -444,6 +478,8 @@ export interface ProjectEnvironmentDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -462,6 +498,8 @@ export interface ProjectEnvironmentImageBuildCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -485,6 +523,8 @@ export interface ProjectEnvironmentImageBuildStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -508,6 +548,8 @@ export interface ProjectEnvironmentImageBuildCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -531,6 +573,8 @@ export interface ProjectEnvironmentImageBuildFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -554,6 +598,8 @@ export interface ProjectEnvironmentImageBuildSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -577,6 +623,8 @@ export interface ProjectOneOffJobCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -601,6 +649,8 @@ export interface ProjectOneOffJobStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -625,6 +675,8 @@ export interface ProjectOneOffJobDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -649,6 +701,8 @@ export interface ProjectOneOffJobCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -673,6 +727,8 @@ export interface ProjectOneOffJobFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -697,6 +753,8 @@ export interface ProjectOneOffJobSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -721,6 +779,8 @@ export interface ProjectOneOffJobUpdatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -753,6 +813,8 @@ export interface ProjectOneOffJobPipelineRunCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -795,6 +857,8 @@ export interface ProjectOneOffJobPipelineRunStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -837,6 +901,8 @@ export interface ProjectOneOffJobPipelineRunCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -879,6 +945,8 @@ export interface ProjectOneOffJobPipelineRunFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -921,6 +989,8 @@ export interface ProjectOneOffJobPipelineRunSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -963,6 +1033,8 @@ export interface ProjectOneOffJobPipelineRunDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1005,6 +1077,8 @@ export interface ProjectCronJobCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1029,6 +1103,8 @@ export interface ProjectCronJobStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1053,6 +1129,8 @@ export interface ProjectCronJobDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1077,6 +1155,8 @@ export interface ProjectCronJobCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1101,6 +1181,8 @@ export interface ProjectCronJobFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1125,6 +1207,8 @@ export interface ProjectCronJobUpdatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1157,6 +1241,8 @@ export interface ProjectCronJobPausedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1181,6 +1267,8 @@ export interface ProjectCronJobUnpausedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1205,6 +1293,8 @@ export interface ProjectCronJobRunStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1236,6 +1326,8 @@ export interface ProjectCronJobRunSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1267,6 +1359,8 @@ export interface ProjectCronJobRunFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1298,6 +1392,8 @@ export interface ProjectCronJobRunPipelineRunCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1347,6 +1443,8 @@ export interface ProjectCronJobRunPipelineRunStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1396,6 +1494,8 @@ export interface ProjectCronJobRunPipelineRunCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1445,6 +1545,8 @@ export interface ProjectCronJobRunPipelineRunFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1494,6 +1596,8 @@ export interface ProjectCronJobRunPipelineRunSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1543,6 +1647,8 @@ export interface ProjectCronJobRunPipelineRunDeletedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   project: {
     uuid: string;
     name?: string | null;
@@ -1592,6 +1698,8 @@ export interface JupyterImageBuildCreatedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   image_build: {
     uuid: string;
     status?: string | null;
@@ -1606,6 +1714,8 @@ export interface JupyterImageBuildStartedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   image_build: {
     uuid: string;
     status?: string | null;
@@ -1620,6 +1730,8 @@ export interface JupyterImageBuildCancelledBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   image_build: {
     uuid: string;
     status?: string | null;
@@ -1634,6 +1746,8 @@ export interface JupyterImageBuildFailedBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   image_build: {
     uuid: string;
     status?: string | null;
@@ -1648,6 +1762,8 @@ export interface JupyterImageBuildSucceededBody {
   occurred_at?: string;
   /** A repeat with the same key (per producer) returns the original event */
   idempotency_key?: string;
+  /** Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key */
+  ordering_key?: string;
   image_build: {
     uuid: string;
     status?: string | null;

@@ -1,4 +1,4 @@
-import { FieldError, TidingsValidationError } from './errors';
+import { FieldError, TidingsError, TidingsIdempotencyConflictError, TidingsValidationError } from './errors';
 import { EventInput } from './event-types';
 import { queryRows, SqlExecutor } from './sql-executor';
 
@@ -10,6 +10,7 @@ export interface RegisterEventOptions {
 }
 
 const INVALID_PARAMETER_VALUE = '22023';
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Records an event in the caller's transaction, through Tidings' SQL entry
@@ -23,7 +24,8 @@ const INVALID_PARAMETER_VALUE = '22023';
  *   await client.query('COMMIT');
  *
  * A body its type refuses throws a TidingsValidationError listing every bad
- * field (and, as any failed statement, aborts the transaction).
+ * field, a key used before for another body a TidingsIdempotencyConflictError
+ * (and, as any failed statement, they abort the transaction).
  */
 export async function registerEvent(db: SqlExecutor, event: EventInput, options: RegisterEventOptions = {}): Promise<string> {
   const { type, body, idempotency_key } = parts(event, options.idempotencyKey);
@@ -65,37 +67,45 @@ function schemaName({ schema = 'tidings' }: { schema?: string }): string {
   return `"${schema.replace(/"/g, '""')}"`;
 }
 
-/** Runs the statement, turning the entry point's refusal (SQLSTATE 22023) into a TidingsValidationError. */
+/** Runs the statement, turning the entry point's refusals into this package's errors; any other error is thrown as it came. */
 async function run<T>(statement: () => Promise<T>): Promise<T> {
   try {
     return await statement();
   } catch (error) {
-    const refusal = validationRefusal(error);
-    if (refusal) throw refusal;
-    throw error;
+    throw refusal(error) ?? error;
   }
 }
 
 /**
- * The SQLSTATE, message and DETAIL of a Postgres error as each driver wraps
- * it: node-postgres and Knex as they are, TypeORM's QueryFailedError copies
- * them (and keeps `driverError`), Prisma puts code and message in `meta`.
+ * The entry point's refusal in `error`, if it is one: SQLSTATE 22023 (a bad
+ * body, DETAIL the field list) or 23505 with `idempotency_conflict:` (DETAIL
+ * the key and the original event). Drivers wrap Postgres errors differently:
+ * node-postgres and Knex pass them on, TypeORM's QueryFailedError copies
+ * their fields (and keeps `driverError`), Prisma puts code and message in `meta`.
  */
-function validationRefusal(error: unknown): TidingsValidationError | undefined {
-  const wrapped = error as { code?: unknown; detail?: unknown; message?: unknown; driverError?: unknown; meta?: { code?: unknown; message?: unknown } } | null;
+function refusal(error: unknown): TidingsError | undefined {
+  const wrapped = error as { driverError?: unknown; meta?: { code?: unknown; message?: unknown } } | null;
   const driver = (wrapped?.driverError ?? wrapped) as { code?: unknown; detail?: unknown; message?: unknown } | null;
   const code = driver?.code ?? wrapped?.meta?.code;
-  if (code !== INVALID_PARAMETER_VALUE) return undefined;
-  const message = String(driver?.message ?? wrapped?.meta?.message ?? 'Invalid event');
-  return new TidingsValidationError(message, parseDetails(driver?.detail), { cause: error });
+  const message = String(driver?.message ?? wrapped?.meta?.message ?? '');
+  if (code === INVALID_PARAMETER_VALUE) return new TidingsValidationError(message || 'Invalid event', parseDetails(driver?.detail), { cause: error });
+  if (code === UNIQUE_VIOLATION && message.startsWith('idempotency_conflict:')) {
+    const detail = parseJson(driver?.detail) as { idempotency_key?: string; original_id?: string } | undefined;
+    return new TidingsIdempotencyConflictError(message, detail?.idempotency_key, detail?.original_id, { cause: error });
+  }
+  return undefined;
 }
 
 function parseDetails(detail: unknown): FieldError[] {
-  if (typeof detail !== 'string') return [];
+  const parsed = parseJson(detail);
+  return Array.isArray(parsed) ? parsed.filter((item): item is FieldError => typeof item?.field === 'string' && typeof item?.message === 'string') : [];
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
   try {
-    const parsed: unknown = JSON.parse(detail);
-    return Array.isArray(parsed) ? parsed.filter((item): item is FieldError => typeof item?.field === 'string' && typeof item?.message === 'string') : [];
+    return JSON.parse(text);
   } catch {
-    return [];
+    return undefined;
   }
 }
