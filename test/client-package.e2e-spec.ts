@@ -198,6 +198,16 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       expect(proxy.requests).toHaveLength(1);
     });
 
+    it('does not retry an idempotency conflict (the same key for another body): a TidingsApiError 409 idempotency_conflict', async () => {
+      proxy.script();
+      const key = `conflict-${randomUUID()}`;
+      expect((await consumer({ op: 'http', event: created(), idempotencyKey: key })).error).toBeUndefined();
+      const { error } = await consumer({ op: 'http', event: created(), idempotencyKey: key });
+      expect(error).toMatchObject({ name: 'TidingsApiError', status: 409, code: 'idempotency_conflict', attempts: 1 });
+      expect(proxy.requests).toHaveLength(2);
+      expect(await eventsWithKey(key)).toBe(1);
+    });
+
     it('gives up at once when Retry-After asks for longer than maxDelayMs, saying how long', async () => {
       proxy.script({ status: 503, headers: { 'retry-after': '120' } });
       const { error } = await consumer({ op: 'http', event: created(), options: { maxDelayMs: 5000 } });
