@@ -229,7 +229,8 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
           body := body || jsonb_build_object('idempotency_key', idempotency_key);
         END IF;
         SELECT jsonb_agg(e ORDER BY o) INTO errors
-          FROM (SELECT e, min(o) AS o FROM jsonb_array_elements(event_body_errors(t.schema, body, '', event_type)) WITH ORDINALITY AS x(e, o) GROUP BY e) d;
+          -- schema || '{}': a detoasted copy, so the walk does not decompress the stored schema at each step.
+          FROM (SELECT e, min(o) AS o FROM jsonb_array_elements(event_body_errors(t.schema || '{}', body, '', event_type)) WITH ORDINALITY AS x(e, o) GROUP BY e) d;
         IF errors IS NOT NULL THEN
           SELECT string_agg(f, ', ' ORDER BY o) INTO fields
             FROM (SELECT e->>'field' AS f, min(o) AS o FROM jsonb_array_elements(errors) WITH ORDINALITY AS x(e, o) GROUP BY 1) d;
