@@ -35,6 +35,8 @@ export async function installClientTarball({ extra = [] }: { extra?: string[] } 
     forget();
   };
   try {
+    // A clean build: files of modules since removed must not reach the tarball.
+    rmSync(join(PACKAGE, 'dist'), { recursive: true, force: true });
     await runProcess({ name: 'tsc (client)', command: process.execPath, args: [TSC, '-p', join(PACKAGE, 'tsconfig.json')] });
     await runProcess({ name: 'npm pack', command: 'npm', args: ['pack', '--silent', '--pack-destination', dir], cwd: PACKAGE });
     const [tarball] = readdirSync(dir).filter((name) => name.endsWith('.tgz'));
