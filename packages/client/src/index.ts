@@ -5,7 +5,7 @@
  * registry: `{type: 'project:created', …}` only accepts that type's body.
  */
 export * from './errors';
-export type * from './event-types';
+export * from './event-types';
 export { registerEvent, registerEvents } from './register-event';
 export type { RegisterEventOptions } from './register-event';
 export type { Queryable, KnexLike, PrismaLike, SqlExecutor } from './sql-executor';
