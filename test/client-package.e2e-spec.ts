@@ -1,24 +1,17 @@
 import { FakeWebhookReceiver } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientProject, installClientTarball, TSC } from './support/client-tarball';
 import { FlakyProxy } from './support/flaky-proxy';
 import { transactionTraces, verifiedWebhook } from './support/producer-traces';
+import { readmeCodeBlocks } from './support/readme-requests';
 import { Harness, startTidings } from './support/tidings-harness';
 
 /** Installed only into the consumer project, to register through a real Knex transaction. */
 const KNEX = 'knex@3.3.0';
 
 const ROOT = join(__dirname, '..');
-
-/** A README section's code blocks in `language`. */
-function readmeBlocks(section: string, language: string): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n## ${section}\n`);
-  const text = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  return [...text.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]);
-}
 
 /**
  * The members of the client `prisma generate` writes that the README uses,
@@ -125,7 +118,7 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
   });
 
   it("the README's Node examples compile under tsc --strict against the installed package", async () => {
-    const blocks = readmeBlocks('Registering from another service', 'ts');
+    const blocks = readmeCodeBlocks('Registering from another service', 'ts');
     expect(blocks.length).toBeGreaterThanOrEqual(5);
     const files = blocks.map((block, index) => {
       writeFileSync(join(project.dir, `readme-${index + 1}.ts`), block);

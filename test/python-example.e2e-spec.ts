@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { transactionTraces, verifiedWebhook } from './support/producer-traces';
+import { readmeCodeBlocks } from './support/readme-requests';
 import { Harness, startTidings } from './support/tidings-harness';
 
 const PYTHON = '/usr/bin/python3';
@@ -65,9 +66,7 @@ describe('the Python example: register_event in the same transaction as a busine
   });
 
   it("the README's Python excerpt is the example's code, line for line", () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('\n## Registering from another service\n'));
-    const excerpt = /```python\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const [excerpt] = readmeCodeBlocks('Registering from another service', 'python');
     const script = new Set(readFileSync(SCRIPT, 'utf8').split('\n').map((line) => line.trim()));
     const lines = excerpt.split('\n').map((line) => line.trim()).filter(Boolean);
     expect(lines.length).toBeGreaterThan(5);

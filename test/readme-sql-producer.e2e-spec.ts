@@ -1,16 +1,7 @@
 import { createTestDatabase, TestDatabase, withAdminClient } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-
-/** The SQL blocks of the README's "Registering from another service" section, in order. */
-function readmeSql(): string[] {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## Registering from another service\n');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  return [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1]);
-}
+import { readmeCodeBlocks } from './support/readme-requests';
 
 /*
  * The README's SQL as a service would run it: its CREATE ROLE (under a name
@@ -31,7 +22,7 @@ describe("the README's SQL, run by a producer role", () => {
   });
 
   it('creates the role, registers the event in the transaction with the business row, and the role may read no Tidings table', async () => {
-    const [registration, createRole] = readmeSql();
+    const [registration, createRole] = readmeCodeBlocks('Registering from another service', 'sql');
     expect(createRole).toMatch(/^CREATE ROLE billing LOGIN .* IN ROLE tidings_producer;/);
     const admin = new Client({ connectionString: database.url });
     await admin.connect();
