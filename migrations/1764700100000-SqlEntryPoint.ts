@@ -300,15 +300,18 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
         counted AS (
           SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id),
         holders AS (
-          SELECT k.producer, k.key, k.event_id, k.body_hash FROM event_idempotency k
-           WHERE (k.producer, k.key) IN (SELECT producer, idempotency_key FROM input WHERE idempotency_key IS NOT NULL)
+          -- One primary-key probe per keyed record (a semi-join could scan the whole window's keys).
+          SELECT i.producer, i.idempotency_key, k.event_id, k.body_hash
+            FROM input i
+           CROSS JOIN LATERAL (SELECT k.event_id, k.body_hash FROM event_idempotency k WHERE k.producer = i.producer AND k.key = i.idempotency_key) k
+           WHERE i.idempotency_key IS NOT NULL
           UNION ALL
           SELECT * FROM claimed)
         SELECT i.id, n.recorded_at, COALESCE(c.webhooks, 0), h.event_id, h.body_hash <> i.hash, i.hash
           FROM input i
           LEFT JOIN new_events n ON n.id = i.id
           LEFT JOIN counted c ON c.event_id = i.id
-          LEFT JOIN holders h ON n.id IS NULL AND h.producer = i.producer AND h.key = i.idempotency_key
+          LEFT JOIN holders h ON n.id IS NULL AND h.producer = i.producer AND h.idempotency_key = i.idempotency_key
          WHERE (SELECT count(*) FROM (SELECT pg_notify('tidings_outbox', '') FROM inserted LIMIT 1) AS notify) >= 0;
       END $$`);
 
