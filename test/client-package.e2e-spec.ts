@@ -201,6 +201,18 @@ describe('@tidings/client from its packed tarball, in a project outside the repo
       expect(await eventsWithKey(key)).toBe(1);
     });
 
+    it('without Retry-After backs off and stops after maxAttempts, every try with the same key, the last answer in the error', async () => {
+      const unavailable = { status: 503, body: JSON.stringify({ error: 'unavailable', message: 'database down' }) };
+      proxy.script(unavailable, unavailable, unavailable);
+      const { error } = await consumer({ op: 'http', event: created(), idempotencyKey: 'exhausted', options: { maxAttempts: 3 } });
+      expect(error).toMatchObject({ name: 'TidingsApiError', status: 503, code: 'unavailable', message: 'database down', attempts: 3 });
+      expect(proxy.requests.map((r) => r.headers['idempotency-key'])).toEqual(['exhausted', 'exhausted', 'exhausted']);
+      // 125–250 ms, then 250–500 ms.
+      expect(proxy.requests[1].at - proxy.requests[0].at).toBeGreaterThanOrEqual(120);
+      expect(proxy.requests[2].at - proxy.requests[1].at).toBeGreaterThanOrEqual(245);
+      expect(await eventsWithKey('exhausted')).toBe(0);
+    });
+
     it('gives up at once when Retry-After asks for longer than maxDelayMs, saying how long', async () => {
       proxy.script({ status: 503, headers: { 'retry-after': '120' } });
       const { error } = await consumer({ op: 'http', event: created(), options: { maxDelayMs: 5000 } });
