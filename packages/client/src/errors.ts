@@ -31,7 +31,8 @@ export class TidingsValidationError extends TidingsError {
 /**
  * The idempotency key was used before by the same producer (database role)
  * for a different body (code `idempotency_conflict`; SQLSTATE 23505): nothing
- * was written. `originalId` is the event that holds the key.
+ * was written. `originalId` is the event that holds the key (unknown through
+ * Prisma, which drops Postgres' DETAIL).
  */
 export class TidingsIdempotencyConflictError extends TidingsError {
   constructor(

@@ -86,10 +86,11 @@ async function run<T>(statement: () => Promise<T>): Promise<T> {
 function refusal(error: unknown): TidingsError | undefined {
   const wrapped = error as { driverError?: unknown; meta?: { code?: unknown; message?: unknown } } | null;
   const driver = (wrapped?.driverError ?? wrapped) as { code?: unknown; detail?: unknown; message?: unknown } | null;
-  const code = driver?.code ?? wrapped?.meta?.code;
-  const message = String(driver?.message ?? wrapped?.meta?.message ?? '');
+  // Prisma's own code (P2010) is on the error, Postgres' in meta (and DETAIL is lost).
+  const code = wrapped?.meta?.code ?? driver?.code;
+  const message = String(wrapped?.meta?.message ?? driver?.message ?? '');
   if (code === INVALID_PARAMETER_VALUE) return new TidingsValidationError(message || 'Invalid event', parseDetails(driver?.detail), { cause: error });
-  if (code === UNIQUE_VIOLATION && message.startsWith('idempotency_conflict:')) {
+  if (code === UNIQUE_VIOLATION && message.includes('idempotency_conflict:')) {
     const detail = parseJson(driver?.detail) as { idempotency_key?: string; original_id?: string } | undefined;
     return new TidingsIdempotencyConflictError(message, detail?.idempotency_key, detail?.original_id, { cause: error });
   }
