@@ -300,10 +300,12 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
         counted AS (
           SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id),
         holders AS (
-          -- One primary-key probe per keyed record (a semi-join could scan the whole window's keys).
+          -- One primary-key probe per keyed record: OFFSET 0 keeps the planner from turning it into a hash join over a
+          -- scan of every key in the idempotency window (it guesses 100 records).
           SELECT i.producer, i.idempotency_key, k.event_id, k.body_hash
             FROM input i
-           CROSS JOIN LATERAL (SELECT k.event_id, k.body_hash FROM event_idempotency k WHERE k.producer = i.producer AND k.key = i.idempotency_key) k
+           CROSS JOIN LATERAL (SELECT k.event_id, k.body_hash FROM event_idempotency k
+                                WHERE k.producer = i.producer AND k.key = i.idempotency_key OFFSET 0) k
            WHERE i.idempotency_key IS NOT NULL
           UNION ALL
           SELECT * FROM claimed)
