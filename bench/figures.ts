@@ -21,6 +21,8 @@ export const TARGETS: Record<string, Target> = {
   ingest_single_per_s: { at: 'least', factor: 0.25, of: 'ref_http_per_s' },
   api_cpu_ms_per_event: { at: 'most', value: 0.25 },
   ingest_batch_per_s: { at: 'least', factor: 0.5, of: 'ref_pg_copy_per_s' },
+  /** Issue 15: OpenLineage gzip batches of 100 real events against the typed batch route of the same run. */
+  lineage_batch_per_s: { at: 'least', factor: 0.5, of: 'ingest_batch_per_s' },
   delivery_per_s: { at: 'least', factor: 0.5, of: 'ref_post_per_s' },
   worker_cpu_ms_per_delivery: { at: 'most', value: 0.12 },
   pg_cpu_ms_per_delivery: { at: 'most', value: 0.08 },

@@ -13,6 +13,7 @@
  *                       vs ref_post (plain POSTs to the receiver)
  *   4. latency          200 events/s, open loop, commit → receiver; api + worker + Postgres CPU per event
  *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs ref_pg_copy
+ *  5b. lineage batch    POST /api/v1/lineage/batch, gzip, 100 real OpenLineage events, 4 in flight   vs ingest batch
  *   6. backlog          a 10 M-row deliveries table with 1 M due (generate_series), drain rate ÷ the rate of 3.
  *   7. memory           peak RSS of api and worker over all of the above
  *   8. table            dead and live tuples and size of deliveries after all of the above
@@ -21,10 +22,13 @@
  * worker stopped, become part of the due rows of phase 6 rather than a backlog
  * phase 3 would have to drain first.)
  *
+ * BENCH_PHASES (e.g. ingest_batch,lineage_batch) runs only some phases after setup.
+ *
  * stdout: one JSON line per figure (figures.ts), nothing else. Everything else: stderr.
  * Exit status 0 when every phase ran, whatever the figures; otherwise 1 (130 on Ctrl-C), after cleaning up.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -37,10 +41,11 @@ import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftov
 import { BacklogRows, insertBacklogRows } from './backlog';
 import { figure, printLines, reference, round, tableState } from './figures';
 import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
-import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load';
+import { closedLoop, epochMs, keepAlivePool, LoadResponse, loadAbort, openLoop } from './load';
 import { log, phase, sleep, waitFor, withTimeout } from './log';
 import { percentile, steadyRate } from './stats';
 import { cpuSnapshot, describeCpu } from './cpu';
+import { lineageBatchSource } from './lineage-batches';
 
 // ── settings ────────────────────────────────────────────────────────────────
 
@@ -62,6 +67,8 @@ const S = {
   singleSeconds: intEnv('BENCH_SINGLE_SECONDS', 15),
   batchConcurrency: intEnv('BENCH_BATCH_CONCURRENCY', 4),
   batchSize: intEnv('BENCH_BATCH_SIZE', 500),
+  lineageBatchSize: intEnv('BENCH_LINEAGE_BATCH_SIZE', 100),
+  lineageSeconds: intEnv('BENCH_LINEAGE_SECONDS', 10),
   batchSeconds: intEnv('BENCH_BATCH_SECONDS', 10),
   /** How long each reference is measured. */
   refSeconds: intEnv('BENCH_REF_SECONDS', 8),
@@ -82,6 +89,22 @@ const S = {
 const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
 const NAME = `tidings_bench_${process.pid}`;
 /** Where the api migrates its tables (TIDINGS_SCHEMA, default tidings); the bench's own queries resolve names there. */
+/**
+ * BENCH_PHASES=ingest_batch,lineage_batch runs only the phases whose figure
+ * starts with one of these names (setup always runs): a short run for one
+ * figure and its reference. Empty: every phase.
+ */
+const PHASES = (process.env.BENCH_PHASES ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
+const selected = (figureName: string) => PHASES.length === 0 || PHASES.some((p) => figureName.startsWith(p));
+/** phase(), skipped (with a line on stderr) when BENCH_PHASES leaves it out. */
+async function selectedPhase(name: string, body: () => Promise<void>): Promise<void> {
+  if (selected(name)) return phase(name, body);
+  log(`── ${name}: skipped (BENCH_PHASES=${PHASES.join(',')})`);
+}
+
 const SCHEMA = process.env.BENCH_APP_TIDINGS_SCHEMA || 'tidings';
 const ADMIN_KEY = randomBytes(24).toString('hex');
 
@@ -186,6 +209,13 @@ function eventJson(idempotencyKey?: string): string {
     `"pipeline_run":{"uuid":"${randomUUID()}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
     `"failed_steps":[{"uuid":"${randomUUID()}","title":"load"}]}}`
   );
+}
+
+/** Events a batch response says were stored; 0 (a failed request) when any of the batch was refused. */
+function storedBatchEvents(res: LoadResponse): number {
+  if (res.status !== 200) return 0;
+  const summary = JSON.parse(res.body).summary;
+  return summary.failed === 0 ? summary.successful : 0;
 }
 
 async function apiCall(origin: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<any> {
@@ -447,7 +477,7 @@ async function main(): Promise<void> {
   const ingestHeaders = { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' };
 
   // ── ingest, one event per request ──
-  await phase('ingest_single_per_s', async () => {
+  await selectedPhase('ingest_single_per_s', async () => {
     const ingestRequest = () => ({
       path: '/v1/events',
       headers: { ...ingestHeaders, 'idempotency-key': randomUUID() },
@@ -516,7 +546,7 @@ async function main(): Promise<void> {
 
   // ── delivery ──
   let deliveryRate = 0;
-  await phase('delivery_per_s', async () => {
+  await selectedPhase('delivery_per_s', async () => {
     const [{ n: expected }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -581,7 +611,7 @@ async function main(): Promise<void> {
   });
 
   // ── latency ──
-  await phase('latency_p50_ms / latency_p99_ms', async () => {
+  await selectedPhase('latency_p50_ms / latency_p99_ms', async () => {
     await receiver!.reset(true);
     const total = S.latencyWarmupSeconds + S.latencySeconds;
     // How late this process's own timers ran: what a receiver inside it would have added to every arrival time.
@@ -662,7 +692,7 @@ async function main(): Promise<void> {
   });
 
   // ── ingest, batches ──
-  await phase('ingest_batch_per_s', async () => {
+  await selectedPhase('ingest_batch_per_s', async () => {
     // Its rows become part of phase 6's backlog; keep them under it.
     const maxEvents = Math.floor((S.backlog * 0.9) / deliveriesPerEvent);
     const cpu = cpuMeter('ingest');
@@ -676,11 +706,7 @@ async function main(): Promise<void> {
         headers: ingestHeaders,
         body: `[${Array.from({ length: S.batchSize }, () => eventJson(randomUUID())).join(',')}]`,
       }),
-      onResponse: (res) => {
-        if (res.status !== 200) return 0;
-        const summary = JSON.parse(res.body).summary;
-        return summary.failed === 0 ? summary.successful : 0;
-      },
+      onResponse: storedBatchEvents,
     });
     cpu(result.units, 'event');
     const rate = result.units / result.seconds;
@@ -713,8 +739,45 @@ async function main(): Promise<void> {
     figure('ingest_batch_per_s', Math.round(rate), 'events/s');
   });
 
+  // ── OpenLineage, gzip batches of real events ──
+  await selectedPhase('lineage_batch_per_s', async () => {
+    // Run from dist/bench: the repository is two levels up.
+    const source = lineageBatchSource(join(__dirname, '..', '..'));
+    // Compressing ~370 kB per batch costs the load generator more than building a typed batch does: the bodies are
+    // made before the clock starts (20 batches a second; more are made on the fly), so the two cores go to the api and Postgres.
+    const t0 = performance.now();
+    const bodies = Array.from({ length: S.lineageSeconds * 20 }, () => gzipSync(source.next(S.lineageBatchSize)));
+    log(
+      `lineage batches: ${bodies.length} of ${S.lineageBatchSize} events each (gzip, ${Math.round(bodies[0].length / 1024)} KiB), ` +
+        `cycling ${source.size} fixture events with fresh runIds, made in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const cpu = cpuMeter('lineage');
+    const result = await closedLoop({
+      pool: apiPool,
+      concurrency: S.batchConcurrency,
+      seconds: S.lineageSeconds,
+      next: () => ({
+        path: '/api/v1/lineage/batch',
+        headers: { ...ingestHeaders, 'content-encoding': 'gzip' },
+        body: bodies.pop() ?? gzipSync(source.next(S.lineageBatchSize)),
+      }),
+      onResponse: storedBatchEvents,
+    });
+    cpu(result.units, 'event');
+    const rate = result.units / result.seconds;
+    const [{ n: runs }] = await q(`SELECT count(*)::int AS n FROM lineage_runs`);
+    log(
+      `POST /api/v1/lineage/batch (gzip, ${S.lineageBatchSize} each, ${S.batchConcurrency} in flight): ${result.units} events in ` +
+        `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; ` +
+        `errors ${result.errors}); ${runs} lineage runs kept`,
+    );
+    if (result.units < (result.completed + result.errors) * S.lineageBatchSize)
+      throw new Error(`lineage batches failed: ${result.firstFailure}`);
+    figure('lineage_batch_per_s', Math.round(rate), 'events/s');
+  });
+
   // ── backlog ──
-  await phase('backlog_drain_ratio', async () => {
+  await selectedPhase('backlog_drain_ratio', async () => {
     const [{ n: pending }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -793,9 +856,11 @@ async function main(): Promise<void> {
   await api!.stop(10_000);
   const apiMb = rss.peakMb('api');
   const workerMb = rss.peakMb('worker');
-  if (apiMb === undefined || workerMb === undefined) throw new Error('no RSS sample of the api or the worker');
+  if (apiMb === undefined) throw new Error('no RSS sample of the api');
   figure('api_rss_mb', round(apiMb, 1), 'MB');
-  figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  // The worker runs only in the delivery phases (BENCH_PHASES may leave them out).
+  if (workerMb !== undefined) figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  else log('worker_rss_mb: the worker did not run (BENCH_PHASES)');
 
   // ── table ── every backend has exited, so the statistics include all their writes.
   const health = await tableHealth(db!, SCHEMA, 'deliveries');

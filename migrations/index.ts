@@ -17,6 +17,10 @@ import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPre
 import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
 import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
 import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
+import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
+import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
+import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
+import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -39,4 +43,8 @@ export const MIGRATIONS = [
   OrderingKeys1764700000000,
   SqlEntryPoint1764700100000,
   ProducerRole1764700200000,
+  DataKitchenParityEventTypes1764720000000,
+  ExpectedRunSchedules1764730000000,
+  ScheduleEventTypes1764731000000,
+  LineageJobVersions1764740000000,
 ];

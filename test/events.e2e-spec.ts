@@ -326,8 +326,8 @@ describe('events: registration, validation, idempotency, scoping', () => {
     const res = await t.http('GET', '/v1/event-types');
     expect(res.status).toBe(200);
     const byName = new Map(res.body.data.map((t: any) => [t.name, t]));
-    // DESIGN §4: 58 platform, 12 observability, 8 lineage, 3 engine and 7 client types.
-    expect(byName.size).toBe(88);
+    // DESIGN §4: 58 platform, 18 observability (6 of them for streams and servers), 8 lineage, 3 engine and 7 client types.
+    expect(byName.size).toBe(96);
     for (const group of ['platform', 'observability', 'lineage', 'engine', 'client']) {
       expect(res.body.data.some((t: any) => t.group === group)).toBe(true);
     }

@@ -53,17 +53,30 @@ describe('maintenance: retention, endpoint health; secrets at rest', () => {
     expect(payload.event).toMatchObject({ type: 'tidings:webhook:disabled', webhook: { id: down.id, name: 'down' } });
   });
 
-  it('keeps webhook secrets encrypted at rest when TIDINGS_ENCRYPTION_KEY is set, and still signs with them', async () => {
-    const created = (await t.http('POST', '/v1/webhooks', { name: 'sealed', url: receiver.url('/sealed'), subscriptions: [{ event_type: 'project:created' }] })).body;
+  it('keeps webhook secrets and custom header values encrypted at rest when TIDINGS_ENCRYPTION_KEY is set, and still uses them', async () => {
+    const token = `Bearer ${randomBytes(12).toString('hex')}`;
+    const created = (
+      await t.http('POST', '/v1/webhooks', {
+        name: 'sealed',
+        url: receiver.url('/sealed'),
+        headers: { 'X-Receiver-Token': token },
+        subscriptions: [{ event_type: 'project:created' }],
+      })
+    ).body;
+    expect(created.headers).toEqual({ 'X-Receiver-Token': token });
     const rotated = (await t.http('POST', `/v1/webhooks/${created.id}/rotate-secret`, {})).body;
-    const [row] = await t.db.query(`SELECT secrets::text AS secrets FROM subscribers WHERE id = $1`, [created.id]);
+    const [row] = await t.db.query(`SELECT secrets::text AS secrets, headers::text AS headers FROM subscribers WHERE id = $1`, [created.id]);
     for (const secret of [created.secret, rotated.secret]) {
       expect(row.secrets).not.toContain(secret);
       expect(row.secrets).not.toContain(secret.slice('whsec_'.length));
     }
     expect(row.secrets).toContain('enc:v1:');
+    expect(row.headers).not.toContain(token.slice('Bearer '.length));
+    expect(row.headers).toContain('"X-Receiver-Token": "enc:v1:');
+    expect((await t.http('GET', `/v1/webhooks/${created.id}`)).body.headers).toEqual({ 'X-Receiver-Token': token });
     await t.http('POST', '/v1/events', { type: 'project:created', project: { uuid: '0b3c6a4e-4f43-4c35-9a4c-6f2f0a1d1e01' } });
     const [request] = await receiver.waitForRequests('/sealed', 1);
+    expect(request.headers['x-receiver-token']).toBe(token);
     new Webhook(created.secret).verify(request.body, request.headers as any);
     new Webhook(rotated.secret).verify(request.body, request.headers as any);
   });

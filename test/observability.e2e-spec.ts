@@ -295,7 +295,7 @@ describe('observability ingestion (POST /events/v1/*) and observed runs', () => 
     expect(rows[0]).toEqual({ type: 'observability:run:running', source: 'observability', task_key: null });
   });
 
-  it('RUNNING newer than the end reopens a run; an end older than the reopen does not close it again', async () => {
+  it('RUNNING newer than the end reopens a run; an end older than the reopen then closes it again, as DataKitchen resolves it', async () => {
     const run = { pipeline_key: 'reopen', run_key: randomUUID() };
     await ok('run-status', { ...run, status: 'COMPLETED', event_timestamp: T('11:00:00') });
     expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({
@@ -305,14 +305,39 @@ describe('observability ingestion (POST /events/v1/*) and observed runs', () => 
     });
     await ok('run-status', { ...run, status: 'RUNNING', event_timestamp: T('11:10:00') });
     expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({ status: 'RUNNING', ended_at: null, duration_ms: null });
+    // DataKitchen's update_state: the reopen cleared the end, so any end applies, even one older than the reopen.
     await ok('run-status', { ...run, status: 'FAILED', event_timestamp: T('11:05:00') });
-    expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({ status: 'RUNNING', ended_at: null });
+    expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({ status: 'FAILED', ended_at: T('11:05:00.000') });
+    // An older RUNNING now neither reopens nor changes the end; a newer end replaces it.
+    await ok('run-status', { ...run, status: 'RUNNING', event_timestamp: T('11:04:00') });
+    expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({ status: 'FAILED', ended_at: T('11:05:00.000') });
     await ok('run-status', { ...run, status: 'completed_with_warnings', event_timestamp: T('11:20:00') });
     expect((await summary(run.pipeline_key, run.run_key)).run).toMatchObject({
       status: 'COMPLETED_WITH_WARNINGS',
       started_at: T('11:00:00.000'),
       ended_at: T('11:20:00.000'),
     });
+  });
+
+  it('a log, metric or test event starts an unstarted task RUNNING, and never moves a start, ends or reopens (DataKitchen task_handler)', async () => {
+    const run = { pipeline_key: 'touch', run_key: randomUUID() };
+    await ok('metric-log', { ...run, task_key: 'load', metric_key: 'rows', metric_value: 1, event_timestamp: T('14:05:00') });
+    await ok('run-status', { ...run, task_key: 'done', status: 'COMPLETED', event_timestamp: T('14:06:00') });
+    // Older events about the run and its tasks after they exist.
+    await ok('message-log', { ...run, task_key: 'load', log_level: 'INFO', message: 'late', event_timestamp: T('14:00:00') });
+    await ok('test-outcomes', {
+      ...run,
+      task_key: 'done',
+      test_outcomes: [{ name: 't', status: 'PASSED' }],
+      event_timestamp: T('14:10:00'),
+    });
+    const s = await summary(run.pipeline_key, run.run_key);
+    // The run was created by the first task event; later task events leave its start alone.
+    expect(s.run).toMatchObject({ status: 'RUNNING', started_at: T('14:05:00.000'), ended_at: null });
+    expect(s.tasks.map((k: any) => [k.key, k.status, k.started_at, k.ended_at])).toEqual([
+      ['load', 'RUNNING', T('14:05:00.000'), null],
+      ['done', 'COMPLETED', T('14:06:00.000'), T('14:06:00.000')],
+    ]);
   });
 
   it('keeps the latest outcome of each test and the latest value of each metric, by event time', async () => {
@@ -375,7 +400,8 @@ describe('observability ingestion (POST /events/v1/*) and observed runs', () => 
     );
     expect(row).toEqual({ runs: 1, errors: 12, infos: 12, tasks: 6 });
     const s = await summary(run.pipeline_key, run.run_key);
-    expect(s.run.started_at).toBe(T('13:00:00.000'));
+    // The run starts at the time of whichever event created it (DataKitchen: later logs never move a start).
+    expect(Array.from({ length: 24 }, (_, i) => T(`13:00:${String(i).padStart(2, '0')}.000`))).toContain(s.run.started_at);
     expect(s.tasks.every((k: any) => k.status === 'RUNNING')).toBe(true);
   });
 
@@ -404,6 +430,149 @@ describe('observability ingestion (POST /events/v1/*) and observed runs', () => 
       subscriptions: [{ event_type: 'observability:dataset-operation', pipeline_key: 'p' }],
     });
     expect(refused.status).toBe(400);
+  });
+
+  it('DataKitchen v1 parity: message_details, payload_keys, a normalised component_tool and TestGen integrations are taken and kept', async () => {
+    // Shapes from DataKitchen's own schema examples (common/events/v1 in dataops-observability).
+    const run = { pipeline_key: 'UI Test Pipeline', run_key: randomUUID(), pipeline_name: 'UI Test Pipeline', run_name: 'run 2023-02-15' };
+    const common = { metadata: { external_id: '2f107d18-1e2f-40f1-acf7-16d0bdd13a04' }, payload_keys: ['dataset-11', 'dataset-59'] };
+    await ok('run-status', { ...run, ...common, status: 'RUNNING', component_tool: ' Power BI ', run_name: 'r'.repeat(1024) });
+    await ok('message-log', {
+      ...run,
+      ...common,
+      task_key: '18c469e7-db4c-45d4-9414-7c58f196e199',
+      log_level: 'ERROR',
+      message: 'The job has completed.',
+      message_details: 'Traceback (most recent call last): …',
+    });
+    await ok('metric-log', { ...run, ...common, metric_key: 'aaff79f0-5e10-4038-b847-28c0e5f42f0d', metric_value: 10.22 });
+    await ok('test-outcomes', {
+      ...run,
+      ...common,
+      component_tool: 'testgen',
+      test_outcomes: [
+        {
+          name: 'Health-check',
+          status: 'PASSED',
+          description: 'System health check.',
+          metric_value: '20.4',
+          min_threshold: '13.8',
+          max_threshold: '27.8',
+          integrations: {
+            testgen: {
+              table: 'orders',
+              columns: ['amount'],
+              test_suite: 'default',
+              version: 1,
+              test_parameters: [{ name: 'threshold', value: 0.5 }],
+            },
+          },
+        },
+      ],
+      component_integrations: {
+        integrations: {
+          testgen: {
+            version: 1,
+            database_name: 'dw',
+            connection_name: 'prod',
+            schema: 'public',
+            tables: { include_list: ['orders'], include_pattern: null, exclude_pattern: null },
+            table_group_configuration: { group_id: randomUUID(), project_code: 'DEFAULT', uses_sampling: false },
+          },
+        },
+      },
+    });
+    const events = await t.db.query(`SELECT type, data FROM events WHERE pipeline_key = $1 AND run_key = $2 ORDER BY recorded_at, id`, [
+      run.pipeline_key,
+      run.run_key,
+    ]);
+    expect(events.map((e: any) => e.type)).toEqual([
+      'observability:run:running',
+      'observability:message-log',
+      'observability:metric-log',
+      'observability:test-outcomes',
+    ]);
+    expect(events[0].data.context).toEqual({ ...common, component_tool: 'POWER_BI' });
+    expect(events[0].data.run.name).toHaveLength(1024);
+    expect(events[1].data.log).toEqual({
+      level: 'ERROR',
+      message: 'The job has completed.',
+      details: 'Traceback (most recent call last): …',
+    });
+    expect(events[1].data.context.payload_keys).toEqual(['dataset-11', 'dataset-59']);
+    expect(events[3].data.context.component_tool).toBe('TESTGEN');
+    expect(events[3].data.tests.component_integrations.integrations.testgen).toMatchObject({ database_name: 'dw' });
+    expect(events[3].data.tests.outcomes[0].integrations.testgen).toMatchObject({ table: 'orders', version: 1 });
+  });
+
+  it('stream_key and server_key events become observability:stream:* and observability:server:* events that webhooks receive, signed', async () => {
+    const streams = await webhook('/streams', [{ event_type: 'observability:stream:*' }]);
+    const servers = await webhook('/servers', [{ event_type: 'observability:server:*' }]);
+    const chat = await t.http('POST', '/v1/webhooks', {
+      name: 'chat',
+      url: receiver.url('/stream-chat'),
+      format: 'slack',
+      subscriptions: [{ event_type: 'observability:stream:message-log' }],
+    });
+    expect(chat.status).toBe(201);
+    const before = await counts();
+    const stream = { stream_key: `orders-${randomUUID()}`, stream_name: 'UI Test Streaming Pipeline', component_tool: 'kafka' };
+    const server = { server_key: '897279df-9d37-4e82-8b14-2be4a6a2d9ab', server_name: 'Azure server' };
+    await ok('message-log', {
+      ...stream,
+      log_level: 'warning',
+      message: 'Consumer lag above 10k',
+      message_details: 'partition 3',
+      event_timestamp: T('15:00:00'),
+    });
+    await ok('metric-log', {
+      ...stream,
+      metric_key: 'lag',
+      metric_value: '10250',
+      payload_keys: ['orders'],
+      event_timestamp: T('15:00:01'),
+    });
+    await ok('test-outcomes', { ...server, test_outcomes: [{ name: 'disk_free', status: 'failed', metric_value: 3, min_threshold: 10 }] });
+    // No run, task or log count is kept for them: only the events and their deliveries.
+    expect(await counts()).toMatchObject({
+      runs: before.runs,
+      tasks: before.tasks,
+      tests: before.tests,
+      metrics: before.metrics,
+      events: before.events + 3,
+    });
+
+    const streamRequests = await receiver.waitForRequests('/streams', 2);
+    const received = streamRequests.map((r) => new Webhook(streams.secret).verify(r.body, r.headers as Record<string, string>) as any);
+    const byType = new Map(received.map((p) => [p.event.type, p.event]));
+    expect(byType.get('observability:stream:message-log')).toMatchObject({
+      occurred_at: T('15:00:00.000'),
+      stream: { key: stream.stream_key, name: 'UI Test Streaming Pipeline' },
+      context: { component_tool: 'KAFKA' },
+      log: { level: 'WARNING', message: 'Consumer lag above 10k', details: 'partition 3' },
+    });
+    expect(byType.get('observability:stream:metric-log')).toMatchObject({
+      stream: { key: stream.stream_key },
+      context: { payload_keys: ['orders'] },
+      metric: { key: 'lag', value: 10250 },
+    });
+    expect(byType.get('observability:stream:message-log').pipeline).toBeUndefined();
+
+    const [serverRequest] = await receiver.waitForRequests('/servers', 1);
+    const serverEvent = (new Webhook(servers.secret).verify(serverRequest.body, serverRequest.headers as Record<string, string>) as any)
+      .event;
+    expect(serverRequest.headers['x-tidings-event-type']).toBe('observability:server:test-outcomes');
+    expect(serverEvent).toMatchObject({
+      type: 'observability:server:test-outcomes',
+      server: { key: server.server_key, name: 'Azure server' },
+      tests: { total: 1, failed: 1, outcomes: [{ name: 'disk_free', status: 'FAILED', metric_value: 3, min_threshold: 10 }] },
+    });
+
+    const [chatRequest] = await receiver.waitForRequests('/stream-chat', 1);
+    expect(JSON.parse(chatRequest.body).text).toBe('WARNING in streaming pipeline "UI Test Streaming Pipeline": Consumer lag above 10k');
+    // The catalogue describes them: ordered by the component's key, no scope filter.
+    const type = await t.http('GET', '/v1/event-types/observability:server:test-outcomes');
+    expect(type.body).toMatchObject({ group: 'observability', ordering_key: ['server.key'], scope_filters: [] });
   });
 
   it('refuses bad bodies with 400 {error, details} naming each field, and writes nothing', async () => {
@@ -436,6 +605,22 @@ describe('observability ingestion (POST /events/v1/*) and observed runs', () => 
       ],
       ['dataset-operation', { pipeline_key: 'p', run_key: 'r', dataset_key: 'd', operation: 'READ' }, ['pipeline_key', 'run_key']],
       ['dataset-operation', { dataset_key: 'd', operation: 'MERGE' }, ['operation']],
+      // DataKitchen v1 parity: its own refusals.
+      ['metric-log', { pipeline_key: 'p', run_key: 'r', metric_key: 'm', metric_value: 1, component_tool: 'my-tool' }, ['component_tool']],
+      ['run-status', { pipeline_key: 'p', run_key: 'r', status: 'RUNNING', component_tool: '_airflow' }, ['component_tool']],
+      ['message-log', { stream_key: 's', server_key: 'v', log_level: 'INFO', message: 'x' }, ['stream_key', 'server_key']],
+      ['message-log', { log_level: 'INFO', message: 'x' }, ['pipeline_key']],
+      ['metric-log', { pipeline_key: 'p', metric_key: 'm', metric_value: 1 }, ['run_key']],
+      ['run-status', { stream_key: 's', status: 'RUNNING' }, ['stream_key', 'pipeline_key', 'run_key']],
+      [
+        'test-outcomes',
+        {
+          pipeline_key: 'p',
+          run_key: 'r',
+          test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: { table: 'orders', test_suite: 's', version: 1 } } }],
+        },
+        ['component_integrations.integrations.testgen'],
+      ],
     ];
     for (const [kind, body, fields] of cases) {
       const res = await send(kind, body);

@@ -213,6 +213,24 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
     verify(rotated.body.secret, request);
   });
 
+  it('retires a leaked secret at once with expire_previous_in: 0, and refuses a bad overlap', async () => {
+    const webhook = await createWebhook('/retired');
+    for (const bad of [-1, 1.5, '1h', 30 * 86_400 + 1]) {
+      const refused = await t.http('POST', `/v1/webhooks/${webhook.id}/rotate-secret`, { expire_previous_in: bad });
+      expect(refused.status).toBe(400);
+    }
+    const kept = await t.http('POST', `/v1/webhooks/${webhook.id}/rotate-secret`, { expire_previous_in: 3600 });
+    const rotated = await t.http('POST', `/v1/webhooks/${webhook.id}/rotate-secret`, { expire_previous_in: 0 });
+    expect(rotated.status).toBe(200);
+
+    await t.http('POST', '/v1/events', pipelineRunEvent());
+    const [request] = await receiver.waitForRequests('/retired', 1);
+    expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    verify(rotated.body.secret, request);
+    expect(signatureMatches(webhook.secret, request)).toBe(false);
+    expect(signatureMatches(kept.body.secret, request)).toBe(false);
+  });
+
   it('sends form-encoded bodies with JSON fields, signed over the bytes sent', async () => {
     const webhook = await createWebhook('/form', undefined, { content_type: 'application/x-www-form-urlencoded' });
     const registered = await t.http('POST', '/v1/events', pipelineRunEvent());

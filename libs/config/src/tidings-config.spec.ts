@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as ipaddr from 'ipaddr.js';
 import { formatDuration, parseDuration } from './duration';
-import { ConfigError, parseConfig, TidingsConfig } from './tidings-config';
+import { ConfigError, EXAMPLE_SECRETS, parseConfig, TidingsConfig } from './tidings-config';
 
 /** The ConfigError thrown by `parseConfig(env)`; fails the test if it does not throw one. */
 function configErrorFor(env: Record<string, string | undefined>): ConfigError {
@@ -249,6 +249,14 @@ describe('parseConfig', () => {
     ])('refuses %s', (_, value) => {
       const error = configErrorFor({ TIDINGS_ENCRYPTION_KEY: value });
       expect(error.problems).toEqual([expect.stringMatching(/^TIDINGS_ENCRYPTION_KEY: .*32 bytes/)]);
+    });
+
+    it.each(EXAMPLE_SECRETS.map((value) => [value]))('takes the compose example %s only outside production', (value) => {
+      const variable = value.startsWith('change-me') ? 'TIDINGS_ADMIN_KEY' : 'TIDINGS_ENCRYPTION_KEY';
+      expect(() => parseConfig({ [variable]: value })).not.toThrow();
+      expect(() => parseConfig({ [variable]: value, NODE_ENV: 'development' })).not.toThrow();
+      const error = configErrorFor({ [variable]: value, NODE_ENV: 'production' });
+      expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^${variable}: is the example value from docker-compose.yml`))]);
     });
 
     it('never echoes the key in the error', () => {

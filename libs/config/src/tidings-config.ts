@@ -37,6 +37,12 @@ export abstract class TidingsConfig {
   readonly adminKey?: string;
   readonly encryptionKey?: Buffer;
   readonly publicUrl?: string;
+  /**
+   * Which peers' X-Forwarded-For the api believes for the client address
+   * (throttles, logs): Express's `trust proxy` value. Off by default, so a
+   * client cannot pick its own address.
+   */
+  readonly trustProxy: boolean | number | string;
   readonly bodyLimitBytes: number;
   /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
   readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
@@ -71,6 +77,14 @@ export abstract class TidingsConfig {
   readonly eventRetentionDays?: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
+  /** How often the worker judges expected-run schedules (observability:run:missing / :late). */
+  readonly scheduleIntervalMs: number;
+  /**
+   * Test only (TIDINGS_TEST_CLOCK_FILE): a file holding an ISO time that the
+   * schedule evaluation takes as "now", so a test drives the clock of several
+   * worker processes. Unset in every real deployment.
+   */
+  readonly testClockFile?: string;
   /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
   readonly heapGrowthPercent: number;
 }
@@ -83,6 +97,16 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * The secrets docker-compose.yml uses when none are given (TIDINGS_ADMIN_KEY,
+ * TIDINGS_ENCRYPTION_KEY): a quick start works, and a production process
+ * (NODE_ENV=production, as the image sets) refuses to start with them.
+ */
+export const EXAMPLE_SECRETS = [
+  'change-me-admin-key-0123456789',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+] as const;
 
 function packageVersion(): string {
   try {
@@ -112,6 +136,13 @@ export function parseConfig(env: Env): TidingsConfig {
       problems.push(`${name}: ${(error as Error).message}`);
       return fallback;
     }
+  };
+  // The example secrets docker-compose.yml falls back to are for trying Tidings out, never for production.
+  const notAnExample = (raw: string) => {
+    if (env.NODE_ENV === 'production' && (EXAMPLE_SECRETS as readonly string[]).includes(raw)) {
+      throw new Error('is the example value from docker-compose.yml, refused when NODE_ENV=production; set your own (e.g. openssl rand -hex 32)');
+    }
+    return raw;
   };
   const int = (min: number, max: number) => (raw: string) => {
     if (!/^\d+$/.test(raw)) throw new Error(`"${raw}" is not a whole number`);
@@ -171,10 +202,26 @@ export function parseConfig(env: Env): TidingsConfig {
     workerPort: read('WORKER_PORT', 3001, int(0, 65535)),
     adminKey: read<string | undefined>('TIDINGS_ADMIN_KEY', undefined, (raw) => {
       if (raw.length < 16) throw new Error('must be at least 16 characters');
-      return raw;
+      return notAnExample(raw);
     }),
-    encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, parseEncryptionKey),
+    encryptionKey: read<Buffer | undefined>('TIDINGS_ENCRYPTION_KEY', undefined, (raw) => parseEncryptionKey(notAnExample(raw))),
     publicUrl: read<string | undefined>('PUBLIC_URL', undefined, url(['http:', 'https:'])),
+    trustProxy: read<boolean | number | string>('TRUST_PROXY', false, (raw) => {
+      if (/^(false|off|no|0)$/i.test(raw)) return false;
+      if (/^(true|on|yes)$/i.test(raw)) return true;
+      if (/^\d+$/.test(raw)) return Number(raw);
+      const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+      for (const entry of entries) {
+        if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+        try {
+          if (entry.includes('/')) ipaddr.parseCIDR(entry);
+          else ipaddr.parse(entry);
+        } catch {
+          throw new Error(`"${entry}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal (or use true, false, or a hop count)`);
+        }
+      }
+      return entries.join(', ');
+    }),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
     ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
       if (raw === 'off') return undefined;
@@ -229,6 +276,8 @@ export function parseConfig(env: Env): TidingsConfig {
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
+    scheduleIntervalMs: read('SCHEDULE_INTERVAL', 15_000, duration(100)),
+    testClockFile: read<string | undefined>('TIDINGS_TEST_CLOCK_FILE', undefined, (raw) => raw),
     heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };
   if (config.worker.claimLeaseMs <= timeoutMs) {

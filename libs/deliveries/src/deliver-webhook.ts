@@ -4,7 +4,7 @@ import { TidingsConfig } from '@tidings/config';
 import { DeliveryExhausted, EventRegistrar, hydrateEvent } from '@tidings/events';
 import { TidingsMetrics } from '@tidings/metrics';
 import { DeliverWebhookJob } from '@tidings/queue';
-import { buildWebhookRequest, renderPayload, SecretBox, SendResult, StoredSecret, WebhookSender } from '@tidings/webhooks';
+import { buildWebhookRequest, renderPayload, SecretBox, SendResult, WebhookSender } from '@tidings/webhooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { AttemptSlots } from './attempt-slots';
 import { AttemptTrigger } from './delivery.entity';
@@ -249,8 +249,8 @@ export class DeliverWebhook {
       contentType: delivery.content_type,
       eventType: delivery.event_type,
       attempt: job.attempt,
-      secrets: this.validSecrets(delivery.secrets),
-      customHeaders: delivery.headers,
+      secrets: this.secrets.signingSecrets(delivery.secrets),
+      customHeaders: this.secrets.openHeaders(delivery.headers),
       version: this.config.version,
     });
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
@@ -279,11 +279,6 @@ export class DeliverWebhook {
     };
     if (outcome === 'delivered') this.logger.log(line);
     else this.logger.warn(line);
-  }
-
-  private validSecrets(stored: StoredSecret[]): string[] {
-    const now = Date.now();
-    return stored.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.secrets.open(s.value));
   }
 
   /**

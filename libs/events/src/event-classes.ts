@@ -41,6 +41,8 @@ export const JobPipelineRunFailed = eventClass('project:one-off-job:pipeline-run
 export const WebhookDisabled = eventClass('tidings:webhook:disabled');
 export const DeliveryExhausted = eventClass('tidings:delivery:exhausted');
 export const Ping = eventClass('ping');
+export const ObservedRunMissing = eventClass('observability:run:missing');
+export const ObservedRunLate = eventClass('observability:run:late');
 
 /** The class for `type` as the given source may register it, or an `EventError`. */
 export function eventClassFor(type: unknown, source: EventSource): EventClass {

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { StoredSecret } from './subscriber.entity';
 
 const MARK = 'enc:v1:';
 
 /**
- * Encrypts webhook secrets at rest with AES-256-GCM when TIDINGS_ENCRYPTION_KEY
- * is set. Values written before the key was set stay readable (no mark).
+ * Encrypts webhook secrets and custom header values at rest with AES-256-GCM
+ * when TIDINGS_ENCRYPTION_KEY is set. Values written before the key was set
+ * stay readable (no mark).
  */
 @Injectable()
 export class SecretBox {
@@ -22,6 +24,20 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return MARK + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  /** The secrets that still sign (not rotated out yet), opened. */
+  signingSecrets(stored: readonly StoredSecret[], now = Date.now()): string[] {
+    return stored.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.open(s.value));
+  }
+
+  /** Custom headers as stored: each value sealed, names readable (they are not secret, and are checked at save). */
+  sealHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, this.seal(value)]));
+  }
+
+  openHeaders(stored: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, this.open(value)]));
   }
 
   open(stored: string): string {

@@ -14,7 +14,8 @@ const COMMON = {
 
 /**
  * A body as the document describes it: an object (libs/ingest validates its
- * fields per route and refuses unknown ones), with the route's example.
+ * fields per route, as DataKitchen's v1 schemas do, and refuses unknown ones),
+ * with the route's example.
  */
 const bodySchema = (example: Record<string, unknown>): SchemaObject => ({ type: 'object', additionalProperties: true, example });
 
@@ -43,15 +44,19 @@ export class ObservabilityIngestController {
 
   @Post('message-log')
   @HttpCode(204)
-  @ApiOperation({ summary: 'A log message (ERROR, WARNING or INFO) for a run or task' })
-  @ApiBody({ schema: bodySchema({ ...COMMON, log_level: 'ERROR', message: 'COPY failed: column "amount" is numeric' }) })
+  @ApiOperation({
+    summary: 'A log message (ERROR, WARNING or INFO, optional message_details) for a run, task, stream (stream_key) or server (server_key)',
+  })
+  @ApiBody({
+    schema: bodySchema({ ...COMMON, log_level: 'ERROR', message: 'COPY failed: column "amount" is numeric', message_details: 'line 1042' }),
+  })
   async messageLog(@Body() body: unknown): Promise<void> {
     await this.record('message-log', body);
   }
 
   @Post('metric-log')
   @HttpCode(204)
-  @ApiOperation({ summary: 'A metric value (finite number) for a run or task' })
+  @ApiOperation({ summary: 'A metric value (finite number) for a run, task, stream (stream_key) or server (server_key)' })
   @ApiBody({ schema: bodySchema({ ...COMMON, metric_key: 'rows_loaded', metric_value: 120000 }) })
   async metricLog(@Body() body: unknown): Promise<void> {
     await this.record('metric-log', body);
@@ -59,7 +64,9 @@ export class ObservabilityIngestController {
 
   @Post('test-outcomes')
   @HttpCode(204)
-  @ApiOperation({ summary: '1 to 500 test outcomes (PASSED, FAILED or WARNING) for a run or task' })
+  @ApiOperation({
+    summary: '1 to 500 test outcomes (PASSED, FAILED or WARNING) for a run, task, stream (stream_key) or server (server_key)',
+  })
   @ApiBody({ schema: bodySchema({ ...COMMON, test_outcomes: [{ name: 'no_null_customer_ids', status: 'FAILED', metric_value: 12 }] }) })
   async testOutcomes(@Body() body: unknown): Promise<void> {
     await this.record('test-outcomes', body);

@@ -110,12 +110,12 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'New signing secret; the previous one keeps signing for 24 h' })
+  @ApiOperation({ summary: 'New signing secret; the previous one keeps signing for 24 h, or for expire_previous_in seconds' })
   @ApiOkResponse({ type: WebhookSecretResponse })
   @ApiError(400, 'validation_failed: the secret given is not whsec_ and the base64 of 24 to 64 bytes')
   @ApiError(404, NO_WEBHOOK)
   rotate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RotateSecretDto): Promise<WebhookSecretResponse> {
-    return this.rotateSecret.execute(id, dto.secret);
+    return this.rotateSecret.execute(id, { secret: dto.secret, expirePreviousIn: dto.expire_previous_in });
   }
 
   @Post(':id/recover')

@@ -9,10 +9,13 @@ import {
   OBSERVED_CONTEXT,
   OBSERVED_PIPELINE,
   OBSERVED_RUN,
+  OBSERVED_SERVER,
+  OBSERVED_STREAM,
   OBSERVED_TASK,
   OPTIONAL_OBSERVED_TASK,
   TEST_OUTCOMES,
 } from './observability-layers';
+import { EXPECTED_RUN, scheduleClock } from './schedule-layers';
 import { CRON_RUN, ENVIRONMENT, IMAGE_BUILD, INTERACTIVE_SESSION, JOB, PIPELINE, PIPELINE_RUN, PROJECT, UPDATE } from './platform-layers';
 
 /*
@@ -84,6 +87,40 @@ const OBSERVED_STATUS_VERBS = {
   failed: 'failed',
 };
 const LINEAGE_STATES = { start: 'started', running: 'is running', complete: 'completed', abort: 'was aborted', fail: 'failed', other: 'reported an update' };
+
+/**
+ * The log, metric and test types of a component without runs (DESIGN §4:
+ * `observability:stream:*`, `observability:server:*`): the component's layer,
+ * the context, and what was reported.
+ */
+function observedComponentTypes<const C extends 'stream' | 'server'>(component: C, componentLayer: LayerDefinition, subject: string) {
+  const about = (e: Payload) => `${subject} ${q(e[component]?.name, e[component]?.key)}`;
+  const layers = [componentLayer, OBSERVED_CONTEXT];
+  return [
+    single({
+      type: `observability:${component}:message-log` as const,
+      group: 'observability',
+      description: `A data tool logged a message for a ${subject}.`,
+      layers: [...layers, MESSAGE_LOG],
+      summary: (e) => `${e.log?.level ?? 'LOG'} in ${about(e)}: ${e.log?.message ?? ''}`,
+    }),
+    single({
+      type: `observability:${component}:test-outcomes` as const,
+      group: 'observability',
+      description: `A data tool reported test outcomes for a ${subject}.`,
+      layers: [...layers, TEST_OUTCOMES],
+      summary: (e) =>
+        `Tests in ${about(e)}: ${e.tests?.failed ?? 0} failed, ${e.tests?.warning ?? 0} warning, ${e.tests?.passed ?? 0} passed`,
+    }),
+    single({
+      type: `observability:${component}:metric-log` as const,
+      group: 'observability',
+      description: `A data tool logged a metric for a ${subject}.`,
+      layers: [...layers, METRIC_LOG],
+      summary: (e) => `Metric ${e.metric?.key} = ${e.metric?.value} in ${about(e)}`,
+    }),
+  ];
+}
 
 const OBSERVED_RUN_LAYERS = [OBSERVED_PIPELINE, OBSERVED_CONTEXT, OBSERVED_RUN];
 const OBSERVED_RUN_OR_TASK_LAYERS = [...OBSERVED_RUN_LAYERS, OPTIONAL_OBSERVED_TASK];
@@ -273,6 +310,26 @@ export const EVENT_TYPES = [
       const done = String(e.dataset?.operation ?? '').toUpperCase() === 'READ' ? 'was read' : 'was written';
       return `Dataset ${q(e.dataset?.name, e.dataset?.key)} ${done}`;
     },
+  }),
+  // Components without runs (DataKitchen's streaming pipelines and servers): logs, metrics and tests only.
+  ...observedComponentTypes('stream', OBSERVED_STREAM, 'streaming pipeline'),
+  ...observedComponentTypes('server', OBSERVED_SERVER, 'server'),
+
+  // Expected-run schedules (DESIGN §7.2): recorded by the worker when a scheduled run did not start, or did not finish, in time.
+  single({
+    type: 'observability:run:missing',
+    group: 'observability',
+    description: 'No run of a pipeline started within start_within of a tick of its expected-run schedule.',
+    layers: [OBSERVED_PIPELINE, EXPECTED_RUN],
+    summary: (e) => `No run of ${e.pipeline?.name ?? e.pipeline?.key} started by ${scheduleClock(e.schedule?.start_by, e.schedule?.timezone)}`,
+  }),
+  single({
+    type: 'observability:run:late',
+    group: 'observability',
+    description: 'The run that started for a tick of its pipeline\'s expected-run schedule had not ended finish_within after the tick.',
+    layers: [OBSERVED_PIPELINE, OBSERVED_RUN, EXPECTED_RUN],
+    summary: (e) =>
+      `Run ${e.pipeline?.run?.name ?? e.pipeline?.run?.key} of ${e.pipeline?.name ?? e.pipeline?.key} has not finished by ${scheduleClock(e.schedule?.finish_by, e.schedule?.timezone)}`,
   }),
 
   // Lineage events, recorded by the OpenLineage ingestion (POST /api/v1/lineage*), never by POST /v1/events.

@@ -25,6 +25,8 @@ export type DatasetOperation = (typeof DATASET_OPERATIONS)[number];
 
 /** Keys and names (DESIGN §7.2: 1–255 characters). */
 export const OBSERVED_KEY_MAX = 255;
+/** A run's name may be longer (DataKitchen's MAX_RUN_NAME_LENGTH). */
+export const OBSERVED_RUN_NAME_MAX = 1024;
 /** Log messages and other free text: generous, but bounded so one field cannot fill a row. */
 export const OBSERVED_TEXT_MAX = 65_536;
 export const OBSERVED_URL_MAX = 4096;
@@ -35,7 +37,7 @@ const key = () => text(OBSERVED_KEY_MAX, 1);
 const observedRun = object(
   { key: key(), status: oneOf(OBSERVED_STATUSES) },
   {
-    name: key(),
+    name: text(OBSERVED_RUN_NAME_MAX, 1),
     started_at: dateTime(),
     ended_at: dateTime(),
     /** On a run's own status events: how many of its tests have failed so far. */
@@ -135,26 +137,46 @@ export const OPTIONAL_OBSERVED_TASK = optional(OBSERVED_TASK);
 /** What the reporting tool said about the event itself; sits on the event, not in the pipeline tree. */
 export const OBSERVED_CONTEXT = layer({
   key: 'context',
-  schema: object({}, { external_url: text(OBSERVED_URL_MAX, 1), component_tool: key(), metadata: openMap() }),
+  schema: object(
+    {},
+    {
+      external_url: text(OBSERVED_URL_MAX, 1),
+      component_tool: key(),
+      metadata: openMap(),
+      /** DataKitchen's `payload_keys`: the keys of the data items the event is about. */
+      payload_keys: list(key()),
+    },
+  ),
   required: false,
   placement: 'root',
-  example: { external_url: 'https://airflow.example.com/dags/sftp_to_tableau/grid', component_tool: 'AIRFLOW', metadata: { attempt: 1 } },
+  example: {
+    external_url: 'https://airflow.example.com/dags/sftp_to_tableau/grid',
+    component_tool: 'AIRFLOW',
+    metadata: { attempt: 1 },
+    payload_keys: ['orders_2026-11-20.csv'],
+  },
   telemetry: {
     prefix: 'context',
     derive: {
       component_tool: { kind: { oneOf: KNOWN_INTEGRATIONS }, from: (c) => knownIntegration(c.component_tool) },
       has_external_url: { kind: 'boolean', from: (c) => isPresent(c.external_url) },
       metadata_count: { kind: 'count', from: (c) => sizeOf(c.metadata) ?? 0 },
+      payload_keys_count: { kind: 'count', from: (c) => sizeOf(c.payload_keys) ?? 0 },
     },
   },
 });
 
 export const MESSAGE_LOG = layer({
   key: 'log',
-  schema: object({ level: oneOf(LOG_LEVELS), message: text(OBSERVED_TEXT_MAX, 1) }),
+  /** `details`: DataKitchen's `message_details`, more text about the message. */
+  schema: object({ level: oneOf(LOG_LEVELS), message: text(OBSERVED_TEXT_MAX, 1) }, { details: text(OBSERVED_TEXT_MAX) }),
   required: true,
   placement: 'root',
-  example: { level: 'ERROR', message: 'COPY failed: column "amount" is of type numeric but expression is of type text' },
+  example: {
+    level: 'ERROR',
+    message: 'COPY failed: column "amount" is of type numeric but expression is of type text',
+    details: 'line 1042, column amount: "12,50"',
+  },
   telemetry: { prefix: 'log', keep: { level: { oneOf: LOG_LEVELS } } },
 });
 
@@ -211,3 +233,26 @@ export const DATASET_OPERATION = layer({
     derive: { has_path: { kind: 'boolean', from: (d) => isPresent(d.path) } },
   },
 });
+
+/*
+ * Components without runs (DataKitchen's streaming pipelines and servers,
+ * DESIGN §7.2): their log, metric and test events name the component by its
+ * key, and have no run or task state. No scope column: subscriptions match
+ * them by type (`observability:stream:*`).
+ */
+function observedComponent(component: 'stream' | 'server', example: { key: string; name: string }) {
+  return layer({
+    key: component,
+    schema: object({ key: key() }, { name: key() }),
+    required: true,
+    identity: [`${component}.key`],
+    example,
+    telemetry: {
+      prefix: `observed_${component}`,
+      derive: { has_name: { kind: 'boolean', from: (c) => isPresent(c.name) } },
+    },
+  });
+}
+
+export const OBSERVED_STREAM = observedComponent('stream', { key: 'kafka_orders_enrichment', name: 'Orders enrichment (Kafka)' });
+export const OBSERVED_SERVER = observedComponent('server', { key: 'redshift-prod-1', name: 'Redshift production cluster' });

@@ -227,6 +227,21 @@ describe('telemetry payloads, layer by layer', () => {
     );
   });
 
+  it.each(['stream', 'server'] as const)(
+    'observability:%s:*: log level, test counts, payload key count; never the component key or name, payload keys or details',
+    (component) => {
+      const log = eventClass(`observability:${component}:message-log`);
+      const payload = log.create(log.exampleInput(), 'observability').toTelemetryPayload();
+      expect(payload.event_properties).toMatchObject({ log_level: 'ERROR' });
+      expect(payload.derived_properties).toMatchObject({ [`observed_${component}_has_name`]: true, context_payload_keys_count: 1 });
+      const tests = eventClass(`observability:${component}:test-outcomes`);
+      expect(tests.create(tests.exampleInput(), 'observability').toTelemetryPayload().event_properties).toMatchObject({ tests_failed: 1 });
+      const metric = eventClass(`observability:${component}:metric-log`);
+      const text = JSON.stringify([payload, metric.create(metric.exampleInput(), 'observability').toTelemetryPayload()]);
+      expect(text).not.toMatch(/kafka|Orders|redshift|Redshift|orders_2026|line 1042|COPY failed|rows_loaded/);
+    },
+  );
+
   it('engine events: ids, the catalogue type and counts; never the webhook name, host or error', () => {
     const payload = DeliveryExhausted.create(DeliveryExhausted.exampleInput()).toTelemetryPayload();
     expect(payload.event_properties).toMatchObject({

@@ -16,6 +16,7 @@ export interface ObservabilityIngestResult {
 /**
  * `POST /events/v1/<kind>`: one observability event (DESIGN §7.2). Validates
  * it, then in one transaction creates or updates the run and task it names
+ * (events about a dataset, stream or server have none)
  * (run-status sets a status; logs, metrics and tests only start what was not
  * started), keeps log counts, test outcomes and metrics for the run summary,
  * and registers the typed observability:* event with its deliveries.
@@ -30,7 +31,8 @@ export class IngestObservabilityEvent {
   async execute(kind: ObservabilityKind, body: unknown): Promise<ObservabilityIngestResult> {
     const input = validateObservabilityEvent(kind, body);
     const result = await this.db.transaction(async (tx) => {
-      if (input.kind === 'dataset-operation') return this.registrar.register(tx, toObservabilityEvent(input));
+      // Datasets, streams and servers have no run: their events keep no state.
+      if (input.kind === 'dataset-operation' || input.component) return this.registrar.register(tx, toObservabilityEvent(input));
       const { target, at } = input;
       const status = input.kind === 'run-status' ? input.status : null;
       const run = await upsertObservedRun(tx, target, (state) =>

@@ -14,10 +14,18 @@ export interface ObservedTarget {
   taskName?: string;
 }
 
+/** A component without runs (DataKitchen's `stream_key` / `server_key`). */
+export interface ObservedComponent {
+  kind: 'stream' | 'server';
+  key: string;
+  name?: string;
+}
+
 export interface ObservedContext {
   external_url?: string;
   component_tool?: string;
   metadata?: Record<string, unknown>;
+  payload_keys?: string[];
 }
 
 export interface ObservedTestOutcome {
@@ -39,6 +47,9 @@ export interface ObservedTestOutcome {
   integrations?: Record<string, unknown>;
 }
 
+/** What a log, metric or test event is about: a pipeline run (maybe one of its tasks), or a component without runs. */
+type Subject = { target: ObservedTarget; component?: undefined } | { component: ObservedComponent; target?: undefined };
+
 interface Common {
   /** event_timestamp (naive = UTC), or the time it was received. */
   at: Date;
@@ -47,13 +58,13 @@ interface Common {
 
 /** A validated, normalised observability event (enums upper-cased, numbers parsed, timestamps read). */
 export type ObservabilityInput =
-  | (Common & { kind: 'run-status'; target: ObservedTarget; status: ObservedStatus })
-  | (Common & { kind: 'message-log'; target: ObservedTarget; level: LogLevel; message: string })
-  | (Common & { kind: 'metric-log'; target: ObservedTarget; key: string; value: number })
-  | (Common & {
-      kind: 'test-outcomes';
-      target: ObservedTarget;
-      outcomes: ObservedTestOutcome[];
-      componentIntegrations?: Record<string, unknown>;
-    })
+  | (Common & { kind: 'run-status'; target: ObservedTarget; component?: undefined; status: ObservedStatus })
+  | (Common & Subject & { kind: 'message-log'; level: LogLevel; message: string; details?: string })
+  | (Common & Subject & { kind: 'metric-log'; key: string; value: number })
+  | (Common &
+      Subject & {
+        kind: 'test-outcomes';
+        outcomes: ObservedTestOutcome[];
+        componentIntegrations?: Record<string, unknown>;
+      })
   | (Common & { kind: 'dataset-operation'; dataset: { key: string; name?: string; operation: DatasetOperation; path?: string } });

@@ -15,8 +15,11 @@ export function observabilityTypeOf(input: ObservabilityInput): string {
   switch (input.kind) {
     case 'run-status':
       return `observability:${input.target.taskKey ? 'task' : 'run'}:${STATUS_SLUG[input.status]}`;
-    default:
+    case 'dataset-operation':
       return `observability:${input.kind}`;
+    default:
+      // A stream's or server's events have types of their own (observability:stream:message-log).
+      return input.component ? `observability:${input.component.kind}:${input.kind}` : `observability:${input.kind}`;
   }
 }
 
@@ -29,6 +32,10 @@ export function toObservabilityEvent(input: ObservabilityInput, run?: ObservedRu
   const layers: Record<string, unknown> = { occurred_at: input.at, ...(input.context ? { context: input.context } : {}) };
   if (input.kind === 'dataset-operation') {
     layers.dataset = input.dataset;
+  } else if (input.component) {
+    const { kind, ...component } = input.component;
+    layers[kind] = component;
+    Object.assign(layers, reported(input));
   } else {
     layers.pipeline = { key: input.target.pipelineKey, ...(run?.pipelineName ? { name: run.pipelineName } : {}) };
     layers.run = {
@@ -38,11 +45,23 @@ export function toObservabilityEvent(input: ObservabilityInput, run?: ObservedRu
       ...(testsFailed !== undefined ? { tests_failed: testsFailed } : {}),
     };
     if (task) layers.task = { key: task.taskKey, ...(task.taskName ? { name: task.taskName } : {}), ...stateLayer(task) };
-    if (input.kind === 'message-log') layers.log = { level: input.level, message: input.message };
-    if (input.kind === 'metric-log') layers.metric = { key: input.key, value: input.value };
-    if (input.kind === 'test-outcomes') layers.tests = testsLayer(input.outcomes, input.componentIntegrations);
+    Object.assign(layers, reported(input));
   }
   return eventClassFor(observabilityTypeOf(input), 'observability').create(layers, 'observability');
+}
+
+/** What a log, metric or test event reported: its `log`, `metric` or `tests` layer. */
+function reported(input: ObservabilityInput): Record<string, unknown> {
+  switch (input.kind) {
+    case 'message-log':
+      return { log: { level: input.level, message: input.message, ...(input.details !== undefined ? { details: input.details } : {}) } };
+    case 'metric-log':
+      return { metric: { key: input.key, value: input.value } };
+    case 'test-outcomes':
+      return { tests: testsLayer(input.outcomes, input.componentIntegrations) };
+    default:
+      return {};
+  }
 }
 
 function stateLayer(state: ObservedState): Pick<ObservedRunLayer, 'status' | 'started_at' | 'ended_at'> {

@@ -94,7 +94,184 @@ describe('validateObservabilityEvent', () => {
       at: new Date('2026-11-20T10:00:00Z'),
       target: { pipelineKey: 'SFTP_to_Tableau', runKey: 'airflow-123', taskKey: 'redshift_load', taskName: 'Load' },
       status: 'COMPLETED_WITH_WARNINGS',
-      context: { external_url: 'http://airflow:8080/dags/x', component_tool: 'airflow', metadata: { attempt: 2 } },
+      context: { external_url: 'http://airflow:8080/dags/x', component_tool: 'AIRFLOW', metadata: { attempt: 2 } },
+    });
+  });
+
+  describe('DataKitchen v1 parity (common/events/v1 in dataops-observability)', () => {
+    it('takes message_details on message-log and payload_keys on every kind', () => {
+      expect(
+        validateObservabilityEvent(
+          'message-log',
+          {
+            ...base,
+            log_level: 'error',
+            message: 'COPY failed',
+            message_details: 'line 1042',
+            payload_keys: ['orders.csv', 'refunds.csv'],
+          },
+          RECEIVED,
+        ),
+      ).toMatchObject({ details: 'line 1042', context: { payload_keys: ['orders.csv', 'refunds.csv'] } });
+      for (const [kind, body] of [
+        ['run-status', { ...base, status: 'RUNNING' }],
+        ['metric-log', { ...base, metric_key: 'rows', metric_value: 1 }],
+        ['test-outcomes', { ...base, test_outcomes: [{ name: 't', status: 'PASSED' }] }],
+        ['dataset-operation', { dataset_key: 'd', operation: 'READ' }],
+      ] as const) {
+        expect(validateObservabilityEvent(kind, { ...body, payload_keys: ['k'] }, RECEIVED).context).toEqual({ payload_keys: ['k'] });
+      }
+    });
+
+    it.each([
+      ['airflow', 'AIRFLOW'],
+      ['  Power BI ', 'POWER_BI'],
+      ['dbt_core', 'DBT_CORE'],
+      ['Qlik Sense 2', 'QLIK_SENSE_2'],
+      ['Café', 'CAFÉ'],
+    ])('normalises component_tool %j to %j, as DataKitchen does', (tool, normalised) => {
+      expect(validateObservabilityEvent('run-status', { ...base, status: 'RUNNING', component_tool: tool }, RECEIVED).context).toEqual({
+        component_tool: normalised,
+      });
+    });
+
+    it.each(['my-tool', '_airflow', 'airflow_', 'air.flow', 'a/b', '', '   ', 'x'.repeat(256)])(
+      'refuses component_tool %j (DataKitchen: "Tool must be alphanumeric including underscore and space")',
+      (tool) => {
+        expect(fieldsOf('metric-log', { ...base, metric_key: 'rows', metric_value: 1, component_tool: tool })).toEqual(['component_tool']);
+      },
+    );
+
+    it.each(['stream', 'server'] as const)('reads a %s event: the component, its name, no run', (component) => {
+      expect(
+        validateObservabilityEvent(
+          'metric-log',
+          { [`${component}_key`]: 'orders', [`${component}_name`]: 'Orders', metric_key: 'lag_s', metric_value: 3 },
+          RECEIVED,
+        ),
+      ).toEqual({
+        kind: 'metric-log',
+        at: RECEIVED,
+        component: { kind: component, key: 'orders', name: 'Orders' },
+        key: 'lag_s',
+        value: 3,
+      });
+    });
+
+    const testgenItem = { table: 'orders', test_suite: 'default', version: 1, test_parameters: [{ name: 'threshold', value: 0.5 }] };
+    const testgenDataset = { version: 1, database_name: 'dw', connection_name: 'prod', tables: { include_list: ['orders'] } };
+
+    it('takes testgen integrations when both the items and the event carry them', () => {
+      const input = validateObservabilityEvent(
+        'test-outcomes',
+        {
+          ...base,
+          test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: testgenItem } }],
+          component_integrations: { integrations: { testgen: testgenDataset } },
+        },
+        RECEIVED,
+      );
+      expect(input).toMatchObject({ componentIntegrations: { integrations: { testgen: testgenDataset } } });
+    });
+
+    it.each<[string, ObservabilityKind, Record<string, unknown>, string[]]>([
+      ['no component key', 'message-log', { log_level: 'INFO', message: 'x' }, ['pipeline_key']],
+      ['two component keys', 'metric-log', { ...base, stream_key: 's', metric_key: 'm', metric_value: 1 }, ['pipeline_key', 'stream_key']],
+      [
+        'stream and server keys',
+        'message-log',
+        { stream_key: 's', server_key: 'v', log_level: 'INFO', message: 'x' },
+        ['stream_key', 'server_key'],
+      ],
+      ['a pipeline_key without run_key', 'message-log', { pipeline_key: 'p', log_level: 'INFO', message: 'x' }, ['run_key']],
+      ['a run status for a stream', 'run-status', { stream_key: 's', status: 'RUNNING' }, ['stream_key', 'pipeline_key', 'run_key']],
+      ['a dataset_key on a log', 'message-log', { dataset_key: 'd', log_level: 'INFO', message: 'x' }, ['dataset_key', 'pipeline_key']],
+      ['an empty stream_key', 'metric-log', { stream_key: '', metric_key: 'm', metric_value: 1 }, ['stream_key']],
+      ['a payload key that is empty', 'run-status', { ...base, status: 'RUNNING', payload_keys: [''] }, ['payload_keys[0]']],
+      ['payload_keys that are not a list', 'run-status', { ...base, status: 'RUNNING', payload_keys: 'k' }, ['payload_keys']],
+      [
+        'message_details on a metric',
+        'metric-log',
+        { ...base, metric_key: 'm', metric_value: 1, message_details: 'x' },
+        ['message_details'],
+      ],
+      [
+        'message_details that is not text',
+        'message-log',
+        { ...base, log_level: 'INFO', message: 'x', message_details: 1 },
+        ['message_details'],
+      ],
+      [
+        'item integrations without component_integrations (DataKitchen test_event_schemas expects 400)',
+        'test-outcomes',
+        { ...base, test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: testgenItem } }] },
+        ['component_integrations.integrations.testgen'],
+      ],
+      [
+        "component_integrations without the items' integrations",
+        'test-outcomes',
+        {
+          ...base,
+          test_outcomes: [
+            { name: 't', status: 'PASSED', integrations: { testgen: testgenItem } },
+            { name: 'u', status: 'PASSED' },
+          ],
+          component_integrations: { integrations: { testgen: testgenDataset } },
+        },
+        ['test_outcomes[1].integrations.testgen'],
+      ],
+      [
+        'empty dimensions, metric_description and result (DataKitchen: not_empty)',
+        'test-outcomes',
+        { ...base, test_outcomes: [{ name: 't', status: 'PASSED', dimensions: [], metric_description: '', result: '' }] },
+        ['test_outcomes[0].dimensions', 'test_outcomes[0].metric_description', 'test_outcomes[0].result'],
+      ],
+      [
+        'integrations without testgen',
+        'test-outcomes',
+        { ...base, test_outcomes: [{ name: 't', status: 'PASSED', integrations: {} }] },
+        // A missing object is reported as the fields it owes.
+        [
+          'test_outcomes[0].integrations.testgen.table',
+          'test_outcomes[0].integrations.testgen.test_suite',
+          'test_outcomes[0].integrations.testgen.version',
+        ],
+      ],
+      [
+        'a testgen item without its table',
+        'test-outcomes',
+        {
+          ...base,
+          test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: { ...testgenItem, table: undefined } } }],
+          component_integrations: { integrations: { testgen: testgenDataset } },
+        },
+        ['test_outcomes[0].integrations.testgen.table'],
+      ],
+      [
+        'a testgen dataset naming no tables',
+        'test-outcomes',
+        {
+          ...base,
+          test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: testgenItem } }],
+          component_integrations: { integrations: { testgen: { ...testgenDataset, tables: { include_list: [] } } } },
+        },
+        [
+          'component_integrations.integrations.testgen.tables.include_list',
+          'component_integrations.integrations.testgen.tables.include_pattern',
+        ],
+      ],
+      [
+        'a testgen version DataKitchen does not know',
+        'test-outcomes',
+        {
+          ...base,
+          test_outcomes: [{ name: 't', status: 'PASSED', integrations: { testgen: { ...testgenItem, version: 2 } } }],
+          component_integrations: { integrations: { testgen: testgenDataset } },
+        },
+        ['test_outcomes[0].integrations.testgen.version'],
+      ],
+    ])('refuses %s', (_label, kind, body, fields) => {
+      expect(fieldsOf(kind, body).sort()).toEqual([...fields].sort());
     });
   });
 

@@ -33,12 +33,16 @@ describe('observed run and task state (DESIGN §7.2)', () => {
     });
   });
 
-  describe('start time only moves earlier', () => {
-    it('an older event of any kind moves it; a newer one does not', () => {
+  describe('start time only moves earlier, and only by a status event', () => {
+    it('an older status event moves it; a newer one does not', () => {
       const running = state({ status: 'RUNNING' });
       expect(applyStatus(running, 'RUNNING', at('09:59:00')).startedAt).toEqual(at('09:59:00'));
       expect(applyStatus(running, 'RUNNING', at('10:30:00')).startedAt).toEqual(at('10:00:00'));
-      expect(touch(running, at('09:58:00')).startedAt).toEqual(at('09:58:00'));
+    });
+
+    it('a log, metric or test event leaves an existing start alone, older or newer (DataKitchen sets it only when unset)', () => {
+      const running = state({ status: 'RUNNING' });
+      expect(touch(running, at('09:58:00'))).toBe(running);
       expect(touch(running, at('10:58:00'))).toBe(running);
     });
   });
@@ -89,10 +93,16 @@ describe('observed run and task state (DESIGN §7.2)', () => {
       expect(applyStatus(completed, 'RUNNING', at('10:05:00'))).toEqual(completed);
     });
 
-    it('after a reopen, an end older than the reopen does not close it again; a newer one does', () => {
+    it('after a reopen, an end older than the reopen closes it again (the reopen cleared the end), as DataKitchen does', () => {
       const reopened = applyStatus(completed, 'RUNNING', at('10:10:00'));
-      expect(applyStatus(reopened, 'FAILED', at('10:07:00'))).toEqual(reopened);
+      expect(applyStatus(reopened, 'FAILED', at('10:07:00'))).toMatchObject({ status: 'FAILED', endedAt: at('10:07:00') });
       expect(applyStatus(reopened, 'FAILED', at('10:12:00'))).toMatchObject({ status: 'FAILED', endedAt: at('10:12:00') });
+    });
+
+    it('a RUNNING at the instant of the end, or on a run never ended, changes no status', () => {
+      expect(applyStatus(completed, 'RUNNING', at('10:05:00'))).toEqual(completed);
+      const running = state({ status: 'RUNNING' });
+      expect(applyStatus(running, 'RUNNING', at('10:20:00'))).toBe(running);
     });
 
     it('logs, metrics and tests never end or reopen', () => {

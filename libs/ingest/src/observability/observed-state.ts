@@ -5,7 +5,7 @@ export interface ObservedState {
   status: ObservedStatus;
   startedAt: Date;
   endedAt: Date | null;
-  /** When a RUNNING newer than the end reopened it. */
+  /** When a RUNNING newer than the end last reopened it (kept for the record; no rule reads it). */
   reopenedAt: Date | null;
 }
 
@@ -13,13 +13,16 @@ const END_STATUSES: ReadonlySet<ObservedStatus> = new Set(['COMPLETED', 'COMPLET
 export const isEndStatus = (status: ObservedStatus) => END_STATUSES.has(status);
 
 /**
- * The state DESIGN §7.2 gives a run or task after a run-status event at `at`
- * (`current` null: the event creates it). Events may arrive out of order:
+ * The state a run or task has after a run-status event at `at` (`current`
+ * null: the event creates it), by DataKitchen's own `update_state` rules
+ * (dataops-observability run_manager/event_handlers/utils.py, DESIGN §7.2).
+ * Events may arrive out of order:
  *
  * - the start only moves earlier;
- * - an end status (COMPLETED, COMPLETED_WITH_WARNINGS, FAILED) applies only
- *   if newer than the current end, and, after a reopen, newer than the reopen
- *   (an old end arriving late does not close a run that was restarted later);
+ * - an end status (COMPLETED, COMPLETED_WITH_WARNINGS, FAILED) applies if
+ *   there is no end yet or it is newer than the current end. A reopened run
+ *   has no end, so an older end arriving after the reopen closes it again,
+ *   as DataKitchen does;
  * - RUNNING newer than the end reopens (status RUNNING, end cleared); an older
  *   RUNNING arriving late only moves the start.
  *
@@ -27,23 +30,22 @@ export const isEndStatus = (status: ObservedStatus) => END_STATUSES.has(status);
  */
 export function applyStatus(current: ObservedState | null, status: ObservedStatus, at: Date): ObservedState {
   if (!current) return { status, startedAt: at, endedAt: isEndStatus(status) ? at : null, reopenedAt: null };
-  const next = touch(current, at);
-  if (isEndStatus(status)) {
-    const newerThanEnd = !current.endedAt || at > current.endedAt;
-    const newerThanReopen = !current.reopenedAt || at > current.reopenedAt;
-    return newerThanEnd && newerThanReopen ? { ...next, status, endedAt: at } : next;
-  }
-  if (current.endedAt && at > current.endedAt) return { ...next, status: 'RUNNING', endedAt: null, reopenedAt: at };
-  return next;
+  const next = at < current.startedAt ? { ...current, startedAt: at } : current;
+  const newerThanEnd = !current.endedAt || at > current.endedAt;
+  if (!newerThanEnd) return next;
+  if (isEndStatus(status)) return { ...next, status, endedAt: at };
+  return current.endedAt ? { ...next, status: 'RUNNING', endedAt: null, reopenedAt: at } : next;
 }
 
 /**
  * The state after any other event about it (a log, metric or test, or, for a
  * run, an event about one of its tasks) at `at`: one that did not exist yet
- * starts RUNNING at `at`; an existing one only has its start moved earlier.
- * Such events never end or reopen anything.
+ * starts RUNNING at `at`; an existing one is left as it is (DataKitchen sets a
+ * task's start only when it has none and its status to at least RUNNING, which
+ * every stored task already is). Such events never move a start, end or reopen
+ * anything.
  */
 export function touch(current: ObservedState | null, at: Date): ObservedState {
   if (!current) return { status: 'RUNNING', startedAt: at, endedAt: null, reopenedAt: null };
-  return at < current.startedAt ? { ...current, startedAt: at } : current;
+  return current;
 }

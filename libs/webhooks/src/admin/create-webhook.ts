@@ -51,7 +51,7 @@ export class CreateWebhook {
         contentType: input.content_type ?? 'application/json',
         format: input.format ?? 'standard',
         verifyTls: input.verify_tls ?? true,
-        headers: input.headers ?? {},
+        headers: this.box.sealHeaders(input.headers ?? {}),
         enabled: input.enabled ?? true,
       });
       await this.store.replaceSubscriptions(tx, id, input.subscriptions);

@@ -45,11 +45,10 @@ export class SendTestPing {
 
   async toSaved(id: string): Promise<PingResult> {
     const webhook = await this.store.get(id);
-    const now = Date.now();
-    const secrets = webhook.secrets.filter((s) => !s.expires_at || Date.parse(s.expires_at) > now).map((s) => this.box.open(s.value));
+    const secrets = this.box.signingSecrets(webhook.secrets);
     return this.send(
       { id: webhook.id, name: webhook.name },
-      { url: webhook.url, format: webhook.format, content_type: webhook.contentType, verify_tls: webhook.verifyTls, headers: webhook.headers },
+      { url: webhook.url, format: webhook.format, content_type: webhook.contentType, verify_tls: webhook.verifyTls, headers: this.box.openHeaders(webhook.headers) },
       secrets,
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SubscriptionSpec } from '@tidings/events';
 import { DataSource } from 'typeorm';
+import { SecretBox } from '../secret-box';
 import { WebhookContentType, WebhookFormat, WebhookSubscriber } from '../subscriber.entity';
 import { CheckWebhookUrl, checkFormat } from './check-webhook-url';
 import { WebhookStore } from './webhook-store';
@@ -24,6 +25,7 @@ export class UpdateWebhook {
     private readonly db: DataSource,
     private readonly store: WebhookStore,
     private readonly checkUrl: CheckWebhookUrl,
+    private readonly box: SecretBox,
   ) {}
 
   async execute(id: string, input: UpdateWebhookInput): Promise<WebhookView> {
@@ -37,7 +39,7 @@ export class UpdateWebhook {
       if (input.content_type !== undefined) changes.contentType = input.content_type;
       if (input.format !== undefined) changes.format = input.format;
       if (input.verify_tls !== undefined) changes.verifyTls = input.verify_tls;
-      if (input.headers !== undefined) changes.headers = input.headers;
+      if (input.headers !== undefined) changes.headers = this.box.sealHeaders(input.headers);
       if (input.enabled === true && !webhook.enabled)
         Object.assign(changes, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
       if (input.enabled === false && webhook.enabled)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventTypeCatalogue, SubscriptionSpec } from '@tidings/events';
 import { DataSource, EntityManager, In, IsNull, LessThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { SecretBox } from '../secret-box';
 import { WebhookSubscriber } from '../subscriber.entity';
 import { Subscription } from '../subscription.entity';
 import { WebhookError } from '../webhook-error';
@@ -13,6 +14,7 @@ export class WebhookStore {
   constructor(
     private readonly db: DataSource,
     private readonly catalogue: EventTypeCatalogue,
+    private readonly box: SecretBox,
   ) {}
 
   async get(id: string, tx: EntityManager = this.db.manager): Promise<WebhookSubscriber> {
@@ -24,7 +26,7 @@ export class WebhookStore {
   async view(id: string, tx: EntityManager = this.db.manager): Promise<WebhookView> {
     const webhook = await this.get(id, tx);
     const subscriptions = await tx.getRepository(Subscription).find({ where: { subscriberId: id }, order: { createdAt: 'ASC' } });
-    return toWebhookView(webhook, subscriptions);
+    return toWebhookView(webhook, subscriptions, this.box);
   }
 
   /** Newest first; `cursor` is the last id of the previous page (ids are time-ordered). */
@@ -43,6 +45,7 @@ export class WebhookStore {
       toWebhookView(
         w,
         subscriptions.filter((s) => s.subscriberId === w.id),
+        this.box,
       ),
     );
   }

@@ -1,4 +1,5 @@
 import { SubscriptionSpec } from '@tidings/events';
+import { SecretBox } from '../secret-box';
 import { WebhookSubscriber } from '../subscriber.entity';
 import { Subscription } from '../subscription.entity';
 
@@ -19,7 +20,8 @@ export interface WebhookView {
   updated_at: Date;
 }
 
-export function toWebhookView(webhook: WebhookSubscriber, subscriptions: Subscription[]): WebhookView {
+/** A webhook as the API shows it: no secret, custom header values opened. */
+export function toWebhookView(webhook: WebhookSubscriber, subscriptions: Subscription[], box: SecretBox): WebhookView {
   return {
     id: webhook.id,
     name: webhook.name,
@@ -27,7 +29,7 @@ export function toWebhookView(webhook: WebhookSubscriber, subscriptions: Subscri
     content_type: webhook.contentType,
     format: webhook.format,
     verify_tls: webhook.verifyTls,
-    headers: webhook.headers,
+    headers: box.openHeaders(webhook.headers),
     enabled: webhook.enabled,
     disabled_reason: webhook.disabledReason,
     disabled_at: webhook.disabledAt,

@@ -34,7 +34,16 @@ describe('summarizeEvent', () => {
 
   it('falls back to ids when names are missing, and never throws on a sparse payload', () => {
     expect(summarizeEvent({ type: 'project:one-off-job:failed', project: { uuid: 'p1', job: { uuid: 'j1' } } })).toBe('Job "j1" failed in project "p1"');
-    for (const type of ['lineage:run:start', 'lineage:dataset', 'observability:task:failed', 'observability:test-outcomes', 'ping', 'unknown:thing']) {
+    for (const type of [
+      'lineage:run:start',
+      'lineage:dataset',
+      'observability:task:failed',
+      'observability:test-outcomes',
+      'observability:stream:message-log',
+      'observability:server:metric-log',
+      'ping',
+      'unknown:thing',
+    ]) {
       expect(typeof summarizeEvent({ type })).toBe('string');
     }
   });
@@ -43,6 +52,26 @@ describe('summarizeEvent', () => {
     expect(eventTone('project:one-off-job:pipeline-run:failed')).toBe('bad');
     expect(eventTone('lineage:run:complete')).toBe('good');
     expect(eventTone('project:created')).toBe('neutral');
+    for (const type of ['observability:message-log', 'observability:stream:message-log', 'observability:server:message-log']) {
+      expect(eventTone(type, { log: { level: 'ERROR' } })).toBe('bad');
+      expect(eventTone(type, { log: { level: 'WARNING' } })).toBe('neutral');
+    }
+  });
+
+  it('names a stream or server by its name, else its key', () => {
+    expect(
+      summarizeEvent({
+        type: 'observability:stream:message-log',
+        stream: { key: 'orders', name: 'Orders' },
+        log: { level: 'ERROR', message: 'lag' },
+      }),
+    ).toBe('ERROR in streaming pipeline "Orders": lag');
+    expect(
+      summarizeEvent({ type: 'observability:server:metric-log', server: { key: 'db-1' }, metric: { key: 'disk_free', value: 3 } }),
+    ).toBe('Metric disk_free = 3 in server "db-1"');
+    expect(
+      summarizeEvent({ type: 'observability:server:test-outcomes', server: { key: 'db-1' }, tests: { failed: 1, warning: 0, passed: 2 } }),
+    ).toBe('Tests in server "db-1": 1 failed, 0 warning, 2 passed');
   });
 });
 

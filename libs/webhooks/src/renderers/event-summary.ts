@@ -12,9 +12,12 @@ export function summarizeEvent(event: Payload): string {
   return entry ? entry.summary(event) : `${event.type} event`;
 }
 
+/** A logged message, about a run or about a stream or server. */
+const OBSERVED_LOG = /^observability:((stream|server):)?message-log$/;
+
 /** Failures read red, successes green, the rest neutral. */
 export function eventTone(type: string, event: Payload = {}): 'bad' | 'good' | 'neutral' {
-  if (/:(failed|fail|abort|cancelled|exhausted|disabled)$/.test(type) || (type === 'observability:message-log' && event.log?.level === 'ERROR')) return 'bad';
+  if (/:(failed|fail|abort|cancelled|exhausted|disabled)$/.test(type) || (OBSERVED_LOG.test(type) && event.log?.level === 'ERROR')) return 'bad';
   if (/:(succeeded|complete|completed)$/.test(type)) return 'good';
   return 'neutral';
 }

@@ -5,16 +5,19 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsHeaderMap, IsIsoDate } from '../../http/validators';
-import { WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
+import { MAX_ROTATION_OVERLAP_S, WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
 
 /** Custom headers: at most 20, names not owned by Tidings (IsHeaderMap), string values. */
 const HEADER_MAP = {
@@ -78,6 +81,17 @@ export class ReplaceSubscriptionsDto {
 
 export class RotateSecretDto {
   @ApiPropertyOptional({ description: 'whsec_<base64>; generated when absent' }) @IsOptional() @IsString() secret?: string;
+  @ApiPropertyOptional({
+    description: 'Seconds the previous secrets keep signing (default 86400); 0 retires them now, e.g. after a leak. Never lengthens one already retiring.',
+    minimum: 0,
+    maximum: MAX_ROTATION_OVERLAP_S,
+    type: 'integer',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_ROTATION_OVERLAP_S)
+  expire_previous_in?: number;
 }
 
 export class RecoverDto {
