@@ -327,8 +327,11 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
         r record;
         holder uuid;
       BEGIN
+        -- In the order given (a join promises no order of its own).
         FOR r IN SELECT t.*, x.producer, x.idempotency_key AS key FROM register_events_trusted(records) t
-                   JOIN jsonb_to_recordset(records) AS x(id uuid, producer text, idempotency_key text) ON x.id = t.id LOOP
+                   JOIN (SELECT (a.e->>'id')::uuid AS id, a.e->>'producer' AS producer, a.e->>'idempotency_key' AS idempotency_key, a.o
+                           FROM jsonb_array_elements(records) WITH ORDINALITY AS a(e, o)) x ON x.id = t.id
+                  ORDER BY x.o LOOP
           IF r.recorded_at IS NOT NULL THEN RETURN NEXT r.id; CONTINUE; END IF;
           holder := r.original_id;
           IF holder IS NULL THEN
