@@ -14,6 +14,7 @@ import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedS
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
+import { WebhookRateLimitAndStats1764710000000 } from './1764710000000-WebhookRateLimitAndStats';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
+  WebhookRateLimitAndStats1764710000000,
 ];

@@ -393,7 +393,7 @@ export class DeliverWebhook {
 
   /** The dead letter, with the same warning as a group settle when the delivery changed meanwhile. */
   private async fail(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult, lastError: string | null): Promise<boolean> {
-    const failed = await failDelivery(tx, d.id, attempt, d.next_trigger, result, lastError);
+    const failed = await failDelivery(tx, d.subscriber_id, d.id, attempt, d.next_trigger, result, lastError);
     if (!failed) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
     return failed;
   }

@@ -15,6 +15,7 @@ import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
 import { VacuumChurnedTables } from './vacuum-churned-tables';
+import { WebhookStats } from './webhook-stats';
 
 const useCases = [
   CancelDelivery,
@@ -31,6 +32,7 @@ const useCases = [
   ReplayDelivery,
   RetryPolicy,
   VacuumChurnedTables,
+  WebhookStats,
 ];
 
 @Module({

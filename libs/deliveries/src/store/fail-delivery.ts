@@ -2,17 +2,20 @@ import { Queryable } from '@tidings/common';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { attemptResultValues } from '../delivery-attempt.entity';
+import { addToAttemptStatsSql } from './attempt-stats';
 
 /**
  * Fail (the dead letter): attempt N was the last (schedule exhausted, a
  * manual replay that failed, or 410 Gone), so it is recorded and the
  * delivery ends `failed`. Guarded like record: a cancel or a later attempt
  * that got there first wins, and the delivery does not change (the attempt
- * is still recorded, once: recording it again changes nothing). Answers
+ * is still recorded, once: recording it again changes nothing), and counted
+ * in the endpoint statistics' rollup (a failure). Answers
  * whether it moved the delivery.
  */
 export async function failDelivery(
   db: Queryable,
+  subscriberId: string,
   deliveryId: string,
   attempt: number,
   trigger: 'auto' | 'manual',
@@ -23,7 +26,9 @@ export async function failDelivery(
     `WITH attempt AS (
        INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
        VALUES ($4, $1, $2, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (delivery_id, number) DO NOTHING),
+       ON CONFLICT (delivery_id, number) DO NOTHING
+       RETURNING started_at, duration_ms),
+     stats AS (${addToAttemptStatsSql(`(SELECT $12::uuid AS subscriber_id, started_at, duration_ms, false AS ok FROM attempt)`)}),
      failed AS (
        UPDATE deliveries
           SET status = 'failed', next_trigger = 'auto', next_attempt_at = NULL, claimed_at = NULL,
@@ -31,7 +36,7 @@ export async function failDelivery(
         WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
     RETURNING id)
      SELECT EXISTS (SELECT FROM failed) AS failed`,
-    [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result)],
+    [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result), subscriberId],
   );
   return failed;
 }

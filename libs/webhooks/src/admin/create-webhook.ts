@@ -19,6 +19,7 @@ export interface CreateWebhookInput {
   verify_tls?: boolean;
   headers?: Record<string, string>;
   enabled?: boolean;
+  rate_limit_per_s?: number | null;
   subscriptions: SubscriptionSpec[];
 }
 
@@ -53,6 +54,7 @@ export class CreateWebhook {
         verifyTls: input.verify_tls ?? true,
         headers: input.headers ?? {},
         enabled: input.enabled ?? true,
+        rateLimitPerS: input.rate_limit_per_s ?? null,
       });
       await this.store.replaceSubscriptions(tx, id, input.subscriptions);
       return this.store.view(id, tx);

@@ -15,6 +15,8 @@ export interface UpdateWebhookInput {
   headers?: Record<string, string>;
   /** `true` re-enables a disabled webhook and clears its reason and failure streak. */
   enabled?: boolean;
+  /** null removes the limit. */
+  rate_limit_per_s?: number | null;
   subscriptions?: SubscriptionSpec[];
 }
 
@@ -38,6 +40,7 @@ export class UpdateWebhook {
       if (input.format !== undefined) changes.format = input.format;
       if (input.verify_tls !== undefined) changes.verifyTls = input.verify_tls;
       if (input.headers !== undefined) changes.headers = input.headers;
+      if (input.rate_limit_per_s !== undefined) changes.rateLimitPerS = input.rate_limit_per_s;
       if (input.enabled === true && !webhook.enabled)
         Object.assign(changes, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
       if (input.enabled === false && webhook.enabled)
