@@ -29,3 +29,4 @@ export * from './store/replay-settled';
 export * from './store/cancel-for-webhook';
 export * from './store/attempt-stats';
 export * from './webhook-stats';
+export * from './webhook-rate-limiter';
