@@ -69,6 +69,8 @@ export abstract class TidingsConfig {
   readonly retentionDays: number;
   /** Unset: events are kept forever (they are the audit log). */
   readonly eventRetentionDays?: number;
+  /** Webhooks per process with their own `webhook_id` label in the per-webhook metrics; the rest count as "other". */
+  readonly metricsWebhookLabels: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
   /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
@@ -228,6 +230,7 @@ export function parseConfig(env: Env): TidingsConfig {
     },
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
+    metricsWebhookLabels: read('METRICS_WEBHOOK_LABELS', 100, int(0, 10_000)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
     heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };

@@ -292,6 +292,7 @@ export class DeliverWebhook {
   /** One structured log line per attempt (with the request that recorded the event), and the metrics. */
   private observe(d: DeliveryToSend, attempt: number, result: SendResult, outcome: DeliverOutcome): void {
     this.metrics?.attemptDuration.observe({ result: outcome === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
+    this.metrics?.observeWebhookAttempt(d.subscriber_id, outcome === 'delivered', result.durationMs / 1000);
     if (outcome === 'delivered') this.metrics?.deliveryLatency.observe((Date.now() - new Date(d.created_at).getTime()) / 1000);
     const line = {
       msg: 'webhook attempt',
