@@ -6,6 +6,7 @@ import {
   deferClaims,
   DisableWebhook,
   failDelivery,
+  foldAttemptStatsIntoHours,
   readAttemptStats,
   RECOVER_BATCH,
   RecoverDeliveries,
@@ -248,6 +249,36 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     expect(stats.series).toEqual([
       { at: new Date(Math.floor(at.getTime() / 60_000) * 60_000), attempts: 3, succeeded: 1, failed: 2, avg_latency_ms: 248, max_latency_ms: 700 },
     ]);
+  });
+
+  it('stats: minutes older than a day fold into hours; the totals stay, a minute recorded late into a folded hour folds again', async () => {
+    const subscriberId = await webhook();
+    const hour = Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000;
+    const record = async (minute: number, status: number, durationMs: number) => {
+      const job = await claimed(subscriberId);
+      await startAttempts(t.db, [job]);
+      const at = new Date(hour + minute * 60_000);
+      await recordAttempts(t.db, [{ ...attempt(job, status, at), result: { startedAt: at, durationMs, status } }]);
+    };
+    await record(0, 200, 5);
+    await record(17, 500, 300);
+    await record(59, 200, 40);
+    const before = await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000);
+    const rows = () => t.db.query(`SELECT bucket, span_minutes, attempts FROM webhook_attempt_stats WHERE subscriber_id = $1 ORDER BY bucket`, [subscriberId]);
+    expect(await rows()).toHaveLength(3);
+
+    expect(await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000))).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toEqual([{ bucket: new Date(hour), span_minutes: 60, attempts: 3 }]);
+    const after = await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000);
+    expect(after).toEqual({ ...before, series: after.series });
+    expect(after.histogram).toEqual([1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+
+    await record(30, 200, 12);
+    expect(await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect(await rows()).toEqual([{ bucket: new Date(hour), span_minutes: 60, attempts: 4 }]);
+    // Nothing left to fold: a second run changes nothing.
+    await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000));
+    expect((await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000)).histogram).toEqual([1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
   });
 
   it('fail: the dead letter moves a started delivery to failed, and leaves one a cancel got to first', async () => {

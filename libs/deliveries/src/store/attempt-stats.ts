@@ -8,11 +8,20 @@ import { Queryable, queryRows } from '@tidings/common';
 export const LATENCY_BOUNDS_MS: readonly number[] = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
 const BOUNDS_SQL = `ARRAY[${LATENCY_BOUNDS_MS.join(',')}]::int[]`;
+/** Each bucket of the histogram summed over rows, as plain aggregates (far cheaper than unnesting every row's array). */
+const HISTOGRAM_SUMS = Array.from({ length: LATENCY_BOUNDS_MS.length + 1 }, (_, i) => `coalesce(sum(latency_histogram[${i + 1}]), 0)`).join(', ');
 
 /** SQL: a histogram holding one attempt of `durationMs` (an SQL expression). */
 export function oneAttemptHistogramSql(durationMs: string): string {
   return `(SELECT array_agg((g = width_bucket(${durationMs}, ${BOUNDS_SQL}))::int ORDER BY g) FROM generate_series(0, ${LATENCY_BOUNDS_MS.length}) g)`;
 }
+
+/** An upsert's SET list: adds the row proposed (`excluded`) to the row there (`w`). */
+const ADD_EXCLUDED = `
+  attempts = w.attempts + excluded.attempts, succeeded = w.succeeded + excluded.succeeded, failed = w.failed + excluded.failed,
+  duration_sum_ms = w.duration_sum_ms + excluded.duration_sum_ms, duration_max_ms = greatest(w.duration_max_ms, excluded.duration_max_ms),
+  latency_histogram = histogram_add(w.latency_histogram, excluded.latency_histogram),
+  last_success_at = greatest(w.last_success_at, excluded.last_success_at), last_failure_at = greatest(w.last_failure_at, excluded.last_failure_at)`;
 
 /**
  * SQL (a data-modifying CTE body): adds attempts to the per-minute rollup
@@ -32,11 +41,7 @@ export function addToAttemptStatsSql(source: string): string {
       FROM ${source} src
      GROUP BY 1, 2
      ORDER BY 1, 2
-    ON CONFLICT (subscriber_id, bucket) DO UPDATE
-       SET attempts = w.attempts + excluded.attempts, succeeded = w.succeeded + excluded.succeeded, failed = w.failed + excluded.failed,
-           duration_sum_ms = w.duration_sum_ms + excluded.duration_sum_ms, duration_max_ms = greatest(w.duration_max_ms, excluded.duration_max_ms),
-           latency_histogram = histogram_add(w.latency_histogram, excluded.latency_histogram),
-           last_success_at = greatest(w.last_success_at, excluded.last_success_at), last_failure_at = greatest(w.last_failure_at, excluded.last_failure_at)`;
+    ON CONFLICT (subscriber_id, bucket) DO UPDATE SET ${ADD_EXCLUDED}`;
 }
 
 /** One point of the series: the attempts of `step` starting at `at`. */
@@ -63,8 +68,9 @@ export interface AttemptStatsRead {
 }
 
 /**
- * Reads a webhook's rollup over [now − window, now): the window's minutes
- * through the primary key (at most window/1 min rows, never the attempts),
+ * Reads a webhook's rollup over [now − window, now): the window's rows
+ * through the primary key (minutes for the last day, hours before: at most
+ * 1,440 + 144 rows for 7 days, never the attempts),
  * summed into totals, a histogram and points of `stepMs`; the last success
  * and failure are the newest minute that had one (the primary key read
  * backwards, kept as long as the rollup is); `pending` from the partial
@@ -76,7 +82,7 @@ export async function readAttemptStats(db: Queryable, subscriberId: string, wind
     succeeded: string;
     failed: string;
     max_ms: number | null;
-    histogram: string[] | null;
+    histogram: string[];
     series: { at: string; attempts: number; succeeded: number; failed: number; sum_ms: number; max_ms: number }[];
     pending: string;
     last_success_at: Date | null;
@@ -88,7 +94,7 @@ export async function readAttemptStats(db: Queryable, subscriberId: string, wind
         WHERE subscriber_id = $1 AND bucket >= date_trunc('minute', now() - make_interval(secs => $2::float8 / 1000)))
      SELECT coalesce(sum(attempts), 0) AS attempts, coalesce(sum(succeeded), 0) AS succeeded, coalesce(sum(failed), 0) AS failed,
             max(duration_max_ms) AS max_ms,
-            (SELECT array_agg(n ORDER BY i) FROM (SELECT i, sum(n) AS n FROM minutes, unnest(latency_histogram) WITH ORDINALITY u(n, i) GROUP BY i) h) AS histogram,
+            ARRAY[${HISTOGRAM_SUMS}] AS histogram,
             (SELECT coalesce(json_agg(p ORDER BY p.at), '[]') FROM (
                SELECT date_bin(make_interval(secs => $3::float8 / 1000), bucket, '2000-01-01') AS at, sum(attempts)::int AS attempts,
                       sum(succeeded)::int AS succeeded, sum(failed)::int AS failed, sum(duration_sum_ms)::float8 AS sum_ms, max(duration_max_ms) AS max_ms
@@ -104,7 +110,7 @@ export async function readAttemptStats(db: Queryable, subscriberId: string, wind
     succeeded: Number(row.succeeded),
     failed: Number(row.failed),
     maxLatencyMs: row.max_ms,
-    histogram: (row.histogram ?? []).map(Number),
+    histogram: row.histogram.map(Number),
     series: row.series.map((p) => ({
       at: new Date(p.at),
       attempts: p.attempts,
@@ -117,6 +123,32 @@ export async function readAttemptStats(db: Queryable, subscriberId: string, wind
     lastSuccessAt: row.last_success_at,
     lastFailureAt: row.last_failure_at,
   };
+}
+
+/**
+ * Folds the minutes before `before` (an hour boundary) into one row per
+ * webhook and hour (`span_minutes` 60), in one statement: the rows a long
+ * window reads shrink sixty-fold, and one webhook's old hours sit together.
+ * A minute recorded late into a folded hour is folded at the next run.
+ * Answers how many minute rows were folded.
+ */
+export async function foldAttemptStatsIntoHours(db: Queryable, before: Date): Promise<number> {
+  const [{ n }] = await queryRows<{ n: number }>(
+    db,
+    `WITH minutes AS (
+       DELETE FROM webhook_attempt_stats WHERE bucket < date_trunc('hour', $1::timestamptz) AND span_minutes = 1 RETURNING *),
+     hours AS (
+       INSERT INTO webhook_attempt_stats AS w (subscriber_id, bucket, attempts, succeeded, failed, duration_sum_ms, duration_max_ms,
+                                               latency_histogram, last_success_at, last_failure_at, span_minutes)
+       SELECT subscriber_id, date_trunc('hour', bucket), sum(attempts), sum(succeeded), sum(failed), sum(duration_sum_ms), max(duration_max_ms),
+              histogram_sum(latency_histogram), max(last_success_at), max(last_failure_at), 60
+         FROM minutes GROUP BY 1, 2 ORDER BY 1, 2
+       ON CONFLICT (subscriber_id, bucket) DO UPDATE
+          SET ${ADD_EXCLUDED}, span_minutes = 60)
+     SELECT count(*)::int AS n FROM minutes`,
+    [before],
+  );
+  return n;
 }
 
 /** Retention: forgets the minutes before `before`. Answers how many rows went. */
