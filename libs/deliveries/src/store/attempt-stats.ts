@@ -141,7 +141,7 @@ export async function foldAttemptStatsIntoHours(db: Queryable, before: Date): Pr
        INSERT INTO webhook_attempt_stats AS w (subscriber_id, bucket, attempts, succeeded, failed, duration_sum_ms, duration_max_ms,
                                                latency_histogram, last_success_at, last_failure_at, span_minutes)
        SELECT subscriber_id, date_trunc('hour', bucket), sum(attempts), sum(succeeded), sum(failed), sum(duration_sum_ms), max(duration_max_ms),
-              histogram_sum(latency_histogram), max(last_success_at), max(last_failure_at), 60
+              ARRAY[${HISTOGRAM_SUMS}]::int[], max(last_success_at), max(last_failure_at), 60
          FROM minutes GROUP BY 1, 2 ORDER BY 1, 2
        ON CONFLICT (subscriber_id, bucket) DO UPDATE
           SET ${ADD_EXCLUDED}, span_minutes = 60)
@@ -151,11 +151,13 @@ export async function foldAttemptStatsIntoHours(db: Queryable, before: Date): Pr
   return n;
 }
 
-/** Retention: forgets the minutes before `before`. Answers how many rows went. */
+/** Retention: forgets the rows before `before` (hours, and minutes not folded yet), each through its index. Answers how many went. */
 export async function purgeAttemptStats(db: Queryable, before: Date): Promise<number> {
   const [{ n }] = await queryRows<{ n: number }>(
     db,
-    `WITH gone AS (DELETE FROM webhook_attempt_stats WHERE bucket < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    `WITH gone AS (DELETE FROM webhook_attempt_stats WHERE bucket < $1 AND span_minutes = 60 RETURNING 1),
+          stray AS (DELETE FROM webhook_attempt_stats WHERE bucket < $1 AND span_minutes = 1 RETURNING 1)
+     SELECT (SELECT count(*) FROM gone)::int + (SELECT count(*) FROM stray)::int AS n`,
     [before],
   );
   return n;
