@@ -1,12 +1,9 @@
 import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
 import { pipelineRunEvent } from './support/fixtures';
+import { metric } from './support/prometheus-text';
 import { Harness, startTidings } from './support/tidings-harness';
 
-function metric(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
-}
 
 describe('endpoint statistics: GET /v1/webhooks/:id/stats and per-webhook metrics', () => {
   let t: Harness;
