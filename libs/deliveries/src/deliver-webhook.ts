@@ -281,8 +281,8 @@ export class DeliverWebhook {
       customHeaders: delivery.headers,
       version: this.config.version,
     });
-    // Its rate-limit slot (see rateLimit); at most WebhookRateLimiter.horizonMs ahead.
-    if (sendAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, sendAt - Date.now()));
+    // Its rate-limit slot (see rateLimit), or a later one if this process was too busy to send on time.
+    await this.rateLimiter.waitForSlot(delivery.subscriber_id, sendAt);
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
     const outcome = await this.recordHeld(delivery, job.attempt, result);
     this.observe(delivery, job.attempt, result, outcome);

@@ -9,6 +9,11 @@ import { DataSource } from 'typeorm';
 const LIMIT_CACHE_MS = 1000;
 /** While Redis cannot be asked, a rate-limited delivery is deferred by this (no attempt spent). */
 const UNAVAILABLE_DEFER_MS = 1000;
+/**
+ * How long a reservation may take before Redis counts as unavailable (the worker's connection queues
+ * commands while Redis is away); one that still runs later only leaves its slots unused.
+ */
+const RESERVE_TIMEOUT_MS = 1000;
 
 /**
  * Reserves attempt times for one webhook across every worker: a GCRA (a
@@ -17,6 +22,10 @@ const UNAVAILABLE_DEFER_MS = 1000;
  * offsets from now (at most `horizon` ms ahead) and how far the schedule
  * then reaches. The key expires once its schedule is past.
  */
+/** How late (in slots) an attempt may still be sent in its slot. */
+const LATE_SHARE = 0.25;
+/** New slots a late attempt takes at most before it is sent anyway. */
+const LATE_RETRIES = 3;
 const RESERVE_COMMAND = 'tidingsReserveRate';
 const RESERVE_LUA = `
 local rate, wanted, horizon = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -52,7 +61,7 @@ export interface RateDecision {
  *
  * Redis holds the schedule (keys `<QUEUE_PREFIX>:ratelimit:{<webhook>}`,
  * expiring on their own) through the BullMQ worker's own connection. While
- * Redis does not answer, no rate-limited delivery is attempted: each is
+ * Redis does not answer (within RESERVE_TIMEOUT_MS), no rate-limited delivery is attempted: each is
  * deferred by UNAVAILABLE_DEFER_MS and a WARN says so once per outage;
  * webhooks without a limit are not affected (their jobs came from Redis
  * anyway, so a worker cut off from it gets few).
@@ -105,16 +114,34 @@ export class WebhookRateLimiter {
     return decision;
   }
 
+  /**
+   * Waits until `sendAt`, the attempt's slot. A process too busy to send
+   * within a quarter of a slot of it (a stalled event loop, a slow start statement)
+   * takes a new slot rather than sending late, which would bunch its request
+   * with the next slot's; after a few tries, or while Redis does not answer,
+   * it sends (the attempt has started).
+   */
+  async waitForSlot(subscriberId: string, sendAt: number): Promise<void> {
+    const limit = this.limits.get(subscriberId)?.limit;
+    for (let tries = 0; ; tries++) {
+      if (sendAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, sendAt - Date.now()));
+      if (!limit || tries === LATE_RETRIES || Date.now() - sendAt <= LATE_SHARE * (1000 / limit)) return;
+      const reserved = await this.reserve(subscriberId, limit, 1);
+      if (!reserved) return;
+      sendAt = Date.now() + (reserved.offsets.length ? reserved.offsets[0] : reserved.reachMs);
+    }
+  }
+
   private async reserve(subscriberId: string, limit: number, wanted: number): Promise<{ offsets: number[]; reachMs: number } | null> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      if (!this.redis) throw new Error('no Redis connection given to the rate limiter');
-      const client = await this.redis();
-      if (!this.scripted.has(client)) {
-        client.defineCommand(RESERVE_COMMAND, { numberOfKeys: 1, lua: RESERVE_LUA });
-        this.scripted.add(client);
-      }
-      const key = `${this.config.queuePrefix}:ratelimit:{${subscriberId}}`;
-      const [offsets, reachMs]: [number[], number] = await client.runCommand(RESERVE_COMMAND, [key, limit, wanted, this.horizonMs]);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${RESERVE_TIMEOUT_MS} ms`)), RESERVE_TIMEOUT_MS);
+      });
+      const reservation = this.reserveOn(subscriberId, limit, wanted);
+      // Once timed out, its own failure (the connection refused later) has nobody waiting for it: not an unhandled rejection.
+      reservation.catch(() => undefined);
+      const [offsets, reachMs] = await Promise.race([reservation, timeout]);
       if (this.unavailable) this.logger.warn('Redis answers again: rate-limited webhooks are delivered again');
       this.unavailable = false;
       return { offsets, reachMs };
@@ -126,7 +153,20 @@ export class WebhookRateLimiter {
       }
       this.unavailable = true;
       return null;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private async reserveOn(subscriberId: string, limit: number, wanted: number): Promise<[number[], number]> {
+    if (!this.redis) throw new Error('no Redis connection given to the rate limiter');
+    const client = await this.redis();
+    if (!this.scripted.has(client)) {
+      client.defineCommand(RESERVE_COMMAND, { numberOfKeys: 1, lua: RESERVE_LUA });
+      this.scripted.add(client);
+    }
+    const key = `${this.config.queuePrefix}:ratelimit:{${subscriberId}}`;
+    return client.runCommand(RESERVE_COMMAND, [key, limit, wanted, this.horizonMs]);
   }
 
   /** Each webhook's limit, from a cache refreshed with one query for the webhooks not looked up within LIMIT_CACHE_MS. */
