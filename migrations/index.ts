@@ -18,6 +18,7 @@ import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
 import { OrderedDelivery1764700050000 } from './1764700050000-OrderedDelivery';
 import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
 import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
+import { WebhookRateLimitAndStats1764710000000 } from './1764710000000-WebhookRateLimitAndStats';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
 import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   OrderedDelivery1764700050000,
   SqlEntryPoint1764700100000,
   ProducerRole1764700200000,
+  WebhookRateLimitAndStats1764710000000,
   DataKitchenParityEventTypes1764720000000,
   ExpectedRunSchedules1764730000000,
   ScheduleEventTypes1764731000000,

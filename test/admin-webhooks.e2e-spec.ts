@@ -229,4 +229,59 @@ describe('admin page: managing webhooks in a real headless browser', () => {
     expect(page.url()).not.toContain('#webhook=');
     await page.close();
   });
+
+  it('shows an endpoint health panel drawn from the real statistics, and edits the rate limit', async () => {
+    receiver.on('/health', { delayMs: 20, flaky: { ratio: 0.25, status: 500, maxPerId: 1 } });
+    const project = randomUUID();
+    const hook = await t.http('POST', '/v1/webhooks', {
+      name: 'warehouse-sync',
+      url: receiver.url('/health'),
+      subscriptions: [{ event_type: 'project:*', project_uuid: project }],
+    });
+    const sent = 16;
+    await t.http('POST', '/v1/events/batch', Array.from({ length: sent }, () => pipelineRunEvent({ project })));
+    await waitFor('every delivery delivered', async () => {
+      const [row] = await t.db.query(`SELECT count(*)::int AS n FROM deliveries WHERE subscriber_id = $1 AND status = 'delivered'`, [hook.body.id]);
+      return row.n === sent;
+    }, 30_000);
+    const stats = (await t.http('GET', `/v1/webhooks/${hook.body.id}/stats?window=1h`)).body;
+    expect(stats.failed).toBeGreaterThan(0);
+
+    const page = await openAdmin(browser, t, { hash: `#webhook=${hook.body.id}` });
+    const panel = page.locator('#webhook-health');
+    await panel.locator('svg[data-points]').waitFor();
+    // 24 h by default: the same attempts as the API's, in the facts and in the chart's points.
+    expect(await panel.locator('button.active').textContent()).toBe('24 h');
+    await panel.locator('button[data-window="1h"]').click();
+    await panel.locator('svg[aria-label="Success rate and latency over 1h"]').waitFor();
+    expect(await panel.locator('[data-fact=attempts] dd').textContent()).toBe(String(stats.attempts));
+    expect(await panel.locator('[data-fact=success_rate] dd').textContent()).toBe(`${((stats.succeeded / stats.attempts) * 100).toFixed(1)} %`);
+    expect(await panel.locator('[data-fact=latency] dd').textContent()).toBe(
+      `${stats.latency_ms.p50} ms / ${stats.latency_ms.p95} ms / ${stats.latency_ms.p99} ms`,
+    );
+    const points = await panel.locator('circle.rate').evaluateAll((circles) =>
+      circles.map((c) => ({ attempts: Number(c.getAttribute('data-attempts')), rate: Number(c.getAttribute('data-rate')), cy: Number(c.getAttribute('cy')) })),
+    );
+    expect(points).toHaveLength(stats.series.length);
+    expect(points.reduce((n, p) => n + p.attempts, 0)).toBe(stats.attempts);
+    expect(points.map((p) => p.rate)).toEqual(stats.series.map((p: any) => p.succeeded / p.attempts));
+    // Drawn: a line through the points, and a lower success rate sits lower in the chart.
+    expect(await panel.locator('path.rate').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+/);
+    const sorted = [...points].sort((a, b) => a.rate - b.rate);
+    expect(sorted[0].cy).toBeGreaterThanOrEqual(sorted[sorted.length - 1].cy);
+    await screenshot(page, 'admin-webhook-health');
+
+    // The rate limit: set in the editor, saved, shown again; emptied, removed.
+    await page.fill('#webhook-form input[name=rate_limit_per_s]', '7');
+    await page.click('#webhook-form button[type=submit]');
+    await page.locator('#webhook-message', { hasText: 'warehouse-sync saved' }).waitFor();
+    expect((await t.http('GET', `/v1/webhooks/${hook.body.id}`)).body.rate_limit_per_s).toBe(7);
+    await page.locator('#webhook-rows tr', { hasText: 'warehouse-sync' }).locator('a').click();
+    expect(await page.inputValue('#webhook-form input[name=rate_limit_per_s]')).toBe('7');
+    await page.fill('#webhook-form input[name=rate_limit_per_s]', '');
+    await page.click('#webhook-form button[type=submit]');
+    await page.locator('#webhook-form').waitFor({ state: 'hidden' });
+    expect((await t.http('GET', `/v1/webhooks/${hook.body.id}`)).body.rate_limit_per_s).toBeNull();
+    await page.close();
+  });
 });

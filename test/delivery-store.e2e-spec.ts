@@ -6,6 +6,8 @@ import {
   deferClaims,
   DisableWebhook,
   failDelivery,
+  foldAttemptStatsIntoHours,
+  readAttemptStats,
   RECOVER_BATCH,
   RecoverDeliveries,
   recordAttempts,
@@ -228,15 +230,66 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     });
   });
 
+  it('stats: recording attempts adds them to the per-minute rollup once, with their outcome and latency', async () => {
+    const subscriberId = await webhook();
+    const [ok, retried, dead] = [await claimed(subscriberId), await claimed(subscriberId), await claimed(subscriberId)];
+    await startAttempts(t.db, [ok, retried, dead]);
+    const at = new Date();
+    const slow = { ...attempt(retried, 503, at), result: { startedAt: at, durationMs: 700, status: 503 } };
+    await recordAttempts(t.db, [attempt(ok, 200, at), slow]);
+    await failDelivery(t.db, subscriberId, dead.deliveryId, 1, 'auto', { startedAt: at, durationMs: 40, status: 500 }, 'HTTP 500');
+    // Recorded again (an answer lost with the connection): the attempts exist already and are not counted twice.
+    await recordAttempts(t.db, [attempt(ok, 200, at), slow]);
+    await failDelivery(t.db, subscriberId, dead.deliveryId, 1, 'auto', { startedAt: at, durationMs: 40, status: 500 }, 'HTTP 500');
+
+    const stats = await readAttemptStats(t.db, subscriberId, 3_600_000, 60_000);
+    expect(stats).toMatchObject({ attempts: 3, succeeded: 1, failed: 2, maxLatencyMs: 700, pending: 1, lastSuccessAt: at, lastFailureAt: at });
+    // 5 ms under 10 ms, 40 ms in [25, 50), 700 ms in [500, 1000).
+    expect(stats.histogram).toEqual([1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(stats.series).toEqual([
+      { at: new Date(Math.floor(at.getTime() / 60_000) * 60_000), attempts: 3, succeeded: 1, failed: 2, avg_latency_ms: 248, max_latency_ms: 700 },
+    ]);
+  });
+
+  it('stats: minutes older than a day fold into hours; the totals stay, a minute recorded late into a folded hour folds again', async () => {
+    const subscriberId = await webhook();
+    const hour = Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000;
+    const record = async (minute: number, status: number, durationMs: number) => {
+      const job = await claimed(subscriberId);
+      await startAttempts(t.db, [job]);
+      const at = new Date(hour + minute * 60_000);
+      await recordAttempts(t.db, [{ ...attempt(job, status, at), result: { startedAt: at, durationMs, status } }]);
+    };
+    await record(0, 200, 5);
+    await record(17, 500, 300);
+    await record(59, 200, 40);
+    const before = await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000);
+    const rows = () => t.db.query(`SELECT bucket, span_minutes, attempts FROM webhook_attempt_stats WHERE subscriber_id = $1 ORDER BY bucket`, [subscriberId]);
+    expect(await rows()).toHaveLength(3);
+
+    expect(await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000))).toBeGreaterThanOrEqual(3);
+    expect(await rows()).toEqual([{ bucket: new Date(hour), span_minutes: 60, attempts: 3 }]);
+    const after = await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000);
+    expect(after).toEqual({ ...before, series: after.series });
+    expect(after.histogram).toEqual([1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+
+    await record(30, 200, 12);
+    expect(await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect(await rows()).toEqual([{ bucket: new Date(hour), span_minutes: 60, attempts: 4 }]);
+    // Nothing left to fold: a second run changes nothing.
+    await foldAttemptStatsIntoHours(t.db, new Date(Date.now() - 86_400_000));
+    expect((await readAttemptStats(t.db, subscriberId, 7 * 86_400_000, 14_400_000)).histogram).toEqual([1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
   it('fail: the dead letter moves a started delivery to failed, and leaves one a cancel got to first', async () => {
     const subscriberId = await webhook();
     const [kept, cancelled] = [await claimed(subscriberId), await claimed(subscriberId)];
     await startAttempts(t.db, [kept, cancelled]);
     await t.db.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [cancelled.deliveryId]);
     const result = { startedAt: new Date(), durationMs: 5, status: 500 };
-    expect(await failDelivery(t.db, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(true);
-    expect(await failDelivery(t.db, cancelled.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false);
-    expect(await failDelivery(t.db, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false); // already failed
+    expect(await failDelivery(t.db, subscriberId, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(true);
+    expect(await failDelivery(t.db, subscriberId, cancelled.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false);
+    expect(await failDelivery(t.db, subscriberId, kept.deliveryId, 1, 'auto', result, 'HTTP 500')).toBe(false); // already failed
     expect(await row(`SELECT status, last_error, claimed_at FROM deliveries WHERE id = $1`, [kept.deliveryId])).toEqual({
       status: 'failed',
       last_error: 'HTTP 500',
@@ -419,7 +472,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
       expect(await settleUnsendable(t.db, [leased])).toEqual([]);
       // The attempt in flight finishes: recorded, but neither a success nor the dead letter brings the delivery back.
       expect((await recordAttempts(t.db, [attempt(inFlight, 200, new Date())])).settled.has(inFlight.deliveryId)).toBe(false);
-      expect(await failDelivery(t.db, inFlight.deliveryId, 1, 'auto', { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
+      expect(await failDelivery(t.db, subscriberId, inFlight.deliveryId, 1, 'auto', { startedAt: new Date(), durationMs: 5, status: 500 }, 'HTTP 500')).toBe(
         false,
       );
       expect(await row(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [inFlight.deliveryId])).toEqual({ n: 1 });

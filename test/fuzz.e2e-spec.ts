@@ -26,10 +26,10 @@ function templates(receiverUrl: string): Record<string, Template> {
     'POST /v1/events': { body: pipelineRunEvent(), required: ['type', 'project', 'job', 'pipeline_run'] },
     'POST /v1/events/batch': { body: { events: [pipelineRunEvent()] }, required: ['events'] },
     'POST /v1/webhooks': {
-      body: { name: 'fuzz', url: receiverUrl, content_type: 'application/json', verify_tls: true, ordered: true, headers: { 'x-a': 'b' }, subscriptions: [subscription] },
+      body: { name: 'fuzz', url: receiverUrl, content_type: 'application/json', verify_tls: true, ordered: true, rate_limit_per_s: 10, headers: { 'x-a': 'b' }, subscriptions: [subscription] },
       required: ['name', 'url', 'subscriptions'],
     },
-    'PATCH /v1/webhooks/{id}': { body: { name: 'renamed', verify_tls: false, ordered: false, enabled: true, headers: { 'x-a': 'b' } }, required: [] },
+    'PATCH /v1/webhooks/{id}': { body: { name: 'renamed', verify_tls: false, ordered: false, enabled: true, rate_limit_per_s: 3, headers: { 'x-a': 'b' } }, required: [] },
     'PUT /v1/webhooks/{id}/subscriptions': { body: { subscriptions: [subscription] }, required: ['subscriptions'] },
     'POST /v1/webhooks/test': { body: { url: receiverUrl, verify_tls: true }, required: ['url'] },
     'POST /v1/webhooks/{id}/rotate-secret': { body: { secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }, required: [] },

@@ -100,7 +100,9 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
     await c.call('GET', '/v1/webhooks/{id}', { path: { id }, expect: 200 });
     await c.call('GET', '/v1/webhooks/{id}', { path: { id: randomUUID() }, expect: 404 });
     await c.call('GET', '/v1/webhooks/{id}', { path: { id: 'not-a-uuid' }, expect: 400 });
-    await c.call('PATCH', '/v1/webhooks/{id}', { path: { id }, body: { name: 'ops team' }, expect: 200 });
+    await c.call('PATCH', '/v1/webhooks/{id}', { path: { id }, body: { name: 'ops team', rate_limit_per_s: 50 }, expect: 200 });
+    await c.call('PATCH', '/v1/webhooks/{id}', { path: { id }, body: { rate_limit_per_s: null }, expect: 200 });
+    await c.call('PATCH', '/v1/webhooks/{id}', { path: { id }, body: { rate_limit_per_s: 0 }, expect: 400 });
     await c.call('PUT', '/v1/webhooks/{id}/subscriptions', {
       path: { id },
       body: {
@@ -151,6 +153,10 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
     expect(delivered.body.attempts.length).toBeGreaterThan(0);
     await c.call('GET', '/v1/deliveries/{id}', { path: { id: randomUUID() }, expect: 404 });
     await c.call('GET', '/v1/deliveries', { query: { webhook_id: id }, expect: 200 });
+    const stats = await c.call('GET', '/v1/webhooks/{id}/stats', { path: { id }, query: { window: '1h' }, expect: 200 });
+    expect(stats.body.series.length).toBeGreaterThan(0);
+    await c.call('GET', '/v1/webhooks/{id}/stats', { path: { id }, query: { window: 'forever' }, expect: 400 });
+    await c.call('GET', '/v1/webhooks/{id}/stats', { path: { id: randomUUID() }, expect: 404 });
 
     await c.call('PATCH', '/v1/webhooks/{id}', { path: { id }, body: { enabled: false }, expect: 200 });
     await c.call('POST', '/v1/webhooks/{id}/recover', { path: { id }, body: { since: '2026-01-01T00:00:00Z' }, expect: 409 });

@@ -1,6 +1,7 @@
 import { createTestDatabase, FakeWebhookReceiver, freePort, nodeScript, StartedProcess, startProcess, TestDatabase, waitFor } from '@tidings/testing';
 import { join } from 'node:path';
 import { pipelineRunEvent } from './support/fixtures';
+import { metric } from './support/prometheus-text';
 import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
 const DIST = join(__dirname, '..', 'dist');
@@ -10,10 +11,6 @@ function start(app: 'api' | 'worker', env: Record<string, string>): StartedProce
   return startProcess({ name: app, ...nodeScript(DIST, `apps/${app}/src/main.js`), env: { ...process.env, ...env } });
 }
 
-function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(name) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
-}
 
 describe('operations: metrics, readiness, structured logs with a request id', () => {
   let t: Harness;

@@ -121,7 +121,7 @@ describe('delivery store: ordered claims', () => {
     const [dead, cancelled, last] = [await due(hook, 'k', 1), await due(hook, 'k', 2), await due(hook, 'k', 3)];
     expect(await claim(hook)).toEqual([dead]);
     await startAttempts(t.db, [jobOf(hook, dead)]);
-    expect(await failDelivery(t.db, dead, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 410 }, 'HTTP 410')).toBe(true);
+    expect(await failDelivery(t.db, hook, dead, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 410 }, 'HTTP 410')).toBe(true);
     expect(await claim(hook)).toEqual([cancelled]);
     expect(await cancelPending(t.db, cancelled)).toEqual({ outcome: 'cancelled' });
     expect(await claim(hook)).toEqual([last]);
@@ -246,7 +246,7 @@ describe('delivery store: ordered claims', () => {
       await attempt(jobOf(hook, delivered), 'delivered');
       expect(await settledNotifications()).toBe(1);
       await startAttempts(t.db, [jobOf(hook, dead)]);
-      expect(await failDelivery(t.db, dead, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 410 }, 'HTTP 410')).toBe(true);
+      expect(await failDelivery(t.db, hook, dead, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 410 }, 'HTTP 410')).toBe(true);
       expect(await settledNotifications()).toBe(2);
       expect(await cancelPending(t.db, cancelled)).toEqual({ outcome: 'cancelled' });
       expect(await settledNotifications()).toBe(3);

@@ -77,6 +77,8 @@ export abstract class TidingsConfig {
   readonly retentionDays: number;
   /** Unset: events are kept forever (they are the audit log). */
   readonly eventRetentionDays?: number;
+  /** Webhooks per process with their own `webhook_id` label in the per-webhook metrics; the rest count as "other". */
+  readonly metricsWebhookLabels: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
   /** How often the worker judges expected-run schedules (observability:run:missing / :late). */
@@ -278,6 +280,7 @@ export function parseConfig(env: Env): TidingsConfig {
     },
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
+    metricsWebhookLabels: read('METRICS_WEBHOOK_LABELS', 100, int(0, 10_000)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
     scheduleIntervalMs: read('SCHEDULE_INTERVAL', 15_000, duration(100)),
     testClockFile: read<string | undefined>('TIDINGS_TEST_CLOCK_FILE', undefined, (raw) => raw),

@@ -15,6 +15,7 @@ import { parseRetryAfter, RetryPolicy } from './retry-policy';
 import { failDelivery } from './store/fail-delivery';
 import { recordAttempts } from './store/record-attempts';
 import { settleUnsendable, StartedAttempt, startAttempts } from './store/start-attempts';
+import { RateDecision, WebhookRateLimiter } from './webhook-rate-limiter';
 
 type DeliveryToSend = StartedAttempt;
 
@@ -62,7 +63,9 @@ const RECORD_GROUP = 500;
  * are recorded together (group commit), so under load a statement carries
  * many deliveries while at a trickle each is written at once. At most
  * WORKER_CONCURRENCY attempts are in flight (sending or being recorded), and
- * a slow endpoint holds at most its share of them (EndpointSlots).
+ * a slow endpoint holds at most its share of them (EndpointSlots). A
+ * webhook's rate_limit_per_s is applied across workers before its attempts
+ * start (WebhookRateLimiter).
  */
 @Injectable()
 export class DeliverWebhook {
@@ -88,6 +91,7 @@ export class DeliverWebhook {
     private readonly config: TidingsConfig,
     private readonly slots: EndpointSlots,
     private readonly relay: OutboxRelay,
+    private readonly rateLimiter: WebhookRateLimiter,
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {
     this.slotsInFlight = new AttemptSlots(config.worker.concurrency);
@@ -113,9 +117,10 @@ export class DeliverWebhook {
         const { granted, taken } = await this.takeSlots(mine.slice(next), deferred);
         if (taken === 0) break; // closed for shutdown
         next += taken;
-        for (const [job, delivery] of await this.startGranted(granted)) {
+        const sendAt = await this.rateLimit(granted, deferred);
+        for (const [job, delivery] of await this.startGranted([...sendAt.keys()])) {
           handedOver.add(job.deliveryId);
-          this.track(this.attemptInSlot(job, delivery));
+          this.track(this.attemptInSlot(job, delivery, sendAt.get(job)!));
         }
       }
     } finally {
@@ -153,6 +158,29 @@ export class DeliverWebhook {
       }
     }
     return { granted, taken };
+  }
+
+  /**
+   * Applies rate_limit_per_s to jobs that got slots: answers the jobs to start
+   * now, each with the time its request may be sent (now, or its slot in the
+   * webhook's schedule a little ahead: it waits in its slots, started, so
+   * that the start statement's own time does not bunch requests together);
+   * the others give their slots back and are deferred (no attempt spent).
+   */
+  private async rateLimit(granted: DeliverWebhookJob[], deferred: { job: DeliverWebhookJob; delayMs: number }[]): Promise<Map<DeliverWebhookJob, number>> {
+    let decision: RateDecision;
+    try {
+      decision = await this.rateLimiter.admit(granted);
+    } catch (error) {
+      for (const job of granted) this.releaseSlots(job);
+      throw error;
+    }
+    for (const late of decision.deferred) {
+      this.releaseSlots(late.job);
+      deferred.push(late);
+    }
+    const now = Date.now();
+    return new Map(decision.admitted.map(({ job, waitMs }) => [job, now + waitMs]));
   }
 
   /** Starts the granted jobs' attempts in one statement; the ones that did not start give their slots back and are settled unsendable or skipped. */
@@ -197,10 +225,10 @@ export class DeliverWebhook {
   }
 
   /** One attempt in its slots; a failure to record is logged here (the claim's lease brings the delivery back). */
-  private async attemptInSlot(job: DeliverWebhookJob, delivery: DeliveryToSend): Promise<void> {
+  private async attemptInSlot(job: DeliverWebhookJob, delivery: DeliveryToSend, sendAt: number): Promise<void> {
     let durationMs: number | undefined;
     try {
-      const done = await this.attempt(job, delivery);
+      const done = await this.attempt(job, delivery, sendAt);
       durationMs = done.durationMs;
       this.count(done.outcome);
     } catch (error) {
@@ -242,7 +270,7 @@ export class DeliverWebhook {
     if (n > 0) this.metrics?.deliveries.inc({ outcome }, n);
   }
 
-  private async attempt(job: DeliverWebhookJob, delivery: DeliveryToSend): Promise<{ outcome: DeliverOutcome; durationMs?: number }> {
+  private async attempt(job: DeliverWebhookJob, delivery: DeliveryToSend, sendAt: number): Promise<{ outcome: DeliverOutcome; durationMs?: number }> {
     const { body, headers } = buildWebhookRequest({
       id: delivery.id,
       payload: delivery.payload ?? renderPayload(hydrateEvent(delivery.event!), { ...delivery, id: delivery.subscriber_id }, this.config.publicUrl),
@@ -253,6 +281,8 @@ export class DeliverWebhook {
       customHeaders: this.secrets.openHeaders(delivery.headers),
       version: this.config.version,
     });
+    // Its rate-limit slot (see rateLimit), or a later one if this process was too busy to send on time.
+    await this.rateLimiter.waitForSlot(delivery.subscriber_id, sendAt);
     const result = await this.sender.send({ url: delivery.url, headers, body, verifyTls: delivery.verify_tls });
     const outcome = await this.recordHeld(delivery, job.attempt, result);
     this.observe(delivery, job.attempt, result, outcome);
@@ -262,6 +292,7 @@ export class DeliverWebhook {
   /** One structured log line per attempt (with the request that recorded the event), and the metrics. */
   private observe(d: DeliveryToSend, attempt: number, result: SendResult, outcome: DeliverOutcome): void {
     this.metrics?.attemptDuration.observe({ result: outcome === 'delivered' ? 'success' : 'failure' }, result.durationMs / 1000);
+    this.metrics?.observeWebhookAttempt(d.subscriber_id, outcome === 'delivered', result.durationMs / 1000);
     if (outcome === 'delivered') this.metrics?.deliveryLatency.observe((Date.now() - new Date(d.created_at).getTime()) / 1000);
     const line = {
       msg: 'webhook attempt',
@@ -388,7 +419,7 @@ export class DeliverWebhook {
 
   /** The dead letter, with the same warning as a group settle when the delivery changed meanwhile. */
   private async fail(tx: EntityManager, d: DeliveryToSend, attempt: number, result: SendResult, lastError: string | null): Promise<boolean> {
-    const failed = await failDelivery(tx, d.id, attempt, d.next_trigger, result, lastError);
+    const failed = await failDelivery(tx, d.subscriber_id, d.id, attempt, d.next_trigger, result, lastError);
     if (!failed) this.logger.warn(`Delivery ${d.id} changed during attempt ${attempt}; attempt recorded, status left as is`);
     return failed;
   }

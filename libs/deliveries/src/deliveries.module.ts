@@ -15,6 +15,8 @@ import { RecoverDeliveries } from './recover-deliveries';
 import { ReplayDelivery } from './replay-delivery';
 import { RetryPolicy } from './retry-policy';
 import { VacuumChurnedTables } from './vacuum-churned-tables';
+import { WebhookRateLimiter } from './webhook-rate-limiter';
+import { WebhookStats } from './webhook-stats';
 
 const useCases = [
   CancelDelivery,
@@ -31,6 +33,8 @@ const useCases = [
   ReplayDelivery,
   RetryPolicy,
   VacuumChurnedTables,
+  WebhookRateLimiter,
+  WebhookStats,
 ];
 
 @Module({

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { compactPartitions, DAY_MS, ensurePartitions, msOfUuidV7, nextExpiredDay, Queryable, queryRows, uuidV7Floor } from '@tidings/common';
 import { DataSource } from 'typeorm';
+import { foldAttemptStatsIntoHours, purgeAttemptStats } from './store/attempt-stats';
 import { PurgedDay, purgeExpiredDeliveries } from './store/purge-expired-deliveries';
 
 export interface RetentionPolicy {
@@ -23,6 +24,10 @@ export interface RetentionResult {
   keptDeliveries: number;
   keptEvents: number;
   idempotencyKeys: number;
+  /** Rows of endpoint statistics forgotten (older than the deliveries kept). */
+  statsForgotten: number;
+  /** Minutes of endpoint statistics older than a day folded into hours. */
+  statsFolded: number;
 }
 
 /** Days compacted per run at most, per table: a worker back after a long pause catches up over a few runs. */
@@ -32,7 +37,9 @@ const MAX_DAYS_PER_RUN = 31;
  * Retention over the time-partitioned history (DESIGN §3): creates the day
  * partitions ahead, then drops expired days whole, keeping the rows that
  * must outlive them (pending and failed deliveries, and the events those
- * render from), and forgets idempotency keys past their window. Each day is
+ * render from), forgets idempotency keys past their window, folds the
+ * endpoint statistics' minutes older than a day into hours and forgets those
+ * older than the deliveries kept. Each day is
  * its own short transaction, with a lock timeout so that a long transaction
  * elsewhere delays retention instead of queueing every writer behind it.
  * Safe in every worker replica (partition changes take one advisory lock).
@@ -43,7 +50,7 @@ export class HistoryRetention {
 
   async execute(policy: RetentionPolicy, now = Date.now()): Promise<RetentionResult> {
     const idempotencyDays = policy.idempotencyDays ?? IDEMPOTENCY_DAYS;
-    const result: RetentionResult = { created: [], purged: [], keptDeliveries: 0, keptEvents: 0, idempotencyKeys: 0 };
+    const result: RetentionResult = { created: [], purged: [], keptDeliveries: 0, keptEvents: 0, idempotencyKeys: 0, statsForgotten: 0, statsFolded: 0 };
     result.created = await this.inTransaction((tx) => ensurePartitions(tx, now));
 
     const deliveriesHorizon = now - policy.retentionDays * DAY_MS;
@@ -70,6 +77,8 @@ export class HistoryRetention {
       now - idempotencyDays * DAY_MS,
     ]);
     result.idempotencyKeys = forgotten.length;
+    result.statsFolded = await foldAttemptStatsIntoHours(this.db, new Date(now - DAY_MS));
+    result.statsForgotten = await purgeAttemptStats(this.db, new Date(deliveriesHorizon));
     return result;
   }
 

@@ -27,3 +27,6 @@ export * from './store/fail-delivery';
 export * from './store/cancel-pending';
 export * from './store/replay-settled';
 export * from './store/cancel-for-webhook';
+export * from './store/attempt-stats';
+export * from './webhook-stats';
+export * from './webhook-rate-limiter';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** Tables whose rows are updated in place or deleted (so leave dead versions behind); the others only grow. */
-const CHURNED = ['deliveries', 'subscribers', 'observed_runs', 'observed_run_tasks', 'lineage_runs', 'event_idempotency'];
+const CHURNED = ['deliveries', 'subscribers', 'webhook_attempt_stats', 'observed_runs', 'observed_run_tasks', 'lineage_runs', 'event_idempotency'];
 /** Vacuum once dead versions pass this share of the live rows, and at least this many. */
 const DEAD_SHARE = 0.2;
 const DEAD_MIN = 10_000;

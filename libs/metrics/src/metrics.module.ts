@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
 import { DataSource } from 'typeorm';
 import { TidingsMetrics } from './tidings-metrics';
 
@@ -18,9 +19,9 @@ export class MetricsModule {
       providers: [
         {
           provide: TidingsMetrics,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => {
-            const metrics = new TidingsMetrics(process);
+          inject: [DataSource, TidingsConfig],
+          useFactory: (db: DataSource, config: TidingsConfig) => {
+            const metrics = new TidingsMetrics(process, config.metricsWebhookLabels);
             metrics.addCollector(async () => {
               // Reads the partial index on disabled webhooks.
               const [row] = await db.query(

@@ -82,11 +82,47 @@ export class TidingsMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: 'tidings_webhook_attempts_total',
+    help: 'Webhook attempts per webhook by result (success, failure); webhook_id is "other" past METRICS_WEBHOOK_LABELS webhooks in this process',
+    labelNames: ['webhook_id', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttemptDuration = new Histogram({
+    name: 'tidings_webhook_attempt_duration_seconds',
+    help: 'HTTP time of one webhook attempt per webhook; webhook_id is "other" past METRICS_WEBHOOK_LABELS webhooks in this process',
+    labelNames: ['webhook_id'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+    registers: [this.registry],
+  });
+
+  /** Webhooks with a label of their own: the first `webhookLabelCap` this process attempted (stable, never evicted, so series do not churn). */
+  private readonly labelledWebhooks = new Set<string>();
   private readonly collectors: (() => Promise<void>)[] = [];
 
-  constructor(process: 'api' | 'worker') {
+  constructor(
+    process: 'api' | 'worker',
+    private readonly webhookLabelCap = 100,
+  ) {
     this.registry.setDefaultLabels({ process });
     collectDefaultMetrics({ register: this.registry, prefix: 'tidings_' });
+  }
+
+  /**
+   * One attempt to a webhook, in the per-webhook series. Their cardinality is
+   * bounded: at most `webhookLabelCap` webhook ids per process (plus "other",
+   * which sums the rest), times 2 results and 10 histogram buckets.
+   */
+  observeWebhookAttempt(webhookId: string, success: boolean, seconds: number): void {
+    let label = 'other';
+    if (this.labelledWebhooks.has(webhookId)) label = webhookId;
+    else if (this.labelledWebhooks.size < this.webhookLabelCap) {
+      this.labelledWebhooks.add(webhookId);
+      label = webhookId;
+    }
+    this.webhookAttempts.inc({ webhook_id: label, result: success ? 'success' : 'failure' });
+    this.webhookAttemptDuration.observe({ webhook_id: label }, seconds);
   }
 
   /** Runs before each scrape (e.g. to read a gauge from Postgres). A failing collector leaves its gauge as it was. */

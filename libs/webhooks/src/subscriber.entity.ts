@@ -38,4 +38,6 @@ export class WebhookSubscriber extends Subscriber {
   @Column('text', { name: 'disabled_reason', nullable: true }) disabledReason: string | null;
   @Column('timestamptz', { name: 'disabled_at', nullable: true }) disabledAt: Date | null;
   @Column('timestamptz', { name: 'failing_since', nullable: true }) failingSince: Date | null;
+  /** Attempts per second across every worker (null: no limit); enforced by WebhookRateLimiter. */
+  @Column('int', { name: 'rate_limit_per_s', nullable: true }) rateLimitPerS: number | null;
 }

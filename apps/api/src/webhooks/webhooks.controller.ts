@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { DeleteWebhook, RecoverDeliveries } from '@tidings/deliveries';
+import { DeleteWebhook, RecoverDeliveries, WebhookStats } from '@tidings/deliveries';
 import { CreateWebhook, RotateWebhookSecret, SendTestPing, UpdateWebhook, WebhookStore } from '@tidings/webhooks';
 import { Page, page, PageQuery } from '../http/pagination';
 import { toDate } from '../http/validators';
@@ -12,6 +12,7 @@ import {
   RotateSecretDto,
   TestUnsavedWebhookDto,
   UpdateWebhookDto,
+  WebhookStatsQuery,
 } from './dtos/webhook.dtos';
 import {
   CreatedWebhookResponse,
@@ -20,6 +21,7 @@ import {
   WebhookPage,
   WebhookResponse,
   WebhookSecretResponse,
+  WebhookStatsResponse,
 } from './dtos/webhook.response';
 
 const NO_WEBHOOK = 'not_found: no such webhook (or it was deleted)';
@@ -37,6 +39,7 @@ export class WebhooksController {
     private readonly rotateSecret: RotateWebhookSecret,
     private readonly testPing: SendTestPing,
     private readonly recoverDeliveries: RecoverDeliveries,
+    private readonly stats: WebhookStats,
   ) {}
 
   @Post()
@@ -70,6 +73,15 @@ export class WebhooksController {
   @ApiError(404, NO_WEBHOOK)
   get(@Param('id', ParseUUIDPipe) id: string): Promise<WebhookResponse> {
     return this.store.view(id);
+  }
+
+  @Get(':id/stats')
+  @ApiOperation({ summary: 'Endpoint health over a window: attempts, success rate, latency percentiles, pending, and the window point by point' })
+  @ApiOkResponse({ type: WebhookStatsResponse })
+  @ApiError(400, 'validation_failed: window is not 1h, 24h or 7d')
+  @ApiError(404, NO_WEBHOOK)
+  getStats(@Param('id', ParseUUIDPipe) id: string, @Query() query: WebhookStatsQuery): Promise<WebhookStatsResponse> {
+    return this.stats.execute(id, query.window ?? '24h');
   }
 
   @Patch(':id')

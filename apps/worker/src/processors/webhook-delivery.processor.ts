@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { DeliverWebhook } from '@tidings/deliveries';
+import { DeliverWebhook, WebhookRateLimiter } from '@tidings/deliveries';
 import { JOB, JobPayloads, QUEUE, webhookJobShape } from '@tidings/queue';
 import { Job } from 'bullmq';
 
@@ -23,6 +23,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
   constructor(
     private readonly deliver: DeliverWebhook,
     private readonly config: TidingsConfig,
+    private readonly rateLimiter: WebhookRateLimiter,
   ) {
     super();
     this.handlers = {
@@ -33,6 +34,8 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = webhookJobShape(this.config.worker.concurrency).jobs;
+    // Rate limits are kept on this worker's own Redis connection (not its blocking one).
+    this.rateLimiter.useRedis(() => this.worker.client);
   }
 
   /**

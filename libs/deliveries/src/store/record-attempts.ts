@@ -3,6 +3,7 @@ import { OUTBOX_CHANNEL } from '@tidings/events';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptTrigger } from '../delivery.entity';
+import { addToAttemptStatsSql } from './attempt-stats';
 
 /** A finished attempt that was delivered or gets a retry. */
 export interface AttemptToRecord {
@@ -52,7 +53,10 @@ const RECORD_SQL = `
     INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
     SELECT attempt_id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error FROM input
     -- An attempt recorded again (its first record committed, but the answer was lost with the connection) is the same attempt.
-    ON CONFLICT (delivery_id, number) DO NOTHING),
+    ON CONFLICT (delivery_id, number) DO NOTHING
+    RETURNING delivery_id, number),
+  stats AS (${addToAttemptStatsSql(`(
+    SELECT i.subscriber_id, i.started_at, i.duration_ms, i.status = 'delivered' AS ok FROM attempts JOIN input i USING (delivery_id, number))`)}),
   settled AS (
     UPDATE deliveries d
        SET status = i.status, next_trigger = 'auto',
@@ -83,7 +87,7 @@ const RECORD_SQL = `
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
   const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-    db.query(preparedStatement('tidings_record_attempts_v5', RECORD_SQL), [
+    db.query(preparedStatement('tidings_record_attempts_v6', RECORD_SQL), [
       column(() => uuidv7()),
       column((a) => a.deliveryId),
       column((a) => a.number),

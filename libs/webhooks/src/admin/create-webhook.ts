@@ -20,6 +20,7 @@ export interface CreateWebhookInput {
   ordered?: boolean;
   headers?: Record<string, string>;
   enabled?: boolean;
+  rate_limit_per_s?: number | null;
   subscriptions: SubscriptionSpec[];
 }
 
@@ -55,6 +56,7 @@ export class CreateWebhook {
         ordered: input.ordered ?? false,
         headers: this.box.sealHeaders(input.headers ?? {}),
         enabled: input.enabled ?? true,
+        rateLimitPerS: input.rate_limit_per_s ?? null,
       });
       await this.store.replaceSubscriptions(tx, id, input.subscriptions);
       return this.store.view(id, tx);

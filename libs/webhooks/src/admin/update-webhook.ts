@@ -18,6 +18,8 @@ export interface UpdateWebhookInput {
   headers?: Record<string, string>;
   /** `true` re-enables a disabled webhook and clears its reason and failure streak. */
   enabled?: boolean;
+  /** null removes the limit. */
+  rate_limit_per_s?: number | null;
   subscriptions?: SubscriptionSpec[];
 }
 
@@ -43,6 +45,7 @@ export class UpdateWebhook {
       if (input.verify_tls !== undefined) changes.verifyTls = input.verify_tls;
       if (input.ordered !== undefined) changes.ordered = input.ordered;
       if (input.headers !== undefined) changes.headers = this.box.sealHeaders(input.headers);
+      if (input.rate_limit_per_s !== undefined) changes.rateLimitPerS = input.rate_limit_per_s;
       if (input.enabled === true && !webhook.enabled)
         Object.assign(changes, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
       if (input.enabled === false && webhook.enabled)

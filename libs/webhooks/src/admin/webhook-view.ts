@@ -16,6 +16,7 @@ export interface WebhookView {
   disabled_reason: string | null;
   disabled_at: Date | null;
   failing_since: Date | null;
+  rate_limit_per_s: number | null;
   subscriptions: SubscriptionSpec[];
   created_at: Date;
   updated_at: Date;
@@ -36,6 +37,7 @@ export function toWebhookView(webhook: WebhookSubscriber, subscriptions: Subscri
     disabled_reason: webhook.disabledReason,
     disabled_at: webhook.disabledAt,
     failing_since: webhook.failingSince,
+    rate_limit_per_s: webhook.rateLimitPerS,
     subscriptions: subscriptions.map((s) => ({
       event_type: s.eventType,
       project_uuid: s.projectUuid,

@@ -389,6 +389,7 @@
     field('content_type').value = w ? w.content_type : 'application/json';
     field('verify_tls').checked = w ? w.verify_tls : true;
     field('ordered').checked = w ? w.ordered : false;
+    field('rate_limit_per_s').value = w && w.rate_limit_per_s != null ? String(w.rate_limit_per_s) : '';
     syncContentType();
     $('#subscription-rows').replaceChildren(...(w ? w.subscriptions : [{}]).map(subscriptionRow));
     $('#header-rows').replaceChildren(...Object.entries(w ? w.headers : {}).map(([name, value]) => headerRow(name, value)));
@@ -397,9 +398,12 @@
     form.hidden = false;
     form.scrollIntoView({ block: 'nearest' });
     field('name').focus();
+    if (w) showHealth(w.id);
+    else $('#webhook-health').hidden = true;
   }
   function closeEditor() {
     $('#webhook-form').hidden = true;
+    $('#webhook-health').hidden = true;
     state.selectedWebhook = null;
     document.querySelectorAll('#webhook-rows tr.selected').forEach((r) => r.classList.remove('selected'));
     if (parseHash()?.kind === 'webhook') clearHash();
@@ -425,10 +429,116 @@
       content_type: field('content_type').value,
       verify_tls: field('verify_tls').checked,
       ordered: field('ordered').checked,
+      // Empty: no limit (null also removes one on an edit).
+      rate_limit_per_s: field('rate_limit_per_s').value === '' ? null : Number(field('rate_limit_per_s').value),
       headers,
       subscriptions,
     };
   }
+  // --- endpoint health: GET /v1/webhooks/:id/stats, figures and an SVG chart --------------
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs = {}, ...children) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attrs)) if (value != null) node.setAttribute(name, String(value));
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  }
+  const percent = (rate) => (rate == null ? '—' : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)} %`);
+  const ms = (value) => (value == null ? '—' : `${value} ms`);
+
+  async function showHealth(id, span = state.healthWindow || '24h') {
+    state.healthWindow = span;
+    const panel = $('#webhook-health');
+    panel.querySelectorAll('[data-window]').forEach((b) => b.classList.toggle('active', b.dataset.window === span));
+    panel.dataset.webhookId = id;
+    panel.hidden = false;
+    let stats;
+    try {
+      stats = await api('GET', `/v1/webhooks/${id}/stats?window=${span}`);
+    } catch (error) {
+      $('#health-facts').replaceChildren(el('div', {}, el('dt', { text: 'Statistics' }), el('dd', { class: 'error', text: error.message })));
+      $('#health-chart').replaceChildren();
+      return;
+    }
+    if (panel.dataset.webhookId !== id || state.healthWindow !== span) return; // another webhook or window was asked for meanwhile
+    const fact = (name, value, key) => el('div', { dataset: { fact: key } }, el('dt', { text: name }), el('dd', { text: value }));
+    $('#health-facts').replaceChildren(
+      fact('Attempts', String(stats.attempts), 'attempts'),
+      fact('Success rate', percent(stats.success_rate), 'success_rate'),
+      fact('Latency p50 / p95 / p99', `${ms(stats.latency_ms.p50)} / ${ms(stats.latency_ms.p95)} / ${ms(stats.latency_ms.p99)}`, 'latency'),
+      fact('Pending', String(stats.pending), 'pending'),
+      fact('Last success', stats.last_success_at ? `${ago(stats.last_success_at)} ago` : '—', 'last_success'),
+      fact('Last failure', stats.last_failure_at ? `${ago(stats.last_failure_at)} ago` : '—', 'last_failure'),
+    );
+    $('#health-chart').replaceChildren(healthChart(stats));
+  }
+  $('#webhook-health').addEventListener('click', (e) => {
+    const span = e.target.dataset && e.target.dataset.window;
+    if (span) showHealth($('#webhook-health').dataset.webhookId, span);
+  });
+
+  /**
+   * Success rate (left axis, 0–100 %) and average latency (right axis) per point of the window, over bars of the
+   * attempts; a point without attempts is a gap. Plain SVG; every value is an attribute or textContent.
+   */
+  function healthChart(stats) {
+    const W = 720, H = 200, L = 44, R = 56, T = 10, B = 24;
+    const end = Date.now();
+    const start = end - stats.step_s * 1000 * Math.round({ '1h': 60, '24h': 48, '7d': 42 }[stats.window]);
+    const x = (t) => L + ((t - start) / (end - start)) * (W - L - R);
+    const barWidth = Math.max(1, ((stats.step_s * 1000) / (end - start)) * (W - L - R) - 1);
+    const maxLatency = Math.max(1, ...stats.series.map((p) => p.avg_latency_ms || 0));
+    const maxAttempts = Math.max(1, ...stats.series.map((p) => p.attempts));
+    const yRate = (rate) => T + (1 - rate) * (H - T - B);
+    const yLatency = (v) => T + (1 - v / maxLatency) * (H - T - B);
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Success rate and latency over ${stats.window}`, 'data-points': stats.series.length });
+    for (const rate of [0, 0.5, 1]) {
+      chart.append(svg('line', { class: 'grid', x1: L, x2: W - R, y1: yRate(rate), y2: yRate(rate) }));
+      const label = svg('text', { class: 'axis', x: L - 6, y: yRate(rate) + 4, 'text-anchor': 'end' });
+      label.textContent = `${rate * 100}%`;
+      chart.append(label);
+    }
+    const top = svg('text', { class: 'axis', x: W - R + 6, y: T + 4 });
+    top.textContent = `${maxLatency} ms`;
+    const startLabel = svg('text', { class: 'axis', x: L, y: H - 6 });
+    startLabel.textContent = new Date(start).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const endLabel = svg('text', { class: 'axis', x: W - R, y: H - 6, 'text-anchor': 'end' });
+    endLabel.textContent = 'now';
+    chart.append(top, startLabel, endLabel);
+    if (stats.series.length === 0) {
+      const empty = svg('text', { class: 'axis', x: (L + W - R) / 2, y: H / 2, 'text-anchor': 'middle' });
+      empty.textContent = `No attempts in the last ${stats.window}`;
+      chart.append(empty);
+      return chart;
+    }
+    // Lines break where the window has no attempts (a point more than one step after the previous one).
+    const paths = { rate: '', latency: '' };
+    let previous = null;
+    for (const p of stats.series) {
+      const at = new Date(p.at).getTime();
+      const cx = x(at + (stats.step_s * 1000) / 2);
+      const move = previous === null || at - previous > stats.step_s * 1000 ? 'M' : 'L';
+      paths.rate += `${move}${cx.toFixed(1)},${yRate(p.succeeded / p.attempts).toFixed(1)} `;
+      paths.latency += `${move}${cx.toFixed(1)},${yLatency(p.avg_latency_ms || 0).toFixed(1)} `;
+      previous = at;
+      const h = (p.attempts / maxAttempts) * (H - T - B) * 0.35;
+      chart.append(svg('rect', { class: 'volume', x: x(at), y: H - B - h, width: barWidth, height: h }));
+    }
+    chart.append(svg('path', { class: 'latency', d: paths.latency.trim() }), svg('path', { class: 'rate', d: paths.rate.trim() }));
+    for (const p of stats.series) {
+      const at = new Date(p.at).getTime();
+      const rate = p.succeeded / p.attempts;
+      const title = svg('title');
+      title.textContent = `${when(p.at)}: ${p.attempts} attempts, ${percent(rate)} succeeded, ${ms(p.avg_latency_ms)} average`;
+      const cx = x(at + (stats.step_s * 1000) / 2);
+      chart.append(
+        svg('rect', { class: 'latency', x: cx - 2.5, y: yLatency(p.avg_latency_ms || 0) - 2.5, width: 5, height: 5, 'data-latency': p.avg_latency_ms }),
+        svg('circle', { class: 'rate', cx, cy: yRate(rate), r: 3.5, 'data-at': p.at, 'data-attempts': p.attempts, 'data-rate': rate }, title),
+      );
+    }
+    return chart;
+  }
+
   function showFormErrors(messages) {
     $('#webhook-form-errors').replaceChildren(...messages.map((m) => el('li', { text: m })));
   }

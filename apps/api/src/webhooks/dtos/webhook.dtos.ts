@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsHeaderMap, IsIsoDate } from '../../http/validators';
+import { STATS_WINDOWS, StatsWindow } from '@tidings/deliveries';
 import { MAX_ROTATION_OVERLAP_S, WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookContentType, WebhookFormat } from '@tidings/webhooks';
 
 /** Custom headers: at most 20, names not owned by Tidings (IsHeaderMap), string values. */
@@ -65,6 +66,18 @@ export class CreateWebhookDto {
   ordered?: boolean;
   @ApiPropertyOptional({ ...HEADER_MAP, example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100000,
+    nullable: true,
+    description: 'Attempts per second across all workers; null (or absent at creation): no limit',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  rate_limit_per_s?: number | null;
 
   @ApiProperty({ type: [SubscriptionDto] })
   @IsArray()
@@ -113,4 +126,11 @@ export class TestUnsavedWebhookDto {
   @ApiPropertyOptional({ enum: WEBHOOK_CONTENT_TYPES }) @IsOptional() @IsIn(WEBHOOK_CONTENT_TYPES) content_type?: WebhookContentType;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() verify_tls?: boolean;
   @ApiPropertyOptional(HEADER_MAP) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
+}
+
+export class WebhookStatsQuery {
+  @ApiPropertyOptional({ enum: Object.keys(STATS_WINDOWS), description: '24h when absent' })
+  @IsOptional()
+  @IsIn(Object.keys(STATS_WINDOWS))
+  window?: StatsWindow;
 }

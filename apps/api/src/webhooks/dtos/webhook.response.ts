@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { SubscriptionSpec } from '@tidings/events';
+import { AttemptStatsPoint, STATS_WINDOWS, StatsWindow, WebhookStatsView } from '@tidings/deliveries';
 import { PingResult, WEBHOOK_CONTENT_TYPES, WEBHOOK_FORMATS, WebhookView } from '@tidings/webhooks';
 import { PageOf } from '../../http/pagination';
 import { ApiDateTime, ApiInteger, ApiSchemaProperty, ApiUuid, STRING_MAP } from '../../openapi/api-properties';
@@ -27,6 +28,7 @@ export class WebhookResponse implements WebhookView {
   @ApiProperty({ type: String, nullable: true, description: 'Why Tidings or an admin disabled it' }) disabled_reason: string | null;
   @ApiDateTime({ nullable: true }) disabled_at: Date | null;
   @ApiDateTime({ nullable: true, description: 'Start of the current run of failed attempts' }) failing_since: Date | null;
+  @ApiInteger({ nullable: true, description: 'Attempts per second across all workers; null: no limit' }) rate_limit_per_s: number | null;
   @ApiProperty({ type: [SubscriptionResponse] }) subscriptions: SubscriptionResponse[];
   @ApiDateTime() created_at: Date;
   @ApiDateTime() updated_at: Date;
@@ -58,4 +60,38 @@ export class WebhookSecretResponse {
 @ApiSchema({ name: 'RecoverResult' })
 export class RecoverResponse {
   @ApiInteger({ description: 'Failed deliveries given one manual attempt' }) replayed: number;
+}
+
+@ApiSchema({ name: 'LatencyPercentiles' })
+export class LatencyPercentilesResponse {
+  @ApiInteger({ nullable: true }) p50: number | null;
+  @ApiInteger({ nullable: true }) p95: number | null;
+  @ApiInteger({ nullable: true }) p99: number | null;
+}
+
+@ApiSchema({ name: 'WebhookStatsPoint' })
+export class WebhookStatsPointResponse implements AttemptStatsPoint {
+  @ApiDateTime({ description: 'Start of the point' }) at: Date;
+  @ApiInteger() attempts: number;
+  @ApiInteger() succeeded: number;
+  @ApiInteger() failed: number;
+  @ApiInteger({ nullable: true }) avg_latency_ms: number | null;
+  @ApiInteger({ nullable: true }) max_latency_ms: number | null;
+}
+
+@ApiSchema({ name: 'WebhookStats' })
+export class WebhookStatsResponse implements WebhookStatsView {
+  @ApiProperty({ enum: Object.keys(STATS_WINDOWS) }) window: StatsWindow;
+  @ApiInteger({ description: 'Attempts started in the window' }) attempts: number;
+  @ApiInteger() succeeded: number;
+  @ApiInteger() failed: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'succeeded / attempts (0 to 1); null without attempts' }) success_rate: number | null;
+  @ApiProperty({ type: LatencyPercentilesResponse, description: 'Attempt durations, estimated from a histogram (10 ms … 30 s buckets)' })
+  latency_ms: LatencyPercentilesResponse;
+  @ApiInteger({ description: 'Deliveries waiting for an attempt now' }) pending: number;
+  @ApiDateTime({ nullable: true }) last_success_at: Date | null;
+  @ApiDateTime({ nullable: true }) last_failure_at: Date | null;
+  @ApiInteger({ description: 'Width of one point of series, in seconds' }) step_s: number;
+  @ApiProperty({ type: [WebhookStatsPointResponse], description: 'The window point by point, oldest first; points without attempts are left out' })
+  series: WebhookStatsPointResponse[];
 }
