@@ -381,6 +381,9 @@ export class DeliverWebhook {
     result: SendResult,
     lastError: string | null,
   ): Promise<DeliverOutcome> {
+    // The webhook's row first, as the group record statement takes it (its failure streak) before the
+    // statistics rollup's row: taken after the dead letter's rollup upsert, the two deadlocked.
+    await tx.query(`SELECT FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, [d.subscriber_id]);
     if (result.status === 410) {
       await this.fail(tx, d, attempt, result, lastError);
       await this.disableWebhook.execute(tx, d.subscriber_id, 'The endpoint answered 410 Gone');

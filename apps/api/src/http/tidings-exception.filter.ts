@@ -26,8 +26,8 @@ export class TidingsExceptionFilter implements ExceptionFilter {
     const [status, body] = this.toResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) return;
-    // A body left unread (refused before or while reading it): close rather than drain whatever else the client sends.
-    if (!host.switchToHttp().getRequest<Request>().complete) res.setHeader('Connection', 'close');
+    const req = host.switchToHttp().getRequest<Request>();
+    if (!req.complete) lingerOnUnreadBody(req);
     res.status(status).json(body);
   }
 
@@ -66,4 +66,22 @@ export class TidingsExceptionFilter implements ExceptionFilter {
     }
     return [HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal_error', message: 'Something went wrong on our side' }];
   }
+}
+
+/** How long a refused request's unread body is still read (and thrown away) before its connection is cut. */
+const UNREAD_BODY_LINGER_MS = 2000;
+
+/**
+ * A body left unread (refused before or while reading it): read and discard
+ * whatever the client still sends, unparsed, for at most
+ * UNREAD_BODY_LINGER_MS, so that a client still uploading reads the answer
+ * (closing at once resets the connection under it: it sees EPIPE, not the
+ * 413 or 401). A client still sending after that is cut off.
+ */
+function lingerOnUnreadBody(req: Request): void {
+  const cutOff = setTimeout(() => req.socket.destroy(), UNREAD_BODY_LINGER_MS);
+  cutOff.unref();
+  const done = () => clearTimeout(cutOff);
+  req.once('end', done).once('close', done);
+  req.resume();
 }

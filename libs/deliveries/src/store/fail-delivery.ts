@@ -1,4 +1,4 @@
-import { Queryable } from '@tidings/common';
+import { Queryable, retryOnDeadlock } from '@tidings/common';
 import { OUTBOX_CHANNEL } from '@tidings/events';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
@@ -24,8 +24,10 @@ export async function failDelivery(
   result: SendResult,
   lastError: string | null,
 ): Promise<boolean> {
-  const [{ failed }] = await db.query(
-    `WITH attempt AS (
+  // Its rollup upsert can meet a group record's in the opposite order; the aborted statement wrote nothing.
+  const [{ failed }] = await retryOnDeadlock(() =>
+    db.query(
+      `WITH attempt AS (
        INSERT INTO delivery_attempts (id, delivery_id, number, trigger, started_at, duration_ms, response_status, response_headers, response_body, error)
        VALUES ($4, $1, $2, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (delivery_id, number) DO NOTHING
@@ -39,7 +41,8 @@ export async function failDelivery(
     RETURNING id, ordering_key)
      SELECT EXISTS (SELECT FROM failed) AS failed,
             (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM failed WHERE ordering_key IS NOT NULL) n) AS notified`,
-    [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result), subscriberId],
+      [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result), subscriberId],
+    ),
   );
   return failed;
 }
