@@ -4,7 +4,7 @@ import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
-import { QUEUE, RedisProbe, redisOptions, RedisStateLog } from '@tidings/queue';
+import { QUEUE, QueueConnection, RedisProbe, RedisStateLog } from '@tidings/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
@@ -12,6 +12,7 @@ import { TelemetryModule } from '@tidings/telemetry';
 import { WebhooksModule } from '@tidings/webhooks';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
+import { QueueShutdown } from './queue-shutdown';
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
 import { WorkerHealthController } from './worker-health.controller';
@@ -20,6 +21,8 @@ import { WorkerReadiness } from './worker-readiness';
 @Module({})
 export class WorkerModule {
   static forRoot(config: TidingsConfig): DynamicModule {
+    // BullMQ takes a Cluster only as a client it shares (QueueShutdown closes it last); a server or Sentinel as options.
+    const queueConnection = new QueueConnection(config, 'worker');
     return {
       module: WorkerModule,
       imports: [
@@ -28,7 +31,7 @@ export class WorkerModule {
         loggingModule(config, 'worker'),
         MetricsModule.forRoot('worker'),
         TerminusModule,
-        BullModule.forRoot({ connection: redisOptions(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
+        BullModule.forRoot({ connection: queueConnection.connection, prefix: queueConnection.prefix }),
         BullModule.registerQueue({ name: QUEUE.webhooks }),
         EventsModule,
         WebhooksModule,
@@ -37,7 +40,17 @@ export class WorkerModule {
         TelemetryModule,
       ],
       controllers: [WorkerHealthController],
-      providers: [RedisProbe, RedisStateLog, WorkerReadiness, OutboxListener, RelayLoop, Maintenance, WebhookDeliveryProcessor],
+      providers: [
+        { provide: QueueConnection, useValue: queueConnection },
+        QueueShutdown,
+        RedisProbe,
+        RedisStateLog,
+        WorkerReadiness,
+        OutboxListener,
+        RelayLoop,
+        Maintenance,
+        WebhookDeliveryProcessor,
+      ],
     };
   }
 }
