@@ -47,6 +47,7 @@ describe('Redis Cluster (redis+cluster://)', () => {
     await cluster?.destroy();
     // Nothing left behind: the node's files and process are gone.
     if (dir) expect(existsSync(dir)).toBe(false);
+    if (cluster) expect(cluster.isRunning).toBe(false);
   }, 60_000);
 
   it('delivers through the Cluster, keeps the queue in one hash slot, and shuts the worker down cleanly', async () => {
