@@ -12,6 +12,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY migrations ./migrations
+COPY packages ./packages
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 

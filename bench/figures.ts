@@ -4,7 +4,11 @@
  *
  *   reference  {"figure", "value", "unit", "method"}
  *   figure     {"figure", "value", "unit", "target", "bound", "met", "reference"?, "ratio"?}
+ *   comparison {"figure", "value", "unit", "compared_with", "baseline", "ratio", "note"}
  *   table      {"figure", "value", "unit", "note"}
+ *
+ * A comparison measures what a feature costs against the same run without
+ * it; DESIGN sets no target for it.
  *
  * `target` is DESIGN's wording; `bound` the number it comes to in this run
  * (for a ratio target: the factor × the reference measured in this run).
@@ -21,6 +25,8 @@ export const TARGETS: Record<string, Target> = {
   ingest_single_per_s: { at: 'least', factor: 0.25, of: 'ref_http_per_s' },
   api_cpu_ms_per_event: { at: 'most', value: 0.25 },
   ingest_batch_per_s: { at: 'least', factor: 0.5, of: 'ref_pg_copy_per_s' },
+  /** Issue 15: OpenLineage gzip batches of 100 real events against the typed batch route of the same run. */
+  lineage_batch_per_s: { at: 'least', factor: 0.5, of: 'ingest_batch_per_s' },
   delivery_per_s: { at: 'least', factor: 0.5, of: 'ref_post_per_s' },
   worker_cpu_ms_per_delivery: { at: 'most', value: 0.12 },
   pg_cpu_ms_per_delivery: { at: 'most', value: 0.08 },
@@ -33,8 +39,9 @@ export const TARGETS: Record<string, Target> = {
 };
 
 const REFERENCES = ['ref_http_per_s', 'ref_post_per_s', 'ref_pg_copy_per_s', 'ref_pg_single_tx_per_s'];
+const COMPARISONS = ['ordered_delivery_per_s'];
 const TABLE = ['deliveries_dead_tuples', 'deliveries_live_tuples', 'deliveries_mb'];
-const ORDER = [...REFERENCES, ...Object.keys(TARGETS), ...TABLE];
+const ORDER = [...REFERENCES, ...Object.keys(TARGETS), ...COMPARISONS, ...TABLE];
 
 export interface Line {
   figure: string;
@@ -86,6 +93,20 @@ export function figure(name: string, value: number, unit: string): void {
     const met = target.at === 'least' ? value >= target.value : value <= target.value;
     record({ figure: name, value, unit, target: `${sign} ${target.value}`, bound: target.value, met });
   }
+}
+
+/** A feature's figure beside the same measurement without the feature, in this run: no target. */
+export function comparison(name: string, value: number, unit: string, baseline: { name: string; value: number }, note: string): void {
+  if (!COMPARISONS.includes(name)) throw new Error(`${name} is not a comparison`);
+  record({
+    figure: name,
+    value,
+    unit,
+    compared_with: baseline.name,
+    baseline: baseline.value,
+    ratio: round(value / baseline.value, 3),
+    note,
+  });
 }
 
 /** What the run left in a table: no target, a measurement to compare between runs. */

@@ -10,7 +10,7 @@ import { Pool } from 'undici';
 export interface LoadRequest {
   path: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 export interface LoadResponse {

@@ -12,7 +12,10 @@
  *   3. delivery         worker started, the backlog of 2. drains; worker and Postgres CPU per delivery
  *                       vs ref_post (plain POSTs to the receiver)
  *   4. latency          200 events/s, open loop, commit → receiver; api + worker + Postgres CPU per event
+ *   4b. ordered         the same backlog of events over 1,000 ordering keys drained by an unordered webhook,
+ *                       then by an ordered one: ordered_delivery_per_s and its ratio to the unordered rate
  *   5. ingest batch     POST /v1/events/batch of 500, 4 in flight, worker stopped   vs ref_pg_copy
+ *  5b. lineage batch    POST /api/v1/lineage/batch, gzip, 100 real OpenLineage events, 4 in flight   vs ingest batch
  *   6. backlog          a 10 M-row deliveries table with 1 M due (generate_series), drain rate ÷ the rate of 3.
  *   7. memory           peak RSS of api and worker over all of the above
  *   8. table            dead and live tuples and size of deliveries after all of the above
@@ -21,10 +24,13 @@
  * worker stopped, become part of the due rows of phase 6 rather than a backlog
  * phase 3 would have to drain first.)
  *
+ * BENCH_PHASES (e.g. ingest_batch,lineage_batch) runs only some phases after setup.
+ *
  * stdout: one JSON line per figure (figures.ts), nothing else. Everything else: stderr.
  * Exit status 0 when every phase ran, whatever the figures; otherwise 1 (130 on Ctrl-C), after cleaning up.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -35,12 +41,13 @@ import { BuildSnapshot, freePort, sweepBuildSnapshots } from '@tidings/testing';
 import { AppProcess, ReceiverProcess, RssSampler, ServerProcess, snapshotDist } from './bench-processes';
 import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabase, sweepLeftovers, tableHealth } from './bench-database';
 import { BacklogRows, insertBacklogRows } from './backlog';
-import { figure, printLines, reference, round, tableState } from './figures';
+import { comparison, figure, printLines, reference, round, tableState } from './figures';
 import { leanPayload, refHttp, refPgCopy, refPgSingleTx, refPost } from './references';
-import { closedLoop, epochMs, keepAlivePool, loadAbort, openLoop } from './load';
+import { closedLoop, epochMs, keepAlivePool, LoadResponse, loadAbort, openLoop } from './load';
 import { log, phase, sleep, waitFor, withTimeout } from './log';
 import { percentile, steadyRate } from './stats';
 import { cpuSnapshot, describeCpu } from './cpu';
+import { lineageBatchSource } from './lineage-batches';
 
 // ── settings ────────────────────────────────────────────────────────────────
 
@@ -62,6 +69,8 @@ const S = {
   singleSeconds: intEnv('BENCH_SINGLE_SECONDS', 15),
   batchConcurrency: intEnv('BENCH_BATCH_CONCURRENCY', 4),
   batchSize: intEnv('BENCH_BATCH_SIZE', 500),
+  lineageBatchSize: intEnv('BENCH_LINEAGE_BATCH_SIZE', 100),
+  lineageSeconds: intEnv('BENCH_LINEAGE_SECONDS', 10),
   batchSeconds: intEnv('BENCH_BATCH_SECONDS', 10),
   /** How long each reference is measured. */
   refSeconds: intEnv('BENCH_REF_SECONDS', 8),
@@ -75,6 +84,10 @@ const S = {
   /** … among this many rows in deliveries, the due ones included (DESIGN: a 10 M-row history). */
   backlogHistory: intEnv('BENCH_BACKLOG_HISTORY', 10_000_000),
   backlogSeconds: intEnv('BENCH_BACKLOG_SECONDS', 20),
+  /** Ordered delivery: events drained by each of the two webhooks, their distinct ordering keys, the longest measurement. */
+  orderedEvents: intEnv('BENCH_ORDERED_EVENTS', 20_000),
+  orderedKeys: intEnv('BENCH_ORDERED_KEYS', 1000),
+  orderedSeconds: intEnv('BENCH_ORDERED_SECONDS', intEnv('BENCH_DELIVERY_SECONDS', 20)),
   /** The relay's RELAY_BATCH_SIZE (default 500): the LIMIT of the claim query in the EXPLAIN. */
   claimLimit: intEnv('BENCH_APP_RELAY_BATCH_SIZE', 500),
 };
@@ -82,6 +95,22 @@ const S = {
 const EVENT_TYPE = 'project:one-off-job:pipeline-run:failed';
 const NAME = `tidings_bench_${process.pid}`;
 /** Where the api migrates its tables (TIDINGS_SCHEMA, default tidings); the bench's own queries resolve names there. */
+/**
+ * BENCH_PHASES=ingest_batch,lineage_batch runs only the phases whose figure
+ * starts with one of these names (setup always runs): a short run for one
+ * figure and its reference. Empty: every phase.
+ */
+const PHASES = (process.env.BENCH_PHASES ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
+const selected = (figureName: string) => PHASES.length === 0 || PHASES.some((p) => figureName.startsWith(p));
+/** phase(), skipped (with a line on stderr) when BENCH_PHASES leaves it out. */
+async function selectedPhase(name: string, body: () => Promise<void>): Promise<void> {
+  if (selected(name)) return phase(name, body);
+  log(`── ${name}: skipped (BENCH_PHASES=${PHASES.join(',')})`);
+}
+
 const SCHEMA = process.env.BENCH_APP_TIDINGS_SCHEMA || 'tidings';
 const ADMIN_KEY = randomBytes(24).toString('hex');
 
@@ -178,14 +207,22 @@ async function transactions(): Promise<number> {
   return Number(n);
 }
 
-function eventJson(idempotencyKey?: string): string {
+/** An event body of `type` (EVENT_TYPE by default) for pipeline run `run` (its ordering key; fresh by default). */
+function eventJson(idempotencyKey?: string, { type = EVENT_TYPE, run = randomUUID() }: { type?: string; run?: string } = {}): string {
   const key = idempotencyKey ? `"idempotency_key":"${idempotencyKey}",` : '';
   return (
-    `{"type":"${EVENT_TYPE}",${key}"project":{"uuid":"${randomUUID()}","name":"demo"},` +
+    `{"type":"${type}",${key}"project":{"uuid":"${randomUUID()}","name":"demo"},` +
     `"job":{"uuid":"${randomUUID()}","name":"nightly","status":"FAILURE","pipeline_name":"etl","total_runs":12},` +
-    `"pipeline_run":{"uuid":"${randomUUID()}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
+    `"pipeline_run":{"uuid":"${run}","status":"FAILURE","number":12,"parameters":{"date":"2026-11-19"},` +
     `"failed_steps":[{"uuid":"${randomUUID()}","title":"load"}]}}`
   );
+}
+
+/** Events a batch response says were stored; 0 (a failed request) when any of the batch was refused. */
+function storedBatchEvents(res: LoadResponse): number {
+  if (res.status !== 200) return 0;
+  const summary = JSON.parse(res.body).summary;
+  return summary.failed === 0 ? summary.successful : 0;
 }
 
 async function apiCall(origin: string, method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<any> {
@@ -227,16 +264,17 @@ async function startWorker(): Promise<void> {
   log(`worker ready in ${Math.round(performance.now() - t0)} ms`);
 }
 
-/** Webhook attempts recorded in Postgres since `since` that succeeded: their end times (epoch ms). */
-async function recordedSuccessTimes(since: number): Promise<number[]> {
+/** Webhook attempts recorded in Postgres since `since` that succeeded (of one webhook, if given): their end times (epoch ms). */
+async function recordedSuccessTimes(since: number, webhookId: string | null = null): Promise<number[]> {
   const rows = await q<{ t: number }>(
     `SELECT extract(epoch FROM a.started_at) * 1000 + a.duration_ms AS t
        FROM delivery_attempts a
        JOIN deliveries d ON d.id = a.delivery_id
        JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook'
       WHERE a.started_at >= to_timestamp($1::double precision / 1000)
-        AND a.response_status BETWEEN 200 AND 299 AND a.error IS NULL`,
-    [since],
+        AND a.response_status BETWEEN 200 AND 299 AND a.error IS NULL
+        AND ($2::uuid IS NULL OR s.id = $2::uuid)`,
+    [since, webhookId],
   );
   return rows.map((r) => Number(r.t)).sort((a, b) => a - b);
 }
@@ -447,7 +485,7 @@ async function main(): Promise<void> {
   const ingestHeaders = { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' };
 
   // ── ingest, one event per request ──
-  await phase('ingest_single_per_s', async () => {
+  await selectedPhase('ingest_single_per_s', async () => {
     const ingestRequest = () => ({
       path: '/v1/events',
       headers: { ...ingestHeaders, 'idempotency-key': randomUUID() },
@@ -516,7 +554,7 @@ async function main(): Promise<void> {
 
   // ── delivery ──
   let deliveryRate = 0;
-  await phase('delivery_per_s', async () => {
+  await selectedPhase('delivery_per_s', async () => {
     const [{ n: expected }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -581,7 +619,7 @@ async function main(): Promise<void> {
   });
 
   // ── latency ──
-  await phase('latency_p50_ms / latency_p99_ms', async () => {
+  await selectedPhase('latency_p50_ms / latency_p99_ms', async () => {
     await receiver!.reset(true);
     const total = S.latencyWarmupSeconds + S.latencySeconds;
     // How late this process's own timers ran: what a receiver inside it would have added to every arrival time.
@@ -661,8 +699,66 @@ async function main(): Promise<void> {
     await worker!.stop();
   });
 
+  // ── ordered delivery ──
+  await phase('ordered_delivery_per_s', async () => {
+    // The same backlog twice, each time for one webhook alone (its own event type), the worker stopped while it is written.
+    const runs = Array.from({ length: S.orderedKeys }, () => randomUUID());
+    const drainRate = async (name: string, type: string, ordered: boolean): Promise<{ perSecond: number; due: number }> => {
+      const webhook = await apiCall(origin, 'POST', '/v1/webhooks', ADMIN_KEY, {
+        name: `bench-${name}`,
+        url: receiver!.url(`/hook/${name}`),
+        ordered,
+        subscriptions: [{ event_type: type }],
+      });
+      // Round robin over the keys, as events of many runs arrive interleaved.
+      const result = await closedLoop({
+        pool: apiPool,
+        concurrency: S.batchConcurrency,
+        seconds: 600,
+        maxUnits: S.orderedEvents,
+        next: (batch) => ({
+          path: '/v1/events/batch',
+          headers: ingestHeaders,
+          body: `[${Array.from({ length: S.batchSize }, (_, i) => eventJson(undefined, { type, run: runs[(batch * S.batchSize + i) % runs.length] })).join(',')}]`,
+        }),
+        onResponse: (res) => (res.status === 200 ? JSON.parse(res.body).summary.successful : 0),
+      });
+      const [{ n: due, keyed }] = await q(
+        `SELECT count(*)::int AS n, count(ordering_key)::int AS keyed FROM deliveries WHERE subscriber_id = $1 AND status = 'pending'`,
+        [webhook.id],
+      );
+      log(`${name}: ${result.units} events over ${S.orderedKeys} keys → ${due} deliveries due (${keyed} with an ordering key)`);
+      await receiver!.reset(false);
+      const since = Date.now() - 1000;
+      await startWorker();
+      const cpu = cpuMeter(name);
+      const drain = await watchDrain(due, S.orderedSeconds);
+      cpu(drain.received, 'delivery');
+      const steady = steadyRate(await recordedSuccessTimes(since, webhook.id));
+      if (!steady) throw new Error(`${name}: too few deliveries recorded to measure a rate`);
+      log(
+        `${name}: ${drain.drained ? 'drained' : 'stopped measuring at'} ${drain.received}/${due}; ` +
+          `steady rate (10 %–90 %, ${steady.seconds.toFixed(1)} s) = ${steady.perSecond.toFixed(0)}/s`,
+      );
+      await worker!.stop();
+      const cancelled = await emptyTheQueue();
+      if (cancelled) log(`${name}: cancelled the ${cancelled} deliveries still pending`);
+      return { perSecond: steady.perSecond, due };
+    };
+    const unordered = await drainRate('unordered', 'project:one-off-job:pipeline-run:succeeded', false);
+    const ordered = await drainRate('ordered', 'project:one-off-job:pipeline-run:started', true);
+    comparison(
+      'ordered_delivery_per_s',
+      Math.round(ordered.perSecond),
+      'deliveries/s',
+      { name: 'unordered_delivery_per_s', value: Math.round(unordered.perSecond) },
+      `${ordered.due} events round robin over ${S.orderedKeys} ordering keys (pipeline runs), drained by an ordered webhook; ` +
+        `the baseline is ${unordered.due} such events drained by an unordered webhook in this run`,
+    );
+  });
+
   // ── ingest, batches ──
-  await phase('ingest_batch_per_s', async () => {
+  await selectedPhase('ingest_batch_per_s', async () => {
     // Its rows become part of phase 6's backlog; keep them under it.
     const maxEvents = Math.floor((S.backlog * 0.9) / deliveriesPerEvent);
     const cpu = cpuMeter('ingest');
@@ -676,11 +772,7 @@ async function main(): Promise<void> {
         headers: ingestHeaders,
         body: `[${Array.from({ length: S.batchSize }, () => eventJson(randomUUID())).join(',')}]`,
       }),
-      onResponse: (res) => {
-        if (res.status !== 200) return 0;
-        const summary = JSON.parse(res.body).summary;
-        return summary.failed === 0 ? summary.successful : 0;
-      },
+      onResponse: storedBatchEvents,
     });
     cpu(result.units, 'event');
     const rate = result.units / result.seconds;
@@ -713,8 +805,45 @@ async function main(): Promise<void> {
     figure('ingest_batch_per_s', Math.round(rate), 'events/s');
   });
 
+  // ── OpenLineage, gzip batches of real events ──
+  await selectedPhase('lineage_batch_per_s', async () => {
+    // Run from dist/bench: the repository is two levels up.
+    const source = lineageBatchSource(join(__dirname, '..', '..'));
+    // Compressing ~370 kB per batch costs the load generator more than building a typed batch does: the bodies are
+    // made before the clock starts (20 batches a second; more are made on the fly), so the two cores go to the api and Postgres.
+    const t0 = performance.now();
+    const bodies = Array.from({ length: S.lineageSeconds * 20 }, () => gzipSync(source.next(S.lineageBatchSize)));
+    log(
+      `lineage batches: ${bodies.length} of ${S.lineageBatchSize} events each (gzip, ${Math.round(bodies[0].length / 1024)} KiB), ` +
+        `cycling ${source.size} fixture events with fresh runIds, made in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const cpu = cpuMeter('lineage');
+    const result = await closedLoop({
+      pool: apiPool,
+      concurrency: S.batchConcurrency,
+      seconds: S.lineageSeconds,
+      next: () => ({
+        path: '/api/v1/lineage/batch',
+        headers: { ...ingestHeaders, 'content-encoding': 'gzip' },
+        body: bodies.pop() ?? gzipSync(source.next(S.lineageBatchSize)),
+      }),
+      onResponse: storedBatchEvents,
+    });
+    cpu(result.units, 'event');
+    const rate = result.units / result.seconds;
+    const [{ n: runs }] = await q(`SELECT count(*)::int AS n FROM lineage_runs`);
+    log(
+      `POST /api/v1/lineage/batch (gzip, ${S.lineageBatchSize} each, ${S.batchConcurrency} in flight): ${result.units} events in ` +
+        `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s (statuses ${JSON.stringify(Object.fromEntries(result.statuses))}; ` +
+        `errors ${result.errors}); ${runs} lineage runs kept`,
+    );
+    if (result.units < (result.completed + result.errors) * S.lineageBatchSize)
+      throw new Error(`lineage batches failed: ${result.firstFailure}`);
+    figure('lineage_batch_per_s', Math.round(rate), 'events/s');
+  });
+
   // ── backlog ──
-  await phase('backlog_drain_ratio', async () => {
+  await selectedPhase('backlog_drain_ratio', async () => {
     const [{ n: pending }] = await q(
       `SELECT count(*)::int AS n FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id AND s.kind = 'webhook' WHERE d.status = 'pending'`,
     );
@@ -793,9 +922,11 @@ async function main(): Promise<void> {
   await api!.stop(10_000);
   const apiMb = rss.peakMb('api');
   const workerMb = rss.peakMb('worker');
-  if (apiMb === undefined || workerMb === undefined) throw new Error('no RSS sample of the api or the worker');
+  if (apiMb === undefined) throw new Error('no RSS sample of the api');
   figure('api_rss_mb', round(apiMb, 1), 'MB');
-  figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  // The worker runs only in the delivery phases (BENCH_PHASES may leave them out).
+  if (workerMb !== undefined) figure('worker_rss_mb', round(workerMb, 1), 'MB');
+  else log('worker_rss_mb: the worker did not run (BENCH_PHASES)');
 
   // ── table ── every backend has exited, so the statistics include all their writes.
   const health = await tableHealth(db!, SCHEMA, 'deliveries');

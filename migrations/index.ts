@@ -14,7 +14,14 @@ import { RetireClaimedStatus1764530000000 } from './1764530000000-RetireClaimedS
 import { PartitionHistory1764600000000 } from './1764600000000-PartitionHistory';
 import { EventTypeSchemas1764620000000 } from './1764620000000-EventTypeSchemas';
 import { BootstrapKeyPrefix1764640000000 } from './1764640000000-BootstrapKeyPrefix';
+import { OrderingKeys1764700000000 } from './1764700000000-OrderingKeys';
+import { OrderedDelivery1764700050000 } from './1764700050000-OrderedDelivery';
+import { SqlEntryPoint1764700100000 } from './1764700100000-SqlEntryPoint';
+import { ProducerRole1764700200000 } from './1764700200000-ProducerRole';
 import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKitchenParityEventTypes';
+import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
+import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
+import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -34,5 +41,12 @@ export const MIGRATIONS = [
   PartitionHistory1764600000000,
   EventTypeSchemas1764620000000,
   BootstrapKeyPrefix1764640000000,
+  OrderingKeys1764700000000,
+  OrderedDelivery1764700050000,
+  SqlEntryPoint1764700100000,
+  ProducerRole1764700200000,
   DataKitchenParityEventTypes1764720000000,
+  ExpectedRunSchedules1764730000000,
+  ScheduleEventTypes1764731000000,
+  LineageJobVersions1764740000000,
 ];

@@ -1,3 +1,4 @@
+import { EvaluateExpectedRuns } from '@tidings/ingest';
 import { FakeWebhookReceiver, waitFor } from '@tidings/testing';
 import { Browser } from 'playwright-core';
 import { launchChromium, screenshot } from './support/admin-browser';
@@ -62,6 +63,37 @@ describe('admin page in a real headless browser', () => {
     await page.locator('#webhook-rows tr', { hasText: 'crm-sync' }).waitFor();
     await page.click('#tabs button[data-tab=events]');
     await page.locator(`#event-rows tr[data-event-id="${event.id}"]`).waitFor();
+    await page.close();
+  });
+
+  it('the runs view shows each pipeline\'s schedule: next tick, last missing and last late tick, linked to their events', async () => {
+    const schedule = (await t.http('PUT', '/v1/observability/pipelines/nightly_load/schedule', { cron: '* * * * *', start_within: '20s', finish_within: '40s' })).body;
+    const T0 = Date.parse(schedule.next_tick);
+    const at = (seconds: number) => new Date(T0 + seconds * 1000);
+    // Tick 0: a run starts and never ends (late at +40 s); tick 1: no run (missing at +80 s).
+    await t.http('POST', '/events/v1/run-status', { pipeline_key: 'nightly_load', run_key: 'hanging', status: 'RUNNING', event_timestamp: at(5).toISOString() });
+    // The worker's evaluation, on a clock this test chooses.
+    expect(await t.worker!.get(EvaluateExpectedRuns).execute(at(90))).toEqual({ schedules: 1, missing: 1, late: 1, failed: [] });
+    const recorded = (await t.http('GET', '/v1/observability/pipelines/nightly_load/schedule')).body;
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/admin`);
+    await page.fill('#key', t.adminKey);
+    await page.click('#login-form button');
+    await page.click('#tabs button[data-tab=runs]');
+    const cell = page.locator('#run-rows tr[data-run-key="hanging"] td.schedule');
+    await cell.waitFor();
+    expect(await cell.locator('.mono').textContent()).toBe('* * * * * (UTC)');
+    expect(await cell.textContent()).toMatch(/start within 20s, finish within 40s/);
+    expect(await cell.locator('.badge').allTextContents()).toEqual(['MISSING', 'LATE']);
+    expect(await cell.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      `#event=${recorded.last_missing.event_id}`,
+      `#event=${recorded.last_late.event_id}`,
+    ]);
+    await screenshot(page, 'admin-runs-schedule');
+    await cell.locator('a').first().click();
+    await page.locator(`#event-rows tr[data-event-id="${recorded.last_missing.event_id}"]`).waitFor();
     await page.close();
   });
 });

@@ -90,7 +90,7 @@ describe('admin page: managing webhooks in a real headless browser', () => {
     await page.close();
   });
 
-  it('edits a webhook opened by its link (#webhook=): name, format, subscriptions and headers', async () => {
+  it('edits a webhook opened by its link (#webhook=): name, format, ordered delivery, subscriptions and headers', async () => {
     const webhook = (
       await t.http('POST', '/v1/webhooks', {
         name: 'ops',
@@ -104,8 +104,10 @@ describe('admin page: managing webhooks in a real headless browser', () => {
     expect(await page.inputValue('#webhook-form input[name=url]')).toBe(receiver.url('/ops'));
     expect(await subscription(page, 0).locator('select[name=event_type]').inputValue()).toBe('project:created');
     expect(await page.locator('#header-rows [data-header]').count()).toBe(2);
+    expect(await page.isChecked('#webhook-form input[name=ordered]')).toBe(false);
 
     await page.fill('#webhook-form input[name=name]', 'ops-chat');
+    await page.check('#webhook-form input[name=ordered]');
     await page.selectOption('#webhook-form select[name=format]', 'slack');
     // Chat formats go as JSON only, so the content type follows.
     expect(await page.locator('#webhook-form select[name=content_type]').isDisabled()).toBe(true);
@@ -123,9 +125,15 @@ describe('admin page: managing webhooks in a real headless browser', () => {
       name: 'ops-chat',
       format: 'slack',
       content_type: 'application/json',
+      ordered: true,
       headers: { 'x-team': 'data' },
       subscriptions: [{ event_type: 'tidings:*' }],
     });
+    // Opened again, the editor shows the saved setting.
+    const again = await openAdmin(browser, t, { hash: `#webhook=${webhook.id}` });
+    await again.locator('#webhook-form-title', { hasText: 'Edit ops-chat' }).waitFor();
+    expect(await again.isChecked('#webhook-form input[name=ordered]')).toBe(true);
+    await again.close();
     expect(Object.keys((await t.http('GET', `/v1/webhooks/${webhook.id}`)).body.headers)).toEqual(['x-team']);
     await page.close();
   });

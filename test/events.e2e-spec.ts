@@ -77,18 +77,33 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(batch.body).toMatchObject({ status: 'success', summary: { successful: 2, failed: 0 } });
   });
 
-  it('an Idempotency-Key repeat returns the original with 200 and creates no deliveries', async () => {
+  it('an Idempotency-Key repeat returns the original with 200 and creates no deliveries; with another body, 409', async () => {
     const key = `order-${randomUUID()}`;
     const body = pipelineRunEvent();
     const first = await t.http('POST', '/v1/events', body, { headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
     const before = await counts();
-    const again = await t.http('POST', '/v1/events', { ...body, job: { ...body.job, name: 'changed' } }, { headers: { 'idempotency-key': key } });
+    // The same body, its keys in another order: the same event.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await t.http('POST', '/v1/events', reordered, { headers: { 'idempotency-key': key } });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: first.body.id, duplicate: true, deliveries: first.body.deliveries });
     const viaField = await t.http('POST', '/v1/events', { ...body, idempotency_key: key });
     expect(viaField).toMatchObject({ status: 200, body: { id: first.body.id } });
+    // Issue 13 finding 6: a different body under the same key is refused, not silently answered with the first event.
+    const changed = await t.http('POST', '/v1/events', { ...body, job: { ...body.job, name: 'changed' } }, { headers: { 'idempotency-key': key } });
+    expect(changed.status).toBe(409);
+    expect(changed.body).toMatchObject({ error: 'idempotency_conflict', details: [{ field: 'idempotency_key' }] });
+    expect(changed.body.message).toContain(first.body.id);
     expect(await counts()).toEqual(before);
+
+    // Keys are scoped to the calling API key: another producer's same key is its own event.
+    const writer = (await t.http('POST', '/v1/api-keys', { name: 'other-producer', scopes: ['events:write'] })).body.key;
+    const other = await t.http('POST', '/v1/events', { ...body, job: { ...body.job, name: 'changed' } }, { key: writer, headers: { 'idempotency-key': key } });
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(first.body.id);
+    const producers = await t.db.query(`SELECT producer FROM events WHERE id = ANY($1::uuid[]) ORDER BY producer`, [[first.body.id, other.body.id]]);
+    expect(new Set(producers.map((row: { producer: string }) => row.producer)).size).toBe(2);
 
     const conflicting = await t.http('POST', '/v1/events', { ...body, idempotency_key: 'a' }, { headers: { 'idempotency-key': 'b' } });
     expect(conflicting.status).toBe(400);
@@ -105,7 +120,8 @@ describe('events: registration, validation, idempotency, scoping', () => {
     const distinct = Array.from({ length: n }, (_, i) =>
       t.http('POST', '/v1/events', pipelineRunEvent({ project, number: i + 1 }), { headers: { 'x-request-id': `concurrent-${i}` } }),
     );
-    const racing = Array.from({ length: 8 }, () => t.http('POST', '/v1/events', pipelineRunEvent({ project }), { headers: { 'idempotency-key': key } }));
+    const raceBody = pipelineRunEvent({ project });
+    const racing = Array.from({ length: 8 }, () => t.http('POST', '/v1/events', raceBody, { headers: { 'idempotency-key': key } }));
     const [answers, raced] = await Promise.all([Promise.all(distinct), Promise.all(racing)]);
 
     expect(answers.map((a) => a.status)).toEqual(Array(n).fill(201));
@@ -244,15 +260,17 @@ describe('events: registration, validation, idempotency, scoping', () => {
     const project = randomUUID();
     const scoped = await webhook('/batch-scoped', [{ event_type: 'project:one-off-job:pipeline-run:failed', project_uuid: project }]);
     const key = `batch-${randomUUID()}`;
-    const first = await t.http('POST', '/v1/events', pipelineRunEvent({ project }), { headers: { 'idempotency-key': key } });
+    const firstBody = pipelineRunEvent({ project });
+    const first = await t.http('POST', '/v1/events', firstBody, { headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
     const before = await counts();
     const shared = `batch-${randomUUID()}`;
+    const sharedBody = { ...pipelineRunEvent({ project }), idempotency_key: shared };
     const res = await t.http('POST', '/v1/events/batch', [
-      { ...pipelineRunEvent({ project }), idempotency_key: key },
-      { ...pipelineRunEvent({ project }), idempotency_key: shared },
+      { ...firstBody, idempotency_key: key },
+      sharedBody,
       pipelineRunEvent(),
-      { ...pipelineRunEvent({ project }), idempotency_key: shared },
+      sharedBody,
     ]);
     expect(res.body).toMatchObject({ status: 'success', summary: { received: 4, successful: 4, failed: 0 } });
     const [again, fresh, elsewhere, repeated] = res.body.events;
@@ -267,6 +285,16 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(after.deliveries).toBe(before.deliveries + n);
     const toScoped = await t.db.query(`SELECT event_id FROM deliveries WHERE subscriber_id = $1`, [scoped]);
     expect(toScoped.map((d: any) => d.event_id).sort()).toEqual([first.body.id, fresh.id].sort());
+
+    // A key repeated with a different body fails that event only, in the summary.
+    const conflicted = await t.http('POST', '/v1/events/batch', [{ ...firstBody, project: { ...firstBody.project, name: 'renamed' }, idempotency_key: key }, pipelineRunEvent()]);
+    expect(conflicted.body).toMatchObject({
+      status: 'partial_success',
+      summary: { received: 2, successful: 1, failed: 1 },
+      failed_events: [{ index: 0, details: [{ field: 'idempotency_key' }] }],
+      events: [{ index: 1, duplicate: false }],
+    });
+    expect(conflicted.body.failed_events[0].reason).toContain(first.body.id);
   });
 
   it('lists events newest first with filters and cursor pagination; one event shows its payload and deliveries', async () => {
@@ -299,7 +327,7 @@ describe('events: registration, validation, idempotency, scoping', () => {
     expect(res.status).toBe(200);
     const byName = new Map(res.body.data.map((t: any) => [t.name, t]));
     // DESIGN §4: 58 platform, 18 observability (6 of them for streams and servers), 8 lineage, 3 engine and 7 client types.
-    expect(byName.size).toBe(94);
+    expect(byName.size).toBe(96);
     for (const group of ['platform', 'observability', 'lineage', 'engine', 'client']) {
       expect(res.body.data.some((t: any) => t.group === group)).toBe(true);
     }

@@ -203,3 +203,32 @@ describe('hostile input: custom webhook headers that would make every delivery f
     expect(created.status).toBe(201);
   });
 });
+
+describe('hostile input: one request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (finding 5)', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await startTidings({ worker: false, env: { INGEST_DELIVERY_BUDGET: '10' } });
+    for (let i = 0; i < 3; i++) {
+      const created = await t.http('POST', '/v1/webhooks', { name: `all-${i}`, url: `https://example.com/hook/${i}`, subscriptions: [{ event_type: '*' }] });
+      expect(created.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  const counts = async () => (await t.db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`))[0];
+
+  it('refuses a batch that would make 12 deliveries with 413, writing nothing; one that makes 9 is taken', async () => {
+    const before = await counts();
+    const refused = await t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()));
+    expect(refused.status).toBe(413);
+    expect(refused.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('12 deliveries') });
+    expect(await counts()).toEqual(before);
+
+    const taken = await t.http('POST', '/v1/events/batch', Array.from({ length: 3 }, () => pipelineRunEvent()));
+    expect(taken.status).toBe(200);
+    expect(taken.body.events.map((e: { deliveries: number }) => e.deliveries)).toEqual([3, 3, 3]);
+    expect(await counts()).toEqual({ events: before.events + 3, deliveries: before.deliveries + 9 });
+  });
+});

@@ -59,7 +59,8 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
   async function counts() {
     const [row] = await t.db.query(
       `SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM deliveries) AS deliveries,
-              (SELECT count(*)::int FROM lineage_runs) AS runs, (SELECT count(*)::int FROM lineage_edges) AS edges`,
+              (SELECT count(*)::int FROM lineage_runs) AS runs, (SELECT count(*)::int FROM lineage_edges) AS edges,
+              (SELECT count(*)::int FROM lineage_jobs) AS jobs`,
     );
     return row as Record<string, number>;
   }
@@ -156,6 +157,25 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       expect(fromDataset.body.downstream.jobs.map((j: any) => j.name).sort()).toEqual([...new Set(readers)].sort());
     });
 
+    it('answers 200 with an empty neighbourhood for the jobs whose completed runs carried no datasets', async () => {
+      const datasetsOf = (name: string) =>
+        fixtures.filter(({ event }) => event.job.name === name).flatMap(({ event }) => [...(event.inputs ?? []), ...(event.outputs ?? [])]);
+      const bare = [...new Set(fixtures.map(({ event }) => event.job.name))].filter((name) => datasetsOf(name).length === 0);
+      expect(bare).toEqual(expect.arrayContaining(['BQ', 'dag', 'dag.task_0', 'gcs_hook']));
+      for (const name of bare) {
+        const graph = await t.http('GET', `/v1/lineage/graph?namespace=airflow&name=${encodeURIComponent(name)}`);
+        expect({ name, status: graph.status }).toEqual({ name, status: 200 });
+        expect(graph.body).toEqual({
+          root: [{ type: 'job', namespace: 'airflow', name }],
+          depth: 2,
+          upstream: { jobs: [], datasets: [] },
+          downstream: { jobs: [], datasets: [] },
+          edges: [],
+          truncated: false,
+        });
+      }
+    });
+
     it('refuses the invalid fixtures at /run/runId and writes nothing', async () => {
       const before = await counts();
       for (const file of ['no_run_id.json', 'run_id_not_uuid.json']) {
@@ -189,7 +209,7 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       expect(after).toEqual({ ...before, events: before.events + 1 });
     });
 
-    it('a JobEvent becomes lineage:job and adds no edge (only COMPLETE runs do)', async () => {
+    it('a JobEvent becomes lineage:job and adds its inputs and outputs as static edges, with no run', async () => {
       const event = ours('job-event.json');
       const before = await counts();
       const res = await post(event);
@@ -197,7 +217,16 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       const [row] = await t.db.query(`SELECT lineage_namespace, lineage_job, data FROM events WHERE id = $1`, [res.body.id]);
       expect(row).toMatchObject({ lineage_namespace: 'dbt-prod', lineage_job: 'analytics.orders_daily' });
       expect(row.data.lineage.inputs).toEqual([{ namespace: event.inputs[0].namespace, name: event.inputs[0].name }]);
-      expect(await counts()).toEqual({ ...before, events: before.events + 1 });
+      expect(await counts()).toEqual({ ...before, events: before.events + 1, edges: before.edges + 2, jobs: before.jobs + 1 });
+
+      const graph = await t.http('GET', `/v1/lineage/graph?namespace=dbt-prod&name=analytics.orders_daily&depth=1`);
+      expect(graph.status).toBe(200);
+      expect(graph.body.upstream.datasets).toEqual([{ type: 'dataset', ...event.inputs[0], distance: 1 }]);
+      expect(graph.body.downstream.datasets).toEqual([{ type: 'dataset', ...event.outputs[0], distance: 1 }]);
+      expect(graph.body.edges).toHaveLength(2);
+      for (const edge of graph.body.edges) {
+        expect(edge).toMatchObject({ last_run_id: null, current: true, last_seen_at: '2026-11-20T08:00:00.000Z' });
+      }
     });
 
     it('a failed Spark run alerts a lineage:run:fail webhook with the errorMessage facet, and links its parent run', async () => {
@@ -255,9 +284,10 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       });
       expect(run.started_at).toBe('2026-11-20T10:00:00.000Z');
       expect(run.ended_at).toBe('2026-11-20T10:04:12.345Z');
-      // A FAIL adds no edges: only what a COMPLETE run read and wrote is lineage.
+      // A FAIL adds no edges: only what a COMPLETE run read and wrote is lineage. The job is known all the same.
       const graph = await t.http('GET', `/v1/lineage/graph?namespace=spark-prod&name=daily_orders.load_orders`);
-      expect(graph.status).toBe(404);
+      expect(graph.status).toBe(200);
+      expect(graph.body).toMatchObject({ upstream: { jobs: [], datasets: [] }, downstream: { jobs: [], datasets: [] }, edges: [] });
     });
   });
 
@@ -377,6 +407,180 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       }
       expect((await t.http('GET', `/v1/lineage/runs/not-a-uuid`)).status).toBe(400);
       expect((await t.http('GET', `/v1/lineage/runs/${randomUUID()}`)).status).toBe(404);
+    });
+  });
+
+  describe('graph rules (DESIGN §7.1)', () => {
+    const names = (nodes: any[]) => nodes.map((n) => n.name).sort();
+    const graphOf = (namespace: string, name: string, extra = '') =>
+      t.http('GET', `/v1/lineage/graph?namespace=${encodeURIComponent(namespace)}&name=${encodeURIComponent(name)}${extra}`);
+
+    it('a streaming job reaches the graph from its RUNNING events, before (or without) any COMPLETE', async () => {
+      const running = ours('flink-stream-running.json');
+      const res = await post(running);
+      expect(res).toMatchObject({ status: 201, body: { type: 'lineage:run:running', run_state: 'RUNNING' } });
+      const graph = await graphOf('flink-prod', 'orders_enrichment', '&depth=1');
+      expect(graph.status).toBe(200);
+      expect(names(graph.body.upstream.datasets)).toEqual(['customers', 'orders']);
+      expect(names(graph.body.downstream.datasets)).toEqual(['orders_enriched']);
+      for (const edge of graph.body.edges) expect(edge).toMatchObject({ current: true, last_run_id: running.run.runId });
+      // From the topic: the streaming job reads it.
+      const topic = await graphOf('kafka://kafka-prod:9092', 'orders', '&depth=1');
+      expect(topic.body.downstream.jobs).toEqual([{ type: 'job', namespace: 'flink-prod', name: 'orders_enrichment', distance: 1 }]);
+
+      // A heartbeat without datasets says nothing of them: the topics stay current.
+      await post({ ...running, eventTime: '2026-11-20T10:20:00.000Z', inputs: [], outputs: [] });
+      expect(names((await graphOf('flink-prod', 'orders_enrichment', '&depth=1')).body.upstream.datasets)).toEqual(['customers', 'orders']);
+      // The job now reads a third topic instead of customers: that RUNNING event is its current version.
+      const changed = {
+        ...running,
+        eventTime: '2026-11-20T10:25:00.000Z',
+        inputs: [running.inputs[0], { namespace: 'kafka://kafka-prod:9092', name: 'returns' }],
+      };
+      expect((await post(changed)).status).toBe(201);
+      const now = await graphOf('flink-prod', 'orders_enrichment', '&depth=1');
+      expect(names(now.body.upstream.datasets)).toEqual(['orders', 'returns']);
+    });
+
+    it('a batch job adds no edge from RUNNING (only its COMPLETE does), yet is known: 200, empty', async () => {
+      const ns = `batch-${randomUUID().slice(0, 8)}`;
+      const runId = randomUUID();
+      const inputs = [{ namespace: ns, name: 'in' }];
+      const outputs = [{ namespace: ns, name: 'out' }];
+      await post(runEvent({ runId, namespace: ns, job: 'nightly', eventType: 'START', inputs, outputs }));
+      await post(
+        runEvent({ runId, namespace: ns, job: 'nightly', eventType: 'RUNNING', inputs, outputs, eventTime: '2026-11-20T10:01:00Z' }),
+      );
+      const before = await graphOf(ns, 'nightly');
+      expect(before.status).toBe(200);
+      expect(before.body.edges).toEqual([]);
+      await post(
+        runEvent({ runId, namespace: ns, job: 'nightly', eventType: 'COMPLETE', inputs, outputs, eventTime: '2026-11-20T10:02:00Z' }),
+      );
+      const after = await graphOf(ns, 'nightly');
+      expect(after.body.edges).toHaveLength(2);
+      // An unknown job (no event named it) is still 404.
+      expect((await graphOf(ns, 'never-seen')).status).toBe(404);
+    });
+
+    it("marks the latest completed run's inputs and outputs current and keeps older ones as history", async () => {
+      const ns = `versions-${randomUUID().slice(0, 8)}`;
+      const d = (name: string) => ({ namespace: `${ns}-store`, name });
+      const complete = (eventTime: string, inputs: object[], outputs: object[]) =>
+        post(runEvent({ namespace: ns, job: 'load', eventTime, inputs, outputs }));
+      const first = await complete('2026-11-20T10:00:00Z', [d('a')], [d('out')]);
+      expect(first.status).toBe(201);
+      // The job's inputs change from a to b.
+      const second = runEvent({ namespace: ns, job: 'load', eventTime: '2026-11-20T11:00:00Z', inputs: [d('b')], outputs: [d('out')] });
+      expect((await post(second)).status).toBe(201);
+      // An older run reported late (it read c) does not become current.
+      expect((await complete('2026-11-20T09:00:00Z', [d('c')], [d('out')])).status).toBe(201);
+
+      const current = await graphOf(ns, 'load', '&depth=1');
+      expect(current.status).toBe(200);
+      expect(names(current.body.upstream.datasets)).toEqual(['b']);
+      expect(names(current.body.downstream.datasets)).toEqual(['out']);
+      expect(current.body.edges.every((e: any) => e.current)).toBe(true);
+      expect(current.body.edges.find((e: any) => e.from.name === 'b')).toMatchObject({
+        last_run_id: second.run.runId,
+        last_seen_at: '2026-11-20T11:00:00.000Z',
+      });
+
+      const history = await graphOf(ns, 'load', '&depth=1&include=history');
+      expect(names(history.body.upstream.datasets)).toEqual(['a', 'b', 'c']);
+      const byInput = Object.fromEntries(
+        history.body.edges.filter((e: any) => e.to.type === 'job').map((e: any) => [e.from.name, e.current]),
+      );
+      expect(byInput).toEqual({ a: false, b: true, c: false });
+      expect(history.body.edges.find((e: any) => e.to.name === 'out')).toMatchObject({ current: true });
+
+      // Walking from a former input: it no longer feeds the job, except in history.
+      const fromA = await graphOf(`${ns}-store`, 'a', '&depth=1');
+      expect(fromA.status).toBe(200);
+      expect(fromA.body.downstream.jobs).toEqual([]);
+      const fromAHistory = await graphOf(`${ns}-store`, 'a', '&depth=1&include=history');
+      expect(names(fromAHistory.body.downstream.jobs)).toEqual(['load']);
+      expect((await graphOf(ns, 'load', '&include=all')).status).toBe(400);
+
+      // A completed run with no datasets is a version with none: everything becomes history.
+      expect((await complete('2026-11-20T12:00:00Z', [], [])).status).toBe(201);
+      const empty = await graphOf(ns, 'load');
+      expect(empty.status).toBe(200);
+      expect(empty.body.edges).toEqual([]);
+      expect((await graphOf(ns, 'load', '&include=history')).body.edges).toHaveLength(4);
+    });
+
+    it('a JobEvent and completed runs combine by time: the newest report is the current version', async () => {
+      const ns = `static-${randomUUID().slice(0, 8)}`;
+      const d = (name: string) => ({ namespace: `${ns}-store`, name });
+      const jobEvent = (eventTime: string, inputs: object[], outputs: object[]) => ({
+        ...ours('job-event.json'),
+        eventTime,
+        job: { namespace: ns, name: 'model' },
+        inputs,
+        outputs,
+      });
+      expect((await post(jobEvent('2026-11-20T08:00:00Z', [d('declared_in')], [d('declared_out')]))).status).toBe(201);
+      // A run completes later, reading something else: the run is the current version.
+      await post(
+        runEvent({ namespace: ns, job: 'model', eventTime: '2026-11-20T09:00:00Z', inputs: [d('run_in')], outputs: [d('declared_out')] }),
+      );
+      let graph = await graphOf(ns, 'model', '&depth=1');
+      expect(names(graph.body.upstream.datasets)).toEqual(['run_in']);
+      // The job is declared again, newer still: the declaration is current, the run's edges history.
+      expect((await post(jobEvent('2026-11-20T10:00:00Z', [d('declared_in')], [d('declared_out')]))).status).toBe(201);
+      graph = await graphOf(ns, 'model', '&depth=1');
+      expect(names(graph.body.upstream.datasets)).toEqual(['declared_in']);
+      expect(graph.body.edges.every((e: any) => e.current && e.last_run_id === null)).toBe(true);
+      const history = await graphOf(ns, 'model', '&depth=1&include=history');
+      expect(history.body.edges.find((e: any) => e.from.name === 'run_in')).toMatchObject({ current: false });
+    });
+
+    it("batches apply a run's events in order, and concurrent batches sharing runs all succeed", async () => {
+      const ns = `batched-${randomUUID().slice(0, 8)}`;
+      const runs = Array.from({ length: 10 }, () => randomUUID());
+      const batch = (shift: number) =>
+        runs.flatMap((runId, i) =>
+          ['START', 'RUNNING', 'COMPLETE'].map((eventType, k) =>
+            runEvent({
+              runId,
+              namespace: ns,
+              job: `job-${i}`,
+              eventType,
+              eventTime: new Date(Date.UTC(2026, 10, 20, 10, shift, k)).toISOString(),
+              inputs: [{ namespace: ns, name: `in-${i}` }],
+              outputs: [{ namespace: ns, name: `out-${i}-${shift}` }],
+            }),
+          ),
+        );
+      // Four batches at once, each with every run, in opposite orders: no deadlock, nothing lost.
+      const bodies = [0, 1, 2, 3].map((shift) => (shift % 2 ? batch(shift).reverse() : batch(shift)));
+      const results = await Promise.all(bodies.map((body) => postBatch(body)));
+      for (const res of results) expect(res).toMatchObject({ status: 200, body: { status: 'success', summary: { failed: 0 } } });
+      const rows = await t.db.query(`SELECT state, event_count FROM lineage_runs WHERE run_id = ANY($1::uuid[])`, [runs]);
+      expect(rows).toHaveLength(10);
+      for (const row of rows) expect(row).toEqual({ state: 'COMPLETED', event_count: 12 });
+      // Each job's current version is the newest COMPLETE (shift 3); the others are history.
+      const graph = await graphOf(ns, 'job-0', '&depth=1');
+      expect(names(graph.body.downstream.datasets)).toEqual(['out-0-3']);
+      const history = await graphOf(ns, 'job-0', '&depth=1&include=history');
+      expect(names(history.body.downstream.datasets)).toEqual(['out-0-0', 'out-0-1', 'out-0-2', 'out-0-3']);
+      // In one batch, START then COMPLETE of a new run: the state after each event.
+      const runId = randomUUID();
+      const single = await postBatch([
+        runEvent({ runId, namespace: ns, job: 'once', eventType: 'START', eventTime: '2026-11-20T10:00:00Z' }),
+        runEvent({ runId, namespace: ns, job: 'once', eventType: 'COMPLETE', eventTime: '2026-11-20T10:01:00Z' }),
+      ]);
+      expect(single.body.summary).toEqual({ received: 2, successful: 2, failed: 0 });
+      const types = await t.db.query(
+        `SELECT type, data->'lineage'->'run'->>'state' AS state FROM events WHERE id = ANY($1::uuid[]) ORDER BY occurred_at`,
+        [single.body.events.map((e: any) => e.id)],
+      );
+      expect(types).toEqual([
+        { type: 'lineage:run:start', state: 'RUNNING' },
+        { type: 'lineage:run:complete', state: 'COMPLETED' },
+      ]);
+      expect(await lineageRun(runId)).toMatchObject({ state: 'COMPLETED', event_count: 2 });
     });
   });
 

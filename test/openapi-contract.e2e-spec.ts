@@ -215,10 +215,23 @@ describe('OpenAPI contract: real answers fit the schemas /docs/openapi.json decl
       headers: { ServiceAccountAuthenticationKey: t.adminKey },
       expect: 204,
     });
+    const pipeline = { pipeline_key: 'SFTP_to_Tableau' };
+    const schedulePath = '/v1/observability/pipelines/{pipeline_key}/schedule';
+    await c.call('GET', schedulePath, { path: pipeline, expect: 404 });
+    await c.call('PUT', schedulePath, { path: pipeline, body: { cron: '0 25 * * *', start_within: '30m' }, expect: 400 });
+    await c.call('PUT', schedulePath, {
+      path: pipeline,
+      body: { cron: '30 2 * * *', timezone: 'Europe/Paris', start_within: '30m', finish_within: '2h' },
+      expect: 200,
+    });
+    await c.call('GET', schedulePath, { path: pipeline, expect: 200 });
     await c.call('GET', '/v1/observability/runs', { query: { pipeline_key: 'SFTP_to_Tableau' }, expect: 200 });
     const summary = await c.call('GET', '/v1/observability/pipelines/{pipeline_key}/runs/{run_key}', { path: run1, expect: 200 });
     expect(summary.body.tests.not_passed).toHaveLength(1);
+    expect(summary.body.schedule).toMatchObject({ cron: '30 2 * * *', last_missing: null, last_late: null });
     await c.call('GET', '/v1/observability/pipelines/{pipeline_key}/runs/{run_key}', { path: { ...run1, run_key: 'never' }, expect: 404 });
+    await c.call('DELETE', schedulePath, { path: pipeline, expect: 204 });
+    await c.call('DELETE', schedulePath, { path: pipeline, expect: 404 });
     expect(c.takeProblems()).toEqual([]);
   }, 30_000);
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The HTTP requests a Markdown document shows as curl commands against `$T`,
  * read the way a shell would (quotes, line continuations), so that a test can
@@ -104,4 +107,14 @@ export function tableRoutes(markdown: string): { method: string; path: string }[
     }
   }
   return routes;
+}
+
+/** The code blocks in `language` of one `## ` section of the repository's README, in order. */
+export function readmeCodeBlocks(section: string, language: string): string[] {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${section}\n`);
+  if (start === -1) throw new Error(`README.md has no section "${section}"`);
+  const end = readme.indexOf('\n## ', start + 1);
+  const text = readme.slice(start, end === -1 ? undefined : end);
+  return [...text.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]);
 }

@@ -4,12 +4,14 @@ import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
+import { FileClock, IngestModule, ScheduleClock, SystemClock } from '@tidings/ingest';
 import { QUEUE, QueueConnection, RedisProbe, RedisStateLog } from '@tidings/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
 import { TelemetryModule } from '@tidings/telemetry';
 import { WebhooksModule } from '@tidings/webhooks';
+import { ExpectedRunWatch } from './maintenance/expected-run-watch';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
 import { QueueShutdown } from './queue-shutdown';
@@ -36,6 +38,8 @@ export class WorkerModule {
         EventsModule,
         WebhooksModule,
         DeliveriesModule,
+        // Expected-run schedules are judged against observed runs.
+        IngestModule,
         // The exporter over the event log: its own timer and HTTP pool, no queue (does nothing while telemetry is off).
         TelemetryModule,
       ],
@@ -49,6 +53,8 @@ export class WorkerModule {
         OutboxListener,
         RelayLoop,
         Maintenance,
+        ExpectedRunWatch,
+        { provide: ScheduleClock, useValue: config.testClockFile ? new FileClock(config.testClockFile) : new SystemClock() },
         WebhookDeliveryProcessor,
       ],
     };

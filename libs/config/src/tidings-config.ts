@@ -46,6 +46,8 @@ export abstract class TidingsConfig {
   readonly bodyLimitBytes: number;
   /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
   readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Most deliveries one batch request may create (fan-out: events × matching webhooks). */
+  readonly ingestDeliveryBudget: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `json`: one JSON object per line, for machines (the default); `pretty`: one readable line per entry, for a terminal. */
   readonly logFormat: 'json' | 'pretty';
@@ -77,6 +79,14 @@ export abstract class TidingsConfig {
   readonly eventRetentionDays?: number;
   /** How often the worker runs retention and endpoint-health checks. */
   readonly maintenanceIntervalMs: number;
+  /** How often the worker judges expected-run schedules (observability:run:missing / :late). */
+  readonly scheduleIntervalMs: number;
+  /**
+   * Test only (TIDINGS_TEST_CLOCK_FILE): a file holding an ISO time that the
+   * schedule evaluation takes as "now", so a test drives the clock of several
+   * worker processes. Unset in every real deployment.
+   */
+  readonly testClockFile?: string;
   /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
   readonly heapGrowthPercent: number;
 }
@@ -215,6 +225,7 @@ export function parseConfig(env: Env): TidingsConfig {
       return entries.join(', ');
     }),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
+    ingestDeliveryBudget: read('INGEST_DELIVERY_BUDGET', 10_000, int(1, 10_000_000)),
     ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
       if (raw === 'off') return undefined;
       const [count, window] = raw.split('/');
@@ -268,6 +279,8 @@ export function parseConfig(env: Env): TidingsConfig {
     retentionDays: read('RETENTION_DAYS', 30, int(1, 36500)),
     eventRetentionDays: read<number | undefined>('EVENT_RETENTION_DAYS', undefined, int(1, 36500)),
     maintenanceIntervalMs: read('MAINTENANCE_INTERVAL', 60_000, duration(100)),
+    scheduleIntervalMs: read('SCHEDULE_INTERVAL', 15_000, duration(100)),
+    testClockFile: read<string | undefined>('TIDINGS_TEST_CLOCK_FILE', undefined, (raw) => raw),
     heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };
   if (config.worker.claimLeaseMs <= timeoutMs) {

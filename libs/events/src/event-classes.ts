@@ -41,6 +41,8 @@ export const JobPipelineRunFailed = eventClass('project:one-off-job:pipeline-run
 export const WebhookDisabled = eventClass('tidings:webhook:disabled');
 export const DeliveryExhausted = eventClass('tidings:delivery:exhausted');
 export const Ping = eventClass('ping');
+export const ObservedRunMissing = eventClass('observability:run:missing');
+export const ObservedRunLate = eventClass('observability:run:late');
 
 /** The class for `type` as the given source may register it, or an `EventError`. */
 export function eventClassFor(type: unknown, source: EventSource): EventClass {
@@ -73,6 +75,8 @@ export function hydrateEvent(row: Record<string, any>): TidingsEvent {
   event.recordedAt = new Date(row.recorded_at);
   event.idempotencyKey = row.idempotency_key;
   event.source = row.source;
+  event.producer = row.producer ?? null;
+  event.orderingKey = row.ordering_key ?? null;
   event.requestId = row.request_id ?? undefined;
   event.data = row.data ?? {};
   for (const column of SCOPE_COLUMNS) if (row[column] != null) event[column] = row[column];

@@ -1,10 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { currentRequestId, isClientType, preparedStatement, subscriptionPatternsFor } from '@tidings/common';
+import { currentRequestId, preparedStatement } from '@tidings/common';
 import { TidingsMetrics } from '@tidings/metrics';
-import { SubscriptionMatcher } from './subscription-matcher';
 import { EntityManager } from 'typeorm';
 import { hydrateEvent } from './event-classes';
-import { SCOPE_COLUMNS, ScopeColumn, TidingsEvent } from './tidings-event.entity';
+import { EventError } from './event-error';
+import { SCOPE_COLUMNS, TidingsEvent } from './tidings-event.entity';
 
 export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   event: T;
@@ -12,46 +12,40 @@ export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
   created: boolean;
   /** Webhook deliveries created. */
   deliveries: number;
+  /** The key was seen before with a different body: `event` is the original, nothing was registered. */
+  conflict?: boolean;
 }
 
 /** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
 export const OUTBOX_CHANNEL = 'tidings_outbox';
 
-const SCOPE_TYPES: Record<ScopeColumn, 'uuid' | 'text'> = {
-  project_uuid: 'uuid',
-  job_uuid: 'uuid',
-  pipeline_uuid: 'uuid',
-  pipeline_run_uuid: 'uuid',
-  environment_uuid: 'uuid',
-  pipeline_key: 'text',
-  run_key: 'text',
-  task_key: 'text',
-  lineage_namespace: 'text',
-  lineage_job: 'text',
-  lineage_run_id: 'uuid',
-  lineage_parent_run_id: 'uuid',
-};
+/** The producer of in-process events that name none: idempotency keys are then scoped to the source. */
+function producerOf(event: TidingsEvent): string {
+  return event.producer ?? event.source;
+}
 
-const EVENT_COLUMNS = ['id', 'type', 'occurred_at', 'idempotency_key', 'source', 'data', 'request_id', ...SCOPE_COLUMNS].join(', ');
-
-/** One event as the register statement reads it (a record of its JSON input). */
+/** One event as `register_events_trusted` reads it (a record of its JSON input): validated and shaped. */
 interface EventRecord {
   [column: string]: unknown;
-  patterns: string[];
 }
 
 interface RegisteredRow {
   id: string;
   recorded_at: Date | null;
   webhooks: number;
+  original_id: string | null;
+  conflict: boolean | null;
+  body_hash: string;
 }
 
 /**
- * Records events and their outbox rows inside the caller's transaction: the
- * event row, then one thin pending delivery per matching enabled subscriber
- * (its body is rendered from the event when sent). Client events match no
- * webhook. Telemetry is exported from the event log later (libs/telemetry),
- * so it adds nothing here. A rollback leaves none of them.
+ * Records events and their outbox rows inside the caller's transaction,
+ * through the SQL entry point's trusted function `register_events_trusted`
+ * (migrations/1764700100000-SqlEntryPoint.ts; the one implementation every
+ * path ends in): the event row, its ordering key, its idempotency key (per
+ * producer), then one thin pending delivery per matching enabled subscriber
+ * (its body is rendered from the event when sent), and a NOTIFY heard on
+ * commit. Client events match no webhook. A rollback leaves none of them.
  *
  *   await dataSource.transaction(async (tx) => {
  *     await tx.save(order);
@@ -60,17 +54,12 @@ interface RegisteredRow {
  */
 @Injectable()
 export class EventRegistrar {
-  private readonly statement: string;
+  constructor(@Optional() private readonly metrics?: TidingsMetrics) {}
 
-  constructor(
-    private readonly matcher: SubscriptionMatcher,
-    @Optional() private readonly metrics?: TidingsMetrics,
-  ) {
-    this.statement = registerStatement(matcher);
-  }
-
+  /** Registers one event; an idempotency key seen before with a different body is an `idempotency_conflict` EventError. */
   async register<T extends TidingsEvent>(tx: EntityManager, event: T): Promise<RegisterResult<T>> {
     const [result] = await this.registerMany(tx, [event]);
+    if (result.conflict) throw idempotencyConflict(event, result.event);
     return result as RegisterResult<T>;
   }
 
@@ -78,125 +67,84 @@ export class EventRegistrar {
    * register() for many events at once, in one statement (so one round trip,
    * and atomic even without a transaction), results in the order given. An
    * idempotency key seen before, or earlier in `events`, gives the original
-   * event back (`created: false`) and creates no deliveries.
+   * event back (`created: false`) and creates no deliveries; with a different
+   * body, `conflict: true` as well.
    */
   async registerMany(tx: EntityManager, events: readonly TidingsEvent[]): Promise<RegisterResult[]> {
     if (events.length === 0) return [];
     const requestId = currentRequestId();
-    const firstWithKey = new Map<string, number>();
-    const written: number[] = [];
-    const records: EventRecord[] = [];
-    events.forEach((event, index) => {
-      event.requestId ??= requestId;
-      if (event.idempotencyKey !== null) {
-        if (firstWithKey.has(idempotencyScope(event))) return;
-        firstWithKey.set(idempotencyScope(event), index);
-      }
-      written.push(index);
-      records.push(this.record(event));
-    });
-
-    const rows: RegisteredRow[] = await tx.query(preparedStatement('tidings_register_events_v4', this.statement), [
-      JSON.stringify(records),
-    ]);
-
-    const results: RegisterResult[] = new Array(events.length);
+    for (const event of events) event.requestId ??= requestId;
+    const rows: RegisteredRow[] = await tx.query(
+      preparedStatement('tidings_register_events_v5', 'SELECT * FROM register_events_trusted($1::jsonb)'),
+      [JSON.stringify(events.map(record))],
+    );
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const taken: TidingsEvent[] = [];
-    for (const index of written) {
-      const event = events[index];
+    const repeats = events.map((event) => byId.get(event.id)!).filter((row) => row.recorded_at === null);
+    const originals = repeats.length ? await this.originals(tx, events, repeats) : new Map<string, { event: TidingsEvent; deliveries: number; hash: string }>();
+    return events.map((event): RegisterResult => {
       const row = byId.get(event.id)!;
-      if (row.recorded_at === null) {
-        taken.push(event);
-        continue;
+      if (row.recorded_at !== null) {
+        event.recordedAt = row.recorded_at;
+        this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
+        return { event, created: true, deliveries: row.webhooks };
       }
-      event.recordedAt = row.recorded_at;
-      this.metrics?.eventsRegistered.inc({ type: event.type, source: event.source });
-      results[index] = { event, created: true, deliveries: row.webhooks };
-    }
-    const originals = taken.length ? await this.originals(tx, taken) : new Map<string, RegisterResult>();
-    events.forEach((event, index) => {
-      if (results[index]) return;
-      const scope = idempotencyScope(event);
-      const first = results[firstWithKey.get(scope)!];
-      results[index] = originals.get(scope) ?? { event: first.event, created: false, deliveries: first.deliveries };
+      const original = originals.get(row.original_id ?? idempotencyScope(event));
+      if (!original) throw new Error(`The idempotency key of event ${event.id} is held by an event that cannot be found`);
+      return { event: original.event, created: false, deliveries: original.deliveries, conflict: original.hash !== row.body_hash };
     });
-    return results;
   }
 
-  /** The statement's input for one event: its row and match patterns. */
-  private record(event: TidingsEvent): EventRecord {
-    const record: EventRecord = {
-      id: event.id,
-      type: event.type,
-      occurred_at: event.occurredAt,
-      idempotency_key: event.idempotencyKey,
-      source: event.source,
-      data: event.data,
-      request_id: event.requestId ?? null,
-      patterns: isClientType(event.type) ? [] : subscriptionPatternsFor(event.type),
-    };
-    for (const column of SCOPE_COLUMNS) if (event[column] != null) record[column] = event[column];
-    return record;
-  }
-
-  /** The events that first took these events' idempotency keys, by idempotencyScope. */
-  private async originals(tx: EntityManager, events: TidingsEvent[]): Promise<Map<string, RegisterResult>> {
+  /**
+   * The events holding the keys of `repeats`, by id, and by idempotencyScope
+   * for keys claimed by a transaction that committed while this one waited
+   * (the trusted function's snapshot did not see them).
+   */
+  private async originals(tx: EntityManager, events: readonly TidingsEvent[], repeats: RegisteredRow[]) {
+    const unseen = events.filter((event) => repeats.some((row) => row.id === event.id && row.original_id === null));
     const rows: Record<string, any>[] = await tx.query(
-      `SELECT e.*, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
-         FROM event_idempotency k JOIN events e ON e.id = k.event_id
-        WHERE (k.producer, k.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [events.map((event) => event.source), events.map((event) => event.idempotencyKey)],
+      `SELECT e.*, k.body_hash AS held_hash, (SELECT count(*)::int FROM deliveries d WHERE d.event_id = e.id) AS delivery_count
+         FROM events e JOIN event_idempotency k ON k.event_id = e.id
+        WHERE e.id = ANY($1::uuid[]) OR (k.producer, k.key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [repeats.map((row) => row.original_id).filter((id) => id !== null), unseen.map(producerOf), unseen.map((event) => event.idempotencyKey)],
     );
-    return new Map(
-      rows.map((row) => {
-        const event = hydrateEvent(row);
-        return [idempotencyScope(event), { event, created: false, deliveries: row.delivery_count }];
-      }),
-    );
+    const found = new Map<string, { event: TidingsEvent; deliveries: number; hash: string }>();
+    for (const row of rows) {
+      const original = { event: hydrateEvent(row), deliveries: row.delivery_count, hash: row.held_hash };
+      found.set(row.id, original);
+      found.set(idempotencyScope(original.event), original);
+    }
+    return found;
   }
 }
 
-/** Idempotency keys are unique per producer: the source an event came in through (api, openlineage, client, …). */
-function idempotencyScope(event: TidingsEvent): string {
-  return `${event.source}\n${event.idempotencyKey}`;
+/** The statement's input for one event: its validated row (scope columns included). */
+function record(event: TidingsEvent): EventRecord {
+  const row: EventRecord = {
+    id: event.id,
+    type: event.type,
+    occurred_at: event.occurredAt,
+    occurred_at_given: event.occurredAtGiven,
+    idempotency_key: event.idempotencyKey,
+    ordering_key: event.orderingKey,
+    source: event.source,
+    producer: producerOf(event),
+    data: event.data,
+    request_id: event.requestId ?? null,
+  };
+  for (const column of SCOPE_COLUMNS) if (event[column] != null) row[column] = event[column];
+  return row;
 }
 
-/**
- * The one statement registering a set of events ($1: a JSON array of
- * EventRecord). Its text never changes, so it is prepared once per
- * connection. In order: read the records, match subscriptions for all of
- * them, claim idempotency keys (per producer, for the idempotency window),
- * insert the events whose key was free or absent (`xid`
- * defaults to this transaction's id, for the telemetry export), one thin
- * delivery per match (no body: the worker renders it when sending), and
- * NOTIFY the relay, which hears it on commit. One row back per record.
- */
-function registerStatement(matcher: SubscriptionMatcher): string {
-  const scopeColumns = SCOPE_COLUMNS.map((column) => `${column} ${SCOPE_TYPES[column]}`).join(', ');
-  return `
-    WITH input AS MATERIALIZED (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-        id uuid, type text, occurred_at timestamptz, idempotency_key text, source text, data jsonb, request_id text, ${scopeColumns},
-        patterns text[])),
-    matched AS (${matcher.sql('input')}),
-    keys AS (
-      INSERT INTO event_idempotency (producer, key, event_id, body_hash)
-      SELECT source, idempotency_key, id, md5(data::text) FROM input WHERE idempotency_key IS NOT NULL
-      ON CONFLICT (producer, key) DO NOTHING
-      RETURNING event_id),
-    new_events AS (
-      INSERT INTO events (${EVENT_COLUMNS})
-      SELECT ${EVENT_COLUMNS} FROM input WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM keys)
-      RETURNING id, recorded_at),
-    inserted AS (
-      INSERT INTO deliveries (id, event_id, event_type, subscriber_id, next_attempt_at)
-      SELECT tidings_uuid_v7(), i.id, i.type, m.id, now()
-        FROM matched m JOIN new_events n ON n.id = m.event_id JOIN input i ON i.id = m.event_id
-      RETURNING event_id),
-    counted AS (
-      SELECT event_id, count(*)::int AS webhooks FROM inserted GROUP BY event_id)
-    SELECT i.id, n.recorded_at, COALESCE(c.webhooks, 0) AS webhooks,
-           (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted LIMIT 1) AS notify) AS notified
-      FROM input i LEFT JOIN new_events n ON n.id = i.id LEFT JOIN counted c ON c.event_id = i.id`;
+/** Idempotency keys are unique per producer. */
+function idempotencyScope(event: TidingsEvent): string {
+  return `${producerOf(event)}\n${event.idempotencyKey}`;
+}
+
+/** The answer to a repeated idempotency key whose body differs from the original's (409 on the API). */
+export function idempotencyConflict(event: TidingsEvent, original: TidingsEvent): EventError {
+  return new EventError(
+    'idempotency_conflict',
+    `Idempotency key ${JSON.stringify(event.idempotencyKey)} was used by this producer for event ${original.id} with a different body`,
+    [{ field: 'idempotency_key', message: 'idempotency_key was used before with a different body; repeat the original body or use a new key' }],
+  );
 }

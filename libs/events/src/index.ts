@@ -24,3 +24,4 @@ export * from './event-queries';
 export * from './registry/openapi';
 export * from './registry/event-type-rows';
 export * from './registry/typescript';
+export * from './registry/schedule-layers';

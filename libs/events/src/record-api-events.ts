@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { currentRequestId, ErrorDetail, errorCode, GroupCommit } from '@tidings/common';
-import { DataSource } from 'typeorm';
+import { TidingsConfig } from '@tidings/config';
+import { DataSource, EntityManager } from 'typeorm';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
 import { eventSizeReason } from './event-size';
-import { EventRegistrar, RegisterResult } from './event-registrar';
+import { EventRegistrar, idempotencyConflict, RegisterResult } from './event-registrar';
+import { SubscriptionMatcher } from './subscription-matcher';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
 export const MAX_BATCH_EVENTS = 1000;
@@ -32,10 +34,21 @@ export class RecordApiEvents {
   constructor(
     private readonly db: DataSource,
     private readonly registrar: EventRegistrar,
+    private readonly matcher: SubscriptionMatcher,
+    private readonly config: TidingsConfig,
   ) {}
 
-  /** Validates one request body into a typed event (within EVENT_LIMITS: 413), or throws an EventError naming every bad field. */
-  build(body: unknown, idempotencyHeader?: string): TidingsEvent {
+  /**
+   * Validates one request body into a typed event (within EVENT_LIMITS: 413), or throws an EventError naming every
+   * bad field. `producer` (the calling API key's id) scopes its idempotency key.
+   */
+  build(body: unknown, idempotencyHeader?: string, producer?: string): TidingsEvent {
+    const event = this.validate(body, idempotencyHeader);
+    event.producer = producer ?? null;
+    return event;
+  }
+
+  private validate(body: unknown, idempotencyHeader?: string): TidingsEvent {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new EventError('validation_failed', 'The body must be a JSON object describing one event');
     }
@@ -61,11 +74,12 @@ export class RecordApiEvents {
    * still all-or-nothing, and if a group's statement fails, its events are
    * registered again one by one, so an error belongs to its own request only.
    */
-  async one(body: unknown, idempotencyHeader?: string): Promise<RegisterResult> {
-    const event = this.build(body, idempotencyHeader);
+  async one(body: unknown, idempotencyHeader?: string, producer?: string): Promise<RegisterResult> {
+    const event = this.build(body, idempotencyHeader, producer);
     event.requestId ??= currentRequestId();
     const outcome = await this.singles.submit(event);
     if ('error' in outcome) throw outcome.error;
+    if (outcome.result.conflict) throw idempotencyConflict(event, outcome.result.event);
     return outcome.result;
   }
 
@@ -88,8 +102,11 @@ export class RecordApiEvents {
     }
   }
 
-  /** Each event is validated alone; the valid ones are registered together in one transaction. */
-  async batch(items: unknown): Promise<BatchSummary> {
+  /**
+   * Each event is validated alone; the valid ones are registered together in one transaction. A repeated
+   * idempotency key with a different body fails its own event only (`idempotency_conflict`).
+   */
+  async batch(items: unknown, producer?: string): Promise<BatchSummary> {
     const wrapped = items !== null && typeof items === 'object' && !Array.isArray(items);
     if (wrapped && Object.keys(items).some((key) => key !== 'events')) {
       throw new EventError('validation_failed', 'A batch object holds only "events"', [{ field: 'body', message: 'only the events field is allowed' }]);
@@ -104,7 +121,7 @@ export class RecordApiEvents {
     const failed: BatchSummary['failed_events'] = [];
     list.forEach((item, index) => {
       try {
-        valid.push({ index, event: this.build(item) });
+        valid.push({ index, event: this.build(item, undefined, producer) });
       } catch (error) {
         if (!(error instanceof EventError)) throw error;
         failed.push({ index, reason: error.details?.map((d) => d.message).join('; ') || error.message, details: error.details });
@@ -112,14 +129,41 @@ export class RecordApiEvents {
     });
     const events: BatchSummary['events'] = [];
     if (valid.length) {
-      // One statement for the whole batch; the transaction also covers looking up the originals of duplicates.
-      const results = await this.db.transaction((tx) => this.registrar.registerMany(tx, valid.map(({ event }) => event)));
-      results.forEach((result, i) => {
-        events.push({ index: valid[i].index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
+      // One statement for the whole batch, within its delivery budget; the transaction also covers looking up the originals of duplicates.
+      const results = await this.db.transaction(async (tx) => {
+        const batch = valid.map(({ event }) => event);
+        await this.checkDeliveryBudget(tx, batch);
+        return this.registrar.registerMany(tx, batch);
       });
+      results.forEach((result, i) => {
+        const { index, event } = valid[i];
+        if (result.conflict) {
+          const error = idempotencyConflict(event, result.event);
+          failed.push({ index, reason: error.message, details: error.details });
+        } else events.push({ index, id: result.event.id, deliveries: result.deliveries, duplicate: !result.created });
+      });
+      failed.sort((a, b) => a.index - b.index);
     }
-    const status = failed.length === 0 ? 'success' : valid.length === 0 ? 'failure' : 'partial_success';
-    return { status, summary: { received: list.length, successful: valid.length, failed: failed.length }, failed_events: failed, events };
+    const status = failed.length === 0 ? 'success' : events.length === 0 ? 'failure' : 'partial_success';
+    return { status, summary: { received: list.length, successful: events.length, failed: failed.length }, failed_events: failed, events };
+  }
+
+  /**
+   * One request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (1,000 webhooks on `*`
+   * would turn a 1,000-event batch into a million rows): 413, nothing written. Counted before anything is
+   * written, repeats of earlier events included. A single event makes at most one delivery per webhook.
+   */
+  private async checkDeliveryBudget(tx: EntityManager, events: readonly TidingsEvent[]): Promise<void> {
+    const budget = this.config.ingestDeliveryBudget;
+    // Each event matches at most every enabled subscriber: no count needed while that stays within the budget.
+    if (events.length === 1) return;
+    const deliveries = await this.matcher.countDeliveries(tx, events);
+    if (deliveries <= budget) return;
+    throw new EventError(
+      'payload_too_large',
+      `This batch would create ${deliveries} deliveries; one request may create at most ${budget} (INGEST_DELIVERY_BUDGET). Send fewer events per request.`,
+      [{ field: 'events', message: `would create ${deliveries} deliveries, more than ${budget}` }],
+    );
   }
 }
 

@@ -17,42 +17,37 @@ export interface MatchedSubscriber {
 }
 
 /**
- * Finds the enabled subscribers with a subscription selecting an event: by
- * exact type, prefix wildcard or `*` (looked up by index as a list of
- * candidate patterns), then narrowed by each scope filter the subscription
- * sets. One row per subscriber however many of its subscriptions match.
+ * Finds the enabled subscribers with a subscription selecting an event, with
+ * the SQL function the registration statement matches with
+ * (`match_subscribers`, migrations/1764700100000-SqlEntryPoint.ts): by exact
+ * type, prefix wildcard or `*`, then narrowed by each scope filter the
+ * subscription sets. One row per subscriber however many of its subscriptions match.
  */
 @Injectable()
 export class SubscriptionMatcher {
   async match(tx: EntityManager, type: string, scope: MatchScope): Promise<MatchedSubscriber[]> {
-    return tx.query(
-      `WITH e AS (SELECT NULL::uuid AS id, $1::text[] AS patterns, $2::uuid AS project_uuid, $3::uuid AS job_uuid, $4::text AS pipeline_key)
-       SELECT m.id, m.name, m.kind, m.format, m.content_type FROM (${this.sql('e')}) m`,
-      [subscriptionPatternsFor(type), scope.project_uuid ?? null, scope.job_uuid ?? null, scope.pipeline_key ?? null],
-    );
+    return tx.query(`SELECT DISTINCT * FROM match_subscribers($1::text[], $2::uuid, $3::uuid, $4::text)`, [
+      subscriptionPatternsFor(type),
+      scope.project_uuid ?? null,
+      scope.job_uuid ?? null,
+      scope.pipeline_key ?? null,
+    ]);
   }
 
-  /**
-   * The matching query for a whole set of events, for use inside a larger
-   * statement (register() runs it as a CTE). `events` names a relation with
-   * the columns id, patterns (text[], from subscriptionPatternsFor; empty
-   * matches nothing), project_uuid, job_uuid and pipeline_key. One row per
-   * (event_id, subscriber).
-   */
-  sql(events: string): string {
-    // OFFSET 0 keeps the subquery a per-event lookup (subscriptions by type index, then subscribers by key):
-    // flattened, the planner would guess 100 events and hash-join against every subscriber.
-    return `SELECT DISTINCT e.id AS event_id, m.id, m.name, m.kind, m.format, m.content_type
-              FROM ${events} e
-              CROSS JOIN LATERAL (
-                SELECT s.id, s.name, s.kind, s.format, s.content_type
-                  FROM subscriptions sub
-                  JOIN subscribers s ON s.id = sub.subscriber_id
-                 WHERE sub.event_type = ANY(e.patterns)
-                   AND s.enabled AND s.deleted_at IS NULL
-                   AND (sub.project_uuid IS NULL OR sub.project_uuid = e.project_uuid)
-                   AND (sub.job_uuid IS NULL OR sub.job_uuid = e.job_uuid)
-                   AND (sub.pipeline_key IS NULL OR sub.pipeline_key = e.pipeline_key)
-                OFFSET 0) m`;
+  /** How many deliveries registering these events would create: one per event and matching subscriber. */
+  async countDeliveries(tx: EntityManager, events: readonly (MatchScope & { type: string })[]): Promise<number> {
+    const input = events.map((event) => ({
+      patterns: subscriptionPatternsFor(event.type),
+      project_uuid: event.project_uuid ?? null,
+      job_uuid: event.job_uuid ?? null,
+      pipeline_key: event.pipeline_key ?? null,
+    }));
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS deliveries
+         FROM jsonb_to_recordset($1::jsonb) AS e(patterns text[], project_uuid uuid, job_uuid uuid, pipeline_key text)
+        CROSS JOIN LATERAL (SELECT DISTINCT id FROM match_subscribers(e.patterns, e.project_uuid, e.job_uuid, e.pipeline_key)) m`,
+      [JSON.stringify(input)],
+    );
+    return row.deliveries;
   }
 }

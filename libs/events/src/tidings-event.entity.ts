@@ -12,7 +12,7 @@ export { SCOPE_COLUMNS } from './registry/layer';
 export type { ScopeColumn } from './registry/layer';
 export type { NotificationEvent } from './registry/event-type';
 
-export const EVENT_SOURCES = ['internal', 'api', 'openlineage', 'observability', 'client'] as const;
+export const EVENT_SOURCES = ['internal', 'api', 'sql', 'openlineage', 'observability', 'client'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export type EventScope = Partial<Record<ScopeColumn, string>>;
@@ -24,6 +24,7 @@ export type SubscriptionFilter = (typeof SUBSCRIPTION_FILTERS)[number];
 export interface EventInput {
   occurred_at?: string | Date;
   idempotency_key?: string;
+  ordering_key?: string;
   [layer: string]: unknown;
 }
 
@@ -50,6 +51,16 @@ export class TidingsEvent {
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt?: Date;
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey: string | null = null;
   @Column('text') source: EventSource = 'internal';
+  /**
+   * Who registered it: idempotency keys are unique per producer. The calling
+   * API key's id on the HTTP APIs, the database role on the SQL entry point;
+   * in-process events default to their source.
+   */
+  @Column('text', { nullable: true }) producer: string | null = null;
+  /** Orders its deliveries to ordered webhooks: the body's `ordering_key`, else the type's default (set when registered). */
+  @Column('text', { name: 'ordering_key', nullable: true }) orderingKey: string | null = null;
+  /** Whether the body named occurred_at (a repeat's body is compared with what it gave, not with a default). */
+  occurredAtGiven = false;
   /** The HTTP request that recorded it, when one did (`x-request-id`). */
   @Column('text', { name: 'request_id', nullable: true }) requestId?: string;
   @Column('jsonb') data: Record<string, any> = {};
@@ -89,8 +100,10 @@ export class TidingsEvent {
     event.id = uuidv7();
     event.type = this.TYPE;
     event.source = source;
-    event.occurredAt = body.occurred_at === undefined ? new Date() : new Date(body.occurred_at as string);
+    event.occurredAtGiven = body.occurred_at !== undefined;
+    event.occurredAt = event.occurredAtGiven ? new Date(body.occurred_at as string) : new Date();
     event.idempotencyKey = (body.idempotency_key as string | undefined) ?? null;
+    event.orderingKey = (body.ordering_key as string | undefined) ?? null;
     for (const layer of this.LAYERS) {
       const raw = body[layer.key];
       if (raw === undefined) continue;

@@ -69,6 +69,19 @@ export class TidingsMetrics {
     registers: [this.registry],
   });
 
+  readonly scheduleEvaluatedAt = new Gauge({
+    name: 'tidings_schedule_evaluated_at_seconds',
+    help: 'The time (Unix seconds) as of which this worker last judged every expected-run schedule',
+    registers: [this.registry],
+  });
+
+  readonly scheduleVerdicts = new Counter({
+    name: 'tidings_schedule_verdicts_total',
+    help: 'observability:run:missing and :late events this worker recorded, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(process: 'api' | 'worker') {

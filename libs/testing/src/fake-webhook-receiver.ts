@@ -24,6 +24,8 @@ export interface Behaviour {
    * 0.3), but never more than `maxPerId` times (default 3) to one webhook-id, so every delivery gets through.
    */
   flaky?: { ratio: number; status?: number; maxPerId?: number };
+  /** A status chosen per request (undefined: the other rules answer), e.g. to fail one delivery's first attempt. */
+  statusFor?: (request: ReceivedRequest) => number | undefined;
 }
 
 /**
@@ -51,7 +53,8 @@ export class FakeWebhookReceiver {
           this.hanging.add(res);
           return;
         }
-        const status = this.flakyAnswer(path, behaviour, String(req.headers['webhook-id'])) ?? behaviour.status ?? 200;
+        const status =
+          behaviour.statusFor?.(request) ?? this.flakyAnswer(path, behaviour, String(req.headers['webhook-id'])) ?? behaviour.status ?? 200;
         const answer = () => {
           request.answeredStatus = status;
           res.writeHead(status, { 'content-type': 'text/plain', ...behaviour.headers });

@@ -32,6 +32,8 @@ export class WebhookSubscriber extends Subscriber {
   @Column('text', { name: 'content_type' }) contentType: WebhookContentType;
   @Column('text') format: WebhookFormat;
   @Column('boolean', { name: 'verify_tls' }) verifyTls: boolean;
+  /** Each ordering key's deliveries one at a time, in event order (DESIGN §6). */
+  @Column('boolean') ordered: boolean;
   @Column('jsonb') headers: Record<string, string>;
   @Column('text', { name: 'disabled_reason', nullable: true }) disabledReason: string | null;
   @Column('timestamptz', { name: 'disabled_at', nullable: true }) disabledAt: Date | null;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EVENT_LIMITS, EventQueries, MAX_BATCH_EVENTS, RecordApiEvents } from '@tidings/events';
 import { DeliveryQueries } from '@tidings/deliveries';
@@ -44,12 +44,14 @@ export class EventsController {
     400,
     'validation_failed: not an event of a platform type, or fields its type refuses (every bad field in details); or invalid_json',
   )
+  @ApiError(409, 'idempotency_conflict: this API key used the idempotency key before for a different body (nothing was registered)')
   async register(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: { apiKeyId?: string },
     @Res({ passthrough: true }) res: Response,
   ): Promise<RegisterEventResponse> {
-    const result = await this.record.one(body, idempotencyKey);
+    const result = await this.record.one(body, idempotencyKey, req.apiKeyId);
     res.status(result.created ? 201 : 200);
     return { id: result.event.id, type: result.event.type, deliveries: result.deliveries, duplicate: !result.created };
   }
@@ -74,11 +76,12 @@ export class EventsController {
   })
   @ApiOkResponse({
     type: EventBatchResponse,
-    description: 'Each event judged alone: the bad ones are in failed_events, the others registered',
+    description:
+      'Each event judged alone: the bad ones (and repeats of an idempotency key with a different body) are in failed_events, the others registered',
   })
   @ApiError(400, `validation_failed: not an array (or {"events": [...]}), empty, or more than ${MAX_BATCH_EVENTS} events`)
-  async batch(@Body() body: unknown): Promise<EventBatchResponse> {
-    return this.record.batch(body);
+  async batch(@Body() body: unknown, @Req() req: { apiKeyId?: string }): Promise<EventBatchResponse> {
+    return this.record.batch(body, req.apiKeyId);
   }
 
   @Get()

@@ -15,9 +15,16 @@ export class LineageController {
   ) {}
 
   @Get('graph')
-  @ApiOperation({ summary: 'Jobs and datasets upstream and downstream of a job or dataset (edges from COMPLETE run events)' })
+  @ApiOperation({
+    summary: 'Jobs and datasets upstream and downstream of a job or dataset',
+    description:
+      "Edges come from a job's reports of its inputs and outputs: COMPLETE run events, RUNNING (and START) events of a streaming job " +
+      '(jobType.processingType STREAMING), and JobEvents. The newest report of a job, by eventTime, is its current version; ' +
+      'only its edges are walked unless include=history. A job known from its events whose current version has no datasets ' +
+      'answers 200 with an empty neighbourhood.',
+  })
   @ApiOkResponse({ type: LineageGraphResponse })
-  @ApiError(404, 'not_found: no job or dataset of that namespace and name')
+  @ApiError(404, 'not_found: no event named a job, and no edge a dataset, of that namespace and name')
   getGraph(@Query() query: LineageGraphQuery): Promise<LineageGraphResponse> {
     return this.graph.execute(query);
   }

@@ -1,25 +1,24 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
 import { DisableFailingWebhooks, HistoryRetention, VacuumChurnedTables } from '@tidings/deliveries';
+import { IntervalLoop } from './interval-loop';
 
 /** Periodic housekeeping: history partitions ahead and retention, endpoint health, vacuum where autovacuum is off. Safe to run in every worker replica. */
 @Injectable()
-export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdown {
+export class Maintenance extends IntervalLoop {
   private readonly logger = new Logger(Maintenance.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly retention: HistoryRetention,
     private readonly health: DisableFailingWebhooks,
     private readonly vacuum: VacuumChurnedTables,
     private readonly config: TidingsConfig,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce().finally(() => (this.running = undefined));
-    }, this.config.maintenanceIntervalMs);
+  protected get intervalMs(): number {
+    return this.config.maintenanceIntervalMs;
   }
 
   async runOnce(): Promise<void> {
@@ -38,10 +37,5 @@ export class Maintenance implements OnApplicationBootstrap, OnApplicationShutdow
     } catch (error) {
       this.logger.warn(`maintenance failed: ${(error as Error).message}`);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
   }
 }

@@ -1,4 +1,5 @@
 import { Queryable, queryRows } from '@tidings/common';
+import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliveryStatus } from '../delivery.entity';
 
 /** What a cancel found: it cancelled the delivery, there is none, or it had settled already (`status` says how). */
@@ -11,6 +12,7 @@ export type CancelOutcome = { outcome: 'cancelled' } | { outcome: 'not_found' } 
  * first and judged as committed (FOR UPDATE re-reads a row changed since the
  * snapshot), so a cancel that waited for a concurrent settle or cancel
  * answers the status that one left, never the stale `pending` it began with.
+ * A cancel of an ordered key's delivery wakes the relays (its next one may go).
  */
 export async function cancelPending(db: Queryable, deliveryId: string): Promise<CancelOutcome> {
   const [row] = await queryRows<{ status: DeliveryStatus; cancelled: boolean }>(
@@ -21,8 +23,10 @@ export async function cancelPending(db: Queryable, deliveryId: string): Promise<
        UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
          FROM target t
         WHERE d.id = t.id AND t.status = 'pending'
-       RETURNING d.id)
-     SELECT t.status, EXISTS (SELECT FROM cancelled) AS cancelled FROM target t`,
+       RETURNING d.id, d.ordering_key)
+     SELECT t.status, EXISTS (SELECT FROM cancelled) AS cancelled,
+            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM cancelled WHERE ordering_key IS NOT NULL) n) AS notified
+       FROM target t`,
     [deliveryId],
   );
   if (!row) return { outcome: 'not_found' };

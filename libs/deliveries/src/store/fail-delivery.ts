@@ -1,4 +1,5 @@
 import { Queryable } from '@tidings/common';
+import { OUTBOX_CHANNEL } from '@tidings/events';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { attemptResultValues } from '../delivery-attempt.entity';
@@ -9,7 +10,8 @@ import { attemptResultValues } from '../delivery-attempt.entity';
  * delivery ends `failed`. Guarded like record: a cancel or a later attempt
  * that got there first wins, and the delivery does not change (the attempt
  * is still recorded, once: recording it again changes nothing). Answers
- * whether it moved the delivery.
+ * whether it moved the delivery. A dead letter of an ordered key wakes the
+ * relays: the key's next delivery is claimable now.
  */
 export async function failDelivery(
   db: Queryable,
@@ -29,8 +31,9 @@ export async function failDelivery(
           SET status = 'failed', next_trigger = 'auto', next_attempt_at = NULL, claimed_at = NULL,
               last_attempt_at = $6, last_response_status = $8, last_error = $3, updated_at = now()
         WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
-    RETURNING id)
-     SELECT EXISTS (SELECT FROM failed) AS failed`,
+    RETURNING id, ordering_key)
+     SELECT EXISTS (SELECT FROM failed) AS failed,
+            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM failed WHERE ordering_key IS NOT NULL) n) AS notified`,
     [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result)],
   );
   return failed;

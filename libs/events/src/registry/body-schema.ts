@@ -5,7 +5,7 @@ export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema
 
 /**
  * The JSON Schema of one type's input body: its layers (required ones
- * required), `occurred_at` and `idempotency_key`, and `type`, which may be
+ * required), `occurred_at`, `idempotency_key`, `ordering_key`, and `type`, which may be
  * left out (the SQL entry point and in-process `create()` name the type
  * themselves) but must name this type when given. Nothing else is allowed.
  */
@@ -14,6 +14,7 @@ export function bodySchema(entry: EventTypeEntry): JsonSchema {
     type: { const: entry.type },
     occurred_at: { ...dateTime(), description: 'When it happened: ISO 8601 with a time zone; defaults to the time it is recorded' },
     idempotency_key: { ...text(255, 1), description: 'A repeat with the same key (per producer) returns the original event' },
+    ordering_key: { ...text(255, 1), description: "Orders this event's deliveries to ordered webhooks; defaults to the type's ordering key" },
   };
   for (const layer of entry.layers) properties[layer.key] = layer.schema;
   const required = entry.layers.filter((layer) => layer.required).map((layer) => layer.key);

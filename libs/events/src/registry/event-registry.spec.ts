@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { isPlatformType } from '@tidings/common';
 import Ajv2020 from 'ajv/dist/2020';
 import { EVENT_CATALOGUE_V1 } from '../../../../migrations/data/event-catalogue-v1';
-import CATALOGUE_V4 from '../../../../migrations/data/event-catalogue-v4.json';
+import LATEST_CATALOGUE from '../../../../migrations/data/event-catalogue-v5.json';
 import { EVENT_CLASSES } from '../event-classes';
 import { EventError } from '../event-error';
 import { bodySchema, exampleBody } from './body-schema';
@@ -11,6 +11,7 @@ import { eventBodyValidator } from './event-validator';
 import { EVENT_FORMATS, isDateTime } from './formats';
 import { JsonSchema } from './json-schema';
 import { layerScopes, readLayerField } from './layer';
+import { EXPECTED_RUN } from './schedule-layers';
 import { API_REGISTRABLE_TYPES, eventBodyComponents, inlineEventBodySchema } from './openapi';
 
 const TYPES = EVENT_TYPES.map((entry) => entry.type);
@@ -24,10 +25,10 @@ function* nodes(schema: JsonSchema): Generator<JsonSchema> {
 }
 
 describe('the event registry', () => {
-  it('defines each type once, with a description: the catalogue the first migration seeded and those added since', () => {
+  it('defines each type once, with a description: the catalogue the first migration seeded, plus the types of the latest snapshot', () => {
     expect(new Set(TYPES).size).toBe(TYPES.length);
-    expect(TYPES).toEqual(expect.arrayContaining(EVENT_CATALOGUE_V1.map((t) => t.name)));
-    expect([...TYPES].sort()).toEqual(CATALOGUE_V4.map((t) => t.name).sort());
+    expect(EVENT_CATALOGUE_V1.filter((t) => !TYPES.includes(t.name as (typeof TYPES)[number]))).toEqual([]);
+    expect([...TYPES].sort()).toEqual(LATEST_CATALOGUE.map((t) => t.name).sort());
     for (const entry of EVENT_TYPES) {
       expect(entry.description).toMatch(/^[A-Z].*\.$/);
       expect(entry.group === 'platform').toBe(isPlatformType(entry.type));
@@ -72,6 +73,31 @@ describe('the event registry', () => {
     expect(key('lineage:dataset')).toEqual(['lineage.dataset.namespace', 'lineage.dataset.name']);
     expect(key('ping')).toEqual([]);
     expect(key('client:heartbeat')).toEqual([]);
+  });
+
+  it("expected-run events read as the pipeline owner asks: which pipeline, by when, in the schedule's time zone", () => {
+    // The layer's example: tick 02:00 UTC, start by 02:30, finish by 04:00.
+    const schedule = EXPECTED_RUN.example;
+    const summary = (type: string, body: Record<string, unknown>) => {
+      const event = EVENT_CLASSES.get(type)!.create(body, 'internal');
+      return eventTypeEntry(type)!.summary(event.toNotificationPayload());
+    };
+    expect(summary('observability:run:missing', { pipeline: { key: 'SFTP_to_Tableau' }, schedule })).toBe(
+      'No run of SFTP_to_Tableau started by 02:30 UTC',
+    );
+    expect(
+      summary('observability:run:late', {
+        pipeline: { key: 'SFTP_to_Tableau' },
+        run: { key: 'airflow-7', name: 'nightly', status: 'RUNNING' },
+        schedule,
+      }),
+    ).toBe('Run nightly of SFTP_to_Tableau has not finished by 04:00 UTC');
+    expect(
+      summary('observability:run:missing', {
+        pipeline: { key: 'p', name: 'Orders load' },
+        schedule: { ...schedule, timezone: 'Europe/Paris' },
+      }),
+    ).toBe('No run of Orders load started by 03:30 Europe/Paris');
   });
 
   it.each(TYPES)('%s: its summary reads a sparse payload without throwing', (type) => {

@@ -15,6 +15,7 @@ import {
   OPTIONAL_OBSERVED_TASK,
   TEST_OUTCOMES,
 } from './observability-layers';
+import { EXPECTED_RUN, scheduleClock } from './schedule-layers';
 import { CRON_RUN, ENVIRONMENT, IMAGE_BUILD, INTERACTIVE_SESSION, JOB, PIPELINE, PIPELINE_RUN, PROJECT, UPDATE } from './platform-layers';
 
 /*
@@ -313,6 +314,23 @@ export const EVENT_TYPES = [
   // Components without runs (DataKitchen's streaming pipelines and servers): logs, metrics and tests only.
   ...observedComponentTypes('stream', OBSERVED_STREAM, 'streaming pipeline'),
   ...observedComponentTypes('server', OBSERVED_SERVER, 'server'),
+
+  // Expected-run schedules (DESIGN §7.2): recorded by the worker when a scheduled run did not start, or did not finish, in time.
+  single({
+    type: 'observability:run:missing',
+    group: 'observability',
+    description: 'No run of a pipeline started within start_within of a tick of its expected-run schedule.',
+    layers: [OBSERVED_PIPELINE, EXPECTED_RUN],
+    summary: (e) => `No run of ${e.pipeline?.name ?? e.pipeline?.key} started by ${scheduleClock(e.schedule?.start_by, e.schedule?.timezone)}`,
+  }),
+  single({
+    type: 'observability:run:late',
+    group: 'observability',
+    description: 'The run that started for a tick of its pipeline\'s expected-run schedule had not ended finish_within after the tick.',
+    layers: [OBSERVED_PIPELINE, OBSERVED_RUN, EXPECTED_RUN],
+    summary: (e) =>
+      `Run ${e.pipeline?.run?.name ?? e.pipeline?.run?.key} of ${e.pipeline?.name ?? e.pipeline?.key} has not finished by ${scheduleClock(e.schedule?.finish_by, e.schedule?.timezone)}`,
+  }),
 
   // Lineage events, recorded by the OpenLineage ingestion (POST /api/v1/lineage*), never by POST /v1/events.
   ...family({

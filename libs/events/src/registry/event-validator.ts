@@ -3,7 +3,7 @@ import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { bodySchema } from './body-schema';
 import { EVENT_TYPES } from './event-registry';
 import { EventTypeEntry } from './event-type';
-import { EVENT_FORMATS } from './formats';
+import { EVENT_FORMATS, FORMAT_MESSAGES } from './formats';
 import { JsonSchema } from './json-schema';
 
 /**
@@ -87,7 +87,7 @@ export function toErrorDetails(
   options: ErrorDetailOptions = {},
 ): ErrorDetail[] {
   const resolve = options.resolve ?? ((schema) => schema);
-  const formats = { ...FORMAT_MESSAGES, ...options.formats };
+  const formats: Record<string, string> = { ...FORMAT_MESSAGES, ...options.formats };
   const details: ErrorDetail[] = [];
   const seen = new Set<string>();
   const add = (field: string, message: string) => {
@@ -126,11 +126,6 @@ export interface ErrorDetailOptions {
   /** What a value of each further format must be, as the end of a sentence (`must be …`). */
   formats?: Record<string, string>;
 }
-
-const FORMAT_MESSAGES: Record<string, string> = {
-  uuid: 'must be a UUID',
-  'date-time': 'must be an ISO 8601 date-time with a time zone (e.g. 2026-11-20T10:00:00Z)',
-};
 
 function describe(error: ErrorObject, formats: Record<string, string>): string {
   const p = error.params as Record<string, any>;

@@ -22,6 +22,36 @@ export function isDateTime(value: string): boolean {
   return day <= daysInMonth && !Number.isNaN(Date.parse(value));
 }
 
+/** What a value of each format must be, as the end of an error sentence (`<field> must be …`). */
+export const FORMAT_MESSAGES: Record<keyof typeof EVENT_FORMATS, string> = {
+  uuid: 'must be a UUID',
+  'date-time': 'must be an ISO 8601 date-time with a time zone (e.g. 2026-11-20T10:00:00Z)',
+};
+
+/** One format as the SQL entry point reads it (the `event_formats` table): a POSIX regex, its flags, its message. */
+export interface SqlFormatRow {
+  name: string;
+  pattern: string;
+  flags: string;
+  message: string;
+}
+
+/**
+ * The formats above for Postgres: the same patterns, with `\d` spelled
+ * `[0-9]` (a Postgres class would also take other scripts' digits). The
+ * date-time calendar check of isDateTime is mirrored by the SQL function
+ * `event_format_valid`.
+ */
+export function sqlFormatRows(): SqlFormatRow[] {
+  const patterns: Record<keyof typeof EVENT_FORMATS, RegExp> = { uuid: UUID_PATTERN, 'date-time': DATE_TIME_PATTERN };
+  return (Object.keys(patterns) as (keyof typeof EVENT_FORMATS)[]).map((name) => ({
+    name,
+    pattern: patterns[name].source.replace(/\\d/g, '[0-9]'),
+    flags: patterns[name].flags.replace(/[^i]/g, ''),
+    message: FORMAT_MESSAGES[name],
+  }));
+}
+
 /** The formats the registry's schemas name, as Ajv takes them. */
 export const EVENT_FORMATS = {
   uuid: UUID_PATTERN,

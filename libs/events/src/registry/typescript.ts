@@ -1,3 +1,4 @@
+import { isPlatformType } from '@tidings/common';
 import { bodySchema } from './body-schema';
 import { EVENT_TYPES } from './event-registry';
 import { EventTypeEntry } from './event-type';
@@ -31,6 +32,15 @@ export function eventTypeDeclarations(entries: readonly EventTypeEntry[] = EVENT
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * The declarations `@tidings/client` ships (packages/client/src/event-types.ts,
+ * written by scripts/generate-client-types.js): only the types another service
+ * may register (POST /v1/events and the SQL entry point refuse the others).
+ */
+export function clientEventTypeDeclarations(): string {
+  return eventTypeDeclarations(EVENT_TYPES.filter((entry) => isPlatformType(entry.type)));
 }
 
 /** `project:created` → `ProjectCreatedBody`. */

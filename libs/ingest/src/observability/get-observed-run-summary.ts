@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { IngestError } from '../ingest-error';
+import { GetScheduleViews, ScheduleView } from './schedules/get-schedule-views';
 
 export const LATEST_MESSAGES = 10;
 
@@ -27,6 +28,8 @@ export interface ObservedRunSummary {
     not_passed: TestView[];
   };
   metrics: { key: string; task_key: string | null; value: number; reported_at: Date; samples: number; min: number; max: number }[];
+  /** The pipeline's expected-run schedule and its state; null when it has none. */
+  schedule: ScheduleView | null;
 }
 
 interface TestView {
@@ -48,12 +51,15 @@ interface TestView {
  */
 @Injectable()
 export class GetObservedRunSummary {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly schedules: GetScheduleViews,
+  ) {}
 
   async execute(pipelineKey: string, runKey: string): Promise<ObservedRunSummary> {
     const [run] = await this.db.query(`SELECT * FROM observed_runs WHERE pipeline_key = $1 AND run_key = $2`, [pipelineKey, runKey]);
     if (!run) throw new IngestError('not_found', `No run ${runKey} of pipeline ${pipelineKey}`);
-    const [tasks, tests, metrics, latest] = await Promise.all([
+    const [tasks, tests, metrics, latest, schedule] = await Promise.all([
       this.db.query(`SELECT * FROM observed_run_tasks WHERE run_id = $1 ORDER BY started_at, task_key`, [run.id]),
       this.db.query(`SELECT * FROM observed_run_tests WHERE run_id = $1 ORDER BY task_key, name`, [run.id]),
       this.db.query(`SELECT * FROM observed_run_metrics WHERE run_id = $1 ORDER BY task_key, metric_key`, [run.id]),
@@ -65,6 +71,7 @@ export class GetObservedRunSummary {
           LIMIT ${LATEST_MESSAGES}`,
         [pipelineKey, runKey],
       ),
+      this.schedules.one(pipelineKey),
     ]);
     const tasksWith = (status: string) => tasks.filter((t: any) => t.status === status);
     const testsWith = (status: string) => tests.filter((t: any) => t.status === status);
@@ -124,6 +131,7 @@ export class GetObservedRunSummary {
         min: m.min_value,
         max: m.max_value,
       })),
+      schedule: schedule ?? null,
     };
   }
 }

@@ -29,7 +29,10 @@ export interface LineageGraph {
     from: { type: LineageNodeType; namespace: string; name: string };
     to: { type: LineageNodeType; namespace: string; name: string };
     last_seen_at: Date;
-    last_run_id: string;
+    /** The run that last reported the edge; null when a JobEvent did. */
+    last_run_id: string | null;
+    /** Part of the job's current version (its newest report of inputs and outputs); false only with `include=history`. */
+    current: boolean;
   }[];
   truncated: boolean;
 }
@@ -39,6 +42,8 @@ export interface LineageGraphQuery {
   name: string;
   depth?: number;
   type?: LineageNodeType;
+  /** `history`: walk the edges of older versions of each job too, marked `current: false`. */
+  include?: 'history';
 }
 
 interface EdgeRow {
@@ -50,12 +55,18 @@ interface EdgeRow {
   dataset_namespace: string;
   dataset_name: string;
   last_seen_at: Date;
-  last_run_id: string;
+  last_run_id: string | null;
+  current: boolean;
 }
 
 /**
  * `GET /v1/lineage/graph`: the jobs and datasets upstream and downstream of
- * one job or dataset, from the edges COMPLETE run events recorded. A
+ * one job or dataset (DESIGN §7.1). By default only the edges of each job's
+ * current version are walked (those of its newest report of inputs and
+ * outputs: lineage-version.ts); `include: 'history'` walks older ones too,
+ * each edge marked `current`. A job known from its events but with no
+ * current edges answers with an empty neighbourhood; only a name no event
+ * named is not found. A
  * breadth-first walk, one indexed query per level and direction, bounded by
  * `depth` and by MAX_GRAPH_NODES, and safe on cycles (a job that reads and
  * writes one table).
@@ -67,8 +78,9 @@ export class GetLineageGraph {
   async execute(query: LineageGraphQuery): Promise<LineageGraph> {
     const depth = query.depth ?? DEFAULT_GRAPH_DEPTH;
     const key = nodeKey(query);
+    const history = query.include === 'history';
     const [found] = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM lineage_edges WHERE job_key = $1) AS job,
+      `SELECT EXISTS (SELECT 1 FROM lineage_jobs WHERE job_key = $1) AS job,
               EXISTS (SELECT 1 FROM lineage_edges WHERE dataset_key = $1) AS dataset`,
       [key],
     );
@@ -77,13 +89,13 @@ export class GetLineageGraph {
       const what = query.type ?? 'job or dataset';
       throw new IngestError(
         'not_found',
-        `No ${what} ${query.namespace}/${query.name} in the lineage graph (edges come from COMPLETE run events)`,
+        `No ${what} ${query.namespace}/${query.name} in the lineage graph (jobs come from run and job events, datasets from their inputs and outputs)`,
       );
     }
     const edges = new Map<string, EdgeRow>();
     const budget = { nodes: MAX_GRAPH_NODES, truncated: false };
-    const upstream = await this.walk(types, key, 'upstream', depth, edges, budget);
-    const downstream = await this.walk(types, key, 'downstream', depth, edges, budget);
+    const upstream = await this.walk(types, key, 'upstream', depth, history, edges, budget);
+    const downstream = await this.walk(types, key, 'downstream', depth, history, edges, budget);
     const ref = (type: LineageNodeType, r: EdgeRow) =>
       type === 'job'
         ? { type, namespace: r.job_namespace, name: r.job_name }
@@ -98,6 +110,7 @@ export class GetLineageGraph {
         to: r.direction === 'input' ? ref('job', r) : ref('dataset', r),
         last_seen_at: r.last_seen_at,
         last_run_id: r.last_run_id,
+        current: r.current,
       })),
       truncated: budget.truncated,
     };
@@ -112,6 +125,7 @@ export class GetLineageGraph {
     rootKey: string,
     direction: 'upstream' | 'downstream',
     depth: number,
+    history: boolean,
     edges: Map<string, EdgeRow>,
     budget: { nodes: number; truncated: boolean },
   ): Promise<LineageGraph['upstream']> {
@@ -123,12 +137,14 @@ export class GetLineageGraph {
     let datasets = rootTypes.includes('dataset') ? [rootKey] : [];
     for (let distance = 1; distance <= depth && (jobs.length || datasets.length) && !budget.truncated; distance++) {
       const rows: EdgeRow[] = await this.db.query(
-        `SELECT job_key, dataset_key, direction, job_namespace, job_name, dataset_namespace, dataset_name, last_seen_at, last_run_id
-           FROM lineage_edges
-          WHERE (dataset_key = ANY($1::text[]) AND direction = $2) OR (job_key = ANY($3::text[]) AND direction = $4)
-          ORDER BY job_key, dataset_key, direction
+        `SELECT e.job_key, e.dataset_key, e.direction, e.job_namespace, e.job_name, e.dataset_namespace, e.dataset_name,
+                e.last_seen_at, e.last_run_id, e.last_seen_at = j.current_version_at AS current
+           FROM lineage_edges e JOIN lineage_jobs j ON j.job_key = e.job_key
+          WHERE ((e.dataset_key = ANY($1::text[]) AND e.direction = $2) OR (e.job_key = ANY($3::text[]) AND e.direction = $4))
+            AND ($6 OR e.last_seen_at = j.current_version_at)
+          ORDER BY e.job_key, e.dataset_key, e.direction
           LIMIT $5`,
-        [datasets, fromDataset, jobs, fromJob, budget.nodes + 1],
+        [datasets, fromDataset, jobs, fromJob, budget.nodes + 1, history],
       );
       // More rows than nodes left: some neighbours were not even read.
       if (rows.length > budget.nodes) budget.truncated = true;

@@ -60,8 +60,9 @@ function kindSchema(kind: OpenLineageKind): object {
  * Ajv reports as noise from all three branches; so the kind is decided first
  * from the fields present (run + job → RunEvent, dataset → DatasetEvent, job
  * → JobEvent) and the event is checked against that kind only, standard
- * facets included. An event valid for its kind is then checked against the
- * spec itself, which only fails when it matches more than one kind.
+ * facets included. An event valid for its kind that could match a second
+ * kind (a DatasetEvent naming a job) is then checked against the spec itself,
+ * which fails when it matches more than one.
  *
  * Formats: `uuid` and `date-time` (with an offset) are asserted, as the spec
  * asks. `uri` is asserted as a URI reference, as Marquez and the Java client
@@ -116,7 +117,10 @@ export class OpenLineageValidator {
         details,
       );
     }
-    if (!this.spec(event)) {
+    // Valid for its kind, the event can match a second kind of the spec's oneOf only as a DatasetEvent that also
+    // names a job (a RunEvent has run and job, which DatasetEvent and JobEvent both exclude; a JobEvent has no run and
+    // no dataset). Only then is the whole spec run: with allErrors it walks all three kinds, a second full validation.
+    if (kind === 'DatasetEvent' && event.job !== undefined && !this.spec(event)) {
       throw invalid('The event matches more than one OpenLineage event kind', [
         {
           field: '',

@@ -17,6 +17,7 @@ export interface CreateWebhookInput {
   content_type?: WebhookContentType;
   format?: WebhookFormat;
   verify_tls?: boolean;
+  ordered?: boolean;
   headers?: Record<string, string>;
   enabled?: boolean;
   subscriptions: SubscriptionSpec[];
@@ -51,6 +52,7 @@ export class CreateWebhook {
         contentType: input.content_type ?? 'application/json',
         format: input.format ?? 'standard',
         verifyTls: input.verify_tls ?? true,
+        ordered: input.ordered ?? false,
         headers: this.box.sealHeaders(input.headers ?? {}),
         enabled: input.enabled ?? true,
       });

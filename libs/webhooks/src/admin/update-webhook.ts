@@ -13,6 +13,8 @@ export interface UpdateWebhookInput {
   content_type?: WebhookContentType;
   format?: WebhookFormat;
   verify_tls?: boolean;
+  /** On: applies to deliveries created from then on (a delivery is keyed when it is created); off: at once. */
+  ordered?: boolean;
   headers?: Record<string, string>;
   /** `true` re-enables a disabled webhook and clears its reason and failure streak. */
   enabled?: boolean;
@@ -39,6 +41,7 @@ export class UpdateWebhook {
       if (input.content_type !== undefined) changes.contentType = input.content_type;
       if (input.format !== undefined) changes.format = input.format;
       if (input.verify_tls !== undefined) changes.verifyTls = input.verify_tls;
+      if (input.ordered !== undefined) changes.ordered = input.ordered;
       if (input.headers !== undefined) changes.headers = this.box.sealHeaders(input.headers);
       if (input.enabled === true && !webhook.enabled)
         Object.assign(changes, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });

@@ -10,6 +10,7 @@ export interface WebhookView {
   content_type: string;
   format: string;
   verify_tls: boolean;
+  ordered: boolean;
   headers: Record<string, string>;
   enabled: boolean;
   disabled_reason: string | null;
@@ -29,6 +30,7 @@ export function toWebhookView(webhook: WebhookSubscriber, subscriptions: Subscri
     content_type: webhook.contentType,
     format: webhook.format,
     verify_tls: webhook.verifyTls,
+    ordered: webhook.ordered,
     headers: box.openHeaders(webhook.headers),
     enabled: webhook.enabled,
     disabled_reason: webhook.disabledReason,

@@ -388,6 +388,7 @@
     field('format').value = w ? w.format : 'standard';
     field('content_type').value = w ? w.content_type : 'application/json';
     field('verify_tls').checked = w ? w.verify_tls : true;
+    field('ordered').checked = w ? w.ordered : false;
     syncContentType();
     $('#subscription-rows').replaceChildren(...(w ? w.subscriptions : [{}]).map(subscriptionRow));
     $('#header-rows').replaceChildren(...Object.entries(w ? w.headers : {}).map(([name, value]) => headerRow(name, value)));
@@ -423,6 +424,7 @@
       format: field('format').value,
       content_type: field('content_type').value,
       verify_tls: field('verify_tls').checked,
+      ordered: field('ordered').checked,
       headers,
       subscriptions,
     };
@@ -726,8 +728,23 @@
           cell(when(r.ended_at)),
           cell(`${r.error_count} / ${r.warning_count}`),
           el('td', {}, ...r.tasks.map((t) => el('div', {}, el('span', { class: 'mono', text: `${t.name || t.key} ` }), badge(t.status)))),
+          scheduleCell(r.schedule),
         ),
       ),
+    );
+  }
+  /** The pipeline's expected-run schedule: its cron, the next tick, and the last tick with no run (MISSING) or a run not finished in time (LATE). */
+  function scheduleCell(s) {
+    if (!s) return cell(null);
+    const verdict = (kind, tick) =>
+      tick ? el('div', { class: 'schedule-verdict' }, badge(kind), ' ', tick.event_id ? link('event', tick.event_id, when(tick.tick)) : document.createTextNode(when(tick.tick))) : null;
+    return el(
+      'td',
+      { class: 'schedule' },
+      el('div', { class: 'mono', text: `${s.cron} (${s.timezone})` }),
+      el('div', { class: 'muted', text: `next ${when(s.next_tick)} · start within ${s.start_within}${s.finish_within ? `, finish within ${s.finish_within}` : ''}` }),
+      verdict('MISSING', s.last_missing),
+      verdict('LATE', s.last_late),
     );
   }
 

@@ -31,4 +31,12 @@ export class LineageGraphQuery {
   @IsOptional()
   @IsIn(['job', 'dataset'])
   type?: 'job' | 'dataset';
+
+  @ApiPropertyOptional({
+    enum: ['history'],
+    description: "history: also walk the edges of each job's older versions (marked current: false); by default only the current version's",
+  })
+  @IsOptional()
+  @IsIn(['history'])
+  include?: 'history';
 }

@@ -54,7 +54,14 @@ export class LineageEdgeResponse {
   @ApiProperty() from: LineageNodeRefResponse;
   @ApiProperty() to: LineageNodeRefResponse;
   @ApiDateTime() last_seen_at: Date;
-  @ApiProperty({ description: 'The OpenLineage runId that last reported the edge' }) last_run_id: string;
+  @ApiUuid({ nullable: true, description: 'The OpenLineage runId that last reported the edge; null when a JobEvent did' })
+  last_run_id: string | null;
+  @ApiProperty({
+    description:
+      "Part of the job's current version: its newest report of inputs and outputs (a COMPLETE run, a RUNNING streaming run, a JobEvent). " +
+      'Always true unless include=history was asked',
+  })
+  current: boolean;
 }
 
 @ApiSchema({ name: 'LineageGraph' })
@@ -64,7 +71,11 @@ export class LineageGraphResponse implements LineageGraph {
   @ApiInteger() depth: number;
   @ApiProperty({ description: 'What feeds the root' }) upstream: LineageNodesResponse;
   @ApiProperty({ description: 'What the root feeds' }) downstream: LineageNodesResponse;
-  @ApiProperty({ type: [LineageEdgeResponse], description: 'In data-flow direction' }) edges: LineageEdgeResponse[];
+  @ApiProperty({
+    type: [LineageEdgeResponse],
+    description: 'In data-flow direction; empty for a job whose current version has no datasets',
+  })
+  edges: LineageEdgeResponse[];
   @ApiProperty({ description: 'The walk stopped at the node limit' }) truncated: boolean;
 }
 

@@ -3,6 +3,7 @@ import { LOG_LEVELS, OBSERVED_STATUSES, TEST_STATUSES } from '@tidings/events';
 import { ObservedRunListItem, ObservedRunSummary } from '@tidings/ingest';
 import { PageOf } from '../../http/pagination';
 import { ApiDateTime, ApiInteger, ApiUuid } from '../../openapi/api-properties';
+import { ScheduleResponse } from './schedule.response';
 
 @ApiSchema({ name: 'ObservedTaskState' })
 export class ObservedTaskStateResponse {
@@ -26,6 +27,8 @@ export class ObservedRunListItemResponse implements ObservedRunListItem {
   @ApiInteger() error_count: number;
   @ApiInteger() warning_count: number;
   @ApiProperty({ type: [ObservedTaskStateResponse] }) tasks: ObservedTaskStateResponse[];
+  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" })
+  schedule: ScheduleResponse | null;
 }
 
 export const ObservedRunPage = PageOf(ObservedRunListItemResponse, 'ObservedRunPage');
@@ -125,4 +128,6 @@ export class ObservedRunSummaryResponse implements ObservedRunSummary {
   @ApiProperty() logs: ObservedLogsResponse;
   @ApiProperty() tests: ObservedTestsResponse;
   @ApiProperty({ type: [ObservedMetricResponse] }) metrics: ObservedMetricResponse[];
+  @ApiProperty({ type: ScheduleResponse, nullable: true, description: "The pipeline's expected-run schedule and its state" })
+  schedule: ScheduleResponse | null;
 }

@@ -56,6 +56,13 @@ export class CreateWebhookDto {
   @IsIn(WEBHOOK_FORMATS)
   format?: WebhookFormat;
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() verify_tls?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Ordered delivery: the deliveries of one ordering key are sent one at a time, in event occurred_at order; a failing key blocks only itself. false when absent at creation; switched on, it applies to deliveries created from then on; switched off, at once',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ordered?: boolean;
   @ApiPropertyOptional({ ...HEADER_MAP, example: { 'x-team': 'data' } }) @IsOptional() @IsHeaderMap() headers?: Record<string, string>;
   @ApiPropertyOptional({ description: 'true when absent at creation' }) @IsOptional() @IsBoolean() enabled?: boolean;
 

@@ -21,6 +21,7 @@ export class WebhookResponse implements WebhookView {
   @ApiProperty({ enum: WEBHOOK_CONTENT_TYPES }) content_type: string;
   @ApiProperty({ enum: WEBHOOK_FORMATS }) format: string;
   @ApiProperty() verify_tls: boolean;
+  @ApiProperty({ description: "Each ordering key's deliveries one at a time, in event order" }) ordered: boolean;
   @ApiSchemaProperty(STRING_MAP, { description: 'Sent with every request' }) headers: Record<string, string>;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'Why Tidings or an admin disabled it' }) disabled_reason: string | null;
