@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { processExists } from '@tidings/testing';
+import { processExists, waitFor } from '@tidings/testing';
 import { Webhook } from 'standardwebhooks';
 import { pipelineRunEvent } from '../support/fixtures';
 import { FaultRig, PrivateRedis } from '../support/fault-rig';
@@ -51,11 +51,13 @@ describe('Redis Cluster (redis+cluster://)', () => {
   }, 60_000);
 
   it('delivers through the Cluster, keeps the queue in one hash slot, and shuts the worker down cleanly', async () => {
-    for (const process of [rig.api!, rig.worker!]) {
-      const ready = await fetch(`http://127.0.0.1:${process === rig.api ? rig.env.PORT : rig.env.WORKER_PORT}/health/ready`);
-      expect(ready.status).toBe(200);
+    // The state log names the cluster; both processes are ready with it (the worker's readiness needs Redis).
+    await waitFor('the worker to say the Cluster is reachable', () =>
+      new RegExp(`Redis at Cluster 127\\.0\\.0\\.1:${cluster.port} is reachable`).test(rig.worker!.output()),
+    );
+    for (const port of [rig.env.PORT, rig.env.WORKER_PORT]) {
+      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
     }
-    expect(rig.worker!.output()).toMatch(new RegExp(`Redis at Cluster 127\\.0\\.0\\.1:${cluster.port} is reachable`));
 
     const receiver = rig.receiver!;
     receiver.on(PATH, { status: 200, delayMs: RECEIVER_DELAY_MS });
