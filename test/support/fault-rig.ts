@@ -193,6 +193,8 @@ export class PrivateRedis {
     readonly dir: string,
     /** A Sentinel watching this primary (under this name), rather than a server. */
     private readonly sentinelOf?: { primary: PrivateRedis; name: string },
+    /** A node of a Redis Cluster of its own, holding all 16384 slots. */
+    private readonly clusterNode = false,
   ) {}
 
   static async start(): Promise<PrivateRedis> {
@@ -208,6 +210,19 @@ export class PrivateRedis {
     return sentinel;
   }
 
+  /** A one-node Redis Cluster (all slots on this node), ready (`cluster_state:ok`) when this resolves. */
+  static async startCluster(): Promise<PrivateRedis> {
+    const node = new PrivateRedis(await freePort(), ownedTempDir('redis'), undefined, true);
+    await node.startServer();
+    await node.command((client) => client.cluster('ADDSLOTSRANGE', 0, 16383));
+    await waitFor(
+      'the Redis Cluster to be ok',
+      () => node.command(async (client) => /cluster_state:ok/.test(await client.cluster('INFO'))),
+      15_000,
+    );
+    return node;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
@@ -219,6 +234,10 @@ export class PrivateRedis {
   async startServer(): Promise<void> {
     if (this.isRunning) return;
     let args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    if (this.clusterNode) {
+      // A lone node that has met no other does not know its address and would announce slots served by "".
+      args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(this.dir, 'nodes.conf'), '--cluster-announce-ip', '127.0.0.1');
+    }
     if (this.sentinelOf) {
       // A Sentinel needs a config file of its own that it may rewrite.
       const config = join(this.dir, 'sentinel.conf');

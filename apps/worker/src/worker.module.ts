@@ -5,7 +5,7 @@ import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
 import { EventsModule } from '@tidings/events';
 import { FileClock, IngestModule, ScheduleClock, SystemClock } from '@tidings/ingest';
-import { QUEUE, RedisProbe, redisOptions, RedisStateLog } from '@tidings/queue';
+import { QUEUE, QueueConnection, RedisProbe, RedisStateLog } from '@tidings/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
@@ -14,6 +14,7 @@ import { WebhooksModule } from '@tidings/webhooks';
 import { ExpectedRunWatch } from './maintenance/expected-run-watch';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
+import { QueueShutdown } from './queue-shutdown';
 import { OutboxListener } from './relay/outbox-listener';
 import { RelayLoop } from './relay/relay-loop';
 import { WorkerHealthController } from './worker-health.controller';
@@ -22,6 +23,8 @@ import { WorkerReadiness } from './worker-readiness';
 @Module({})
 export class WorkerModule {
   static forRoot(config: TidingsConfig): DynamicModule {
+    // BullMQ takes a Cluster only as a client it shares (QueueShutdown closes it last); a server or Sentinel as options.
+    const queueConnection = new QueueConnection(config, 'worker');
     return {
       module: WorkerModule,
       imports: [
@@ -30,7 +33,7 @@ export class WorkerModule {
         loggingModule(config, 'worker'),
         MetricsModule.forRoot('worker'),
         TerminusModule,
-        BullModule.forRoot({ connection: redisOptions(config.redisUrl, 'worker'), prefix: config.queuePrefix }),
+        BullModule.forRoot({ connection: queueConnection.connection, prefix: queueConnection.prefix }),
         BullModule.registerQueue({ name: QUEUE.webhooks }),
         EventsModule,
         WebhooksModule,
@@ -42,6 +45,8 @@ export class WorkerModule {
       ],
       controllers: [WorkerHealthController],
       providers: [
+        { provide: QueueConnection, useValue: queueConnection },
+        QueueShutdown,
         RedisProbe,
         RedisStateLog,
         WorkerReadiness,

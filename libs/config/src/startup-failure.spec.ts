@@ -27,6 +27,12 @@ describe('describeStartupFailure', () => {
     expect(text).toBe('Cannot reach Redis at cache:6390/2: connect ECONNREFUSED 10.0.0.6:6390. Check REDIS_URL (is Redis running?)');
   });
 
+  it('names REDIS_URL and the first seed node (never the password) for a refused Redis Cluster', () => {
+    const cluster = parseConfig({ DATABASE_URL: 'postgres://app@db.internal:6432/tidings', REDIS_URL: 'redis+cluster://:pw@node-1:7000,node-2:7001' });
+    const text = describeStartupFailure(systemError('connect ECONNREFUSED 10.0.0.7:7000', { code: 'ECONNREFUSED', syscall: 'connect', port: 7000 }), cluster, 'worker');
+    expect(text).toBe('Cannot reach Redis at Cluster node node-1:7000: connect ECONNREFUSED 10.0.0.7:7000. Check REDIS_URL (is Redis running?)');
+  });
+
   it.each([
     ['api', 3100, 'PORT'],
     ['worker', 3101, 'WORKER_PORT'],

@@ -62,10 +62,14 @@ function endpoint(url: string, defaultPort: number): Endpoint {
   return { host: parsed.hostname, port, label: `${parsed.hostname}:${port}${database}` };
 }
 
-/** Where REDIS_URL points; for Sentinel, the first Sentinel (the one a refused connection most likely names). */
+/** Where REDIS_URL points; for Sentinel or Cluster, the first Sentinel or seed node (the one a refused connection most likely names). */
 function redisEndpoint(url: string): Endpoint {
   const target = parseRedisUrl(url);
   if (target.kind === 'server') return endpoint(url, 6379);
+  if (target.kind === 'cluster') {
+    const [first] = target.nodes;
+    return { host: first.host, port: first.port, label: `Cluster node ${first.host}:${first.port}` };
+  }
   const [first] = target.sentinels;
   return { host: first.host, port: first.port, label: `Sentinel ${first.host}:${first.port} (primary ${target.name})` };
 }

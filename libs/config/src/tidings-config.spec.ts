@@ -160,6 +160,8 @@ describe('parseConfig', () => {
     ['WEBHOOK_DISABLE_AFTER', '500ms'],
     ['DATABASE_URL', 'mysql://localhost/tidings'],
     ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'redis+cluster://node1:7000/1'],
+    ['REDIS_URL', 'redis+cluster://node1'],
     ['PUBLIC_URL', 'ftp://example.com'],
     ['TIDINGS_ADMIN_KEY', 'too-short'],
     ['TELEMETRY_DISABLED', 'maybe'],

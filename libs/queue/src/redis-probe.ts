@@ -1,15 +1,15 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import Redis from 'ioredis';
-import { redisOptions } from './redis-connection';
+import { Cluster, Redis } from 'ioredis';
+import { createRedisClient } from './redis-connection';
 
 /** A small, fail-fast Redis connection for readiness checks. */
 @Injectable()
 export class RedisProbe implements OnModuleDestroy {
-  private readonly client: Redis;
+  private readonly client: Redis | Cluster;
 
   constructor(config: TidingsConfig) {
-    this.client = new Redis({ ...redisOptions(config.redisUrl, 'producer'), lazyConnect: true, connectTimeout: 1000 });
+    this.client = createRedisClient(config.redisUrl, 'producer', { connectTimeout: 1000 });
     this.client.on('error', () => undefined);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { parseRedisUrl, TidingsConfig } from '@tidings/config';
-import Redis from 'ioredis';
-import { redisOptions } from './redis-connection';
+import { Cluster, Redis } from 'ioredis';
+import { createRedisClient, describeRedisTarget } from './redis-connection';
 
 type RedisState = 'unknown' | 'up' | 'down' | 'stopped';
 
@@ -16,19 +16,15 @@ type RedisState = 'unknown' | 'up' | 'down' | 'stopped';
 export class RedisStateLog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   private readonly where: string;
-  private client?: Redis;
+  private client?: Redis | Cluster;
   private state: RedisState = 'unknown';
 
   constructor(private readonly config: TidingsConfig) {
-    const target = parseRedisUrl(config.redisUrl);
-    this.where =
-      target.kind === 'server'
-        ? `${target.host}:${target.port}`
-        : `primary ${target.name} via Sentinel ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+    this.where = describeRedisTarget(parseRedisUrl(config.redisUrl));
   }
 
   onApplicationBootstrap(): void {
-    const client = new Redis({ ...redisOptions(this.config.redisUrl, 'producer'), lazyConnect: true, connectionName: 'tidings-redis-watch' });
+    const client = createRedisClient(this.config.redisUrl, 'producer', { connectionName: 'tidings-redis-watch' });
     this.client = client;
     client.on('ready', () => this.change('up'));
     client.on('error', (error: Error) => this.change('down', error.message || (error as { code?: string }).code));

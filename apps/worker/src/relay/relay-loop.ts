@@ -3,7 +3,7 @@ import { WakeableSleep } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { OutboxRelay } from '@tidings/deliveries';
 import { TidingsMetrics } from '@tidings/metrics';
-import { chunkDeliveries, deliverWebhooksJobId, JOB, QUEUE, redisOptions, webhookJobShape } from '@tidings/queue';
+import { chunkDeliveries, deliverWebhooksJobId, JOB, QUEUE, QueueConnection, webhookJobShape } from '@tidings/queue';
 import { Queue } from 'bullmq';
 import { OutboxListener } from './outbox-listener';
 
@@ -27,6 +27,8 @@ type RelayPass = 'more' | 'queue-full' | 'idle';
 export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(RelayLoop.name);
   private queue: Queue;
+  /** Its own (fail-fast) connection: a producer must not block on an absent Redis as the worker's may. */
+  private connection?: QueueConnection;
   private stopping = false;
   private running?: Promise<void>;
   private readonly pause = new WakeableSleep();
@@ -45,7 +47,8 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue = new Queue(QUEUE.webhooks, { connection: redisOptions(this.config.redisUrl, 'producer'), prefix: this.config.queuePrefix });
+    const connection = (this.connection = new QueueConnection(this.config, 'producer'));
+    this.queue = new Queue(QUEUE.webhooks, { connection: connection.connection, prefix: connection.prefix });
     this.queue.on('error', () => undefined);
     this.metrics.addCollector(async () => {
       const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
@@ -143,6 +146,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue?.close().catch(() => undefined);
+    await this.connection?.close();
   }
 }
 
