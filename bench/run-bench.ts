@@ -700,7 +700,7 @@ async function main(): Promise<void> {
   });
 
   // ── ordered delivery ──
-  await phase('ordered_delivery_per_s', async () => {
+  await selectedPhase('ordered_delivery_per_s', async () => {
     // The same backlog twice, each time for one webhook alone (its own event type), the worker stopped while it is written.
     const runs = Array.from({ length: S.orderedKeys }, () => randomUUID());
     const drainRate = async (name: string, type: string, ordered: boolean): Promise<{ perSecond: number; due: number }> => {
