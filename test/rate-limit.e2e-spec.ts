@@ -1,5 +1,7 @@
+import { clearQueuePrefix, createTestDatabase, freePort, TestDatabase } from '@tidings/testing';
+import { releaseDist, TidingsProcess } from './support/fault-rig';
 import { pipelineRunEvent } from './support/fixtures';
-import { Harness, startTidings } from './support/tidings-harness';
+import { Harness, startTidings, testEnv } from './support/tidings-harness';
 
 describe('rate limiting on ingestion, per API key', () => {
   let t: Harness;
@@ -31,5 +33,49 @@ describe('rate limiting on ingestion, per API key', () => {
 
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100));
     expect((await t.http('POST', '/v1/events', pipelineRunEvent(), { key: a })).status).toBe(201);
+  });
+});
+
+describe('rate limiting on ingestion across api replicas', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  const apis: TidingsProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // A window long enough that a slow machine cannot let it roll over between the requests below.
+    env = testEnv(database, { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT: '10/60s', PORT: String(await freePort()) });
+    apis.push(new TidingsProcess('api', env), new TidingsProcess('api', { ...env, PORT: String(await freePort()) }));
+    for (const api of apis) await api.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const api of apis) await api.stop();
+    await clearQueuePrefix(env.QUEUE_PREFIX);
+    await database?.drop();
+    await releaseDist();
+  }, 60_000);
+
+  it('admits one INGEST_RATE_LIMIT per key in all, not one per process', async () => {
+    const post = async (baseUrl: string, path: string, key: string, body: unknown) => {
+      const res = await fetch(baseUrl + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const minted = await fetch(`${apis[0].baseUrl}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.TIDINGS_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'producer', scopes: ['events:write'] }),
+    });
+    const { key } = (await minted.json()) as { key: string };
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) for (const api of apis) statuses.push(await post(api.baseUrl, '/v1/events', key, pipelineRunEvent()));
+    // Per process, each would have admitted 8 of its 8.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
   });
 });

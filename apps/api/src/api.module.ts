@@ -22,6 +22,7 @@ import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { IngestThrottlerGuard } from './http/ingest-throttler.guard';
+import { SharedThrottlerStorage } from './http/shared-throttler-storage';
 import { JsonBodyInterceptor } from './http/json-body.interceptor';
 import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { tidingsValidationPipe } from './http/validation.pipe';
@@ -54,6 +55,8 @@ export const API_CONTROLLERS = [
 export class ApiModule {
   /** `worker`: the worker sharing this process (`npm start`), whose health and metrics this api serves too. */
   static forRoot(config: TidingsConfig, worker?: InProcessWorker): DynamicModule {
+    // One INGEST_RATE_LIMIT budget per key for every api replica (a provider too, so it is closed at shutdown).
+    const throttlerStorage = config.ingestRateLimit ? new SharedThrottlerStorage(config) : undefined;
     return {
       module: ApiModule,
       imports: [
@@ -63,8 +66,11 @@ export class ApiModule {
         MetricsModule.forRoot('api'),
         TerminusModule,
         ThrottlerModule.forRoot({
-          throttlers: config.ingestRateLimit ? [{ name: 'default', ttl: config.ingestRateLimit.windowMs, limit: config.ingestRateLimit.limit }] : [],
+          throttlers: config.ingestRateLimit
+            ? [{ name: 'default', ttl: config.ingestRateLimit.windowMs, limit: config.ingestRateLimit.limit }]
+            : [],
           errorMessage: 'Too many requests for this API key; retry after the time in Retry-After (seconds)',
+          ...(throttlerStorage ? { storage: throttlerStorage } : {}),
         }),
         AuthModule,
         EventsModule,
@@ -76,6 +82,7 @@ export class ApiModule {
       providers: [
         RedisProbe,
         IngestThrottlerGuard,
+        ...(throttlerStorage ? [{ provide: SharedThrottlerStorage, useValue: throttlerStorage }] : []),
         FailedAuthThrottle,
         RevocationListener,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
