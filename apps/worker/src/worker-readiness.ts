@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorFunction, HealthIndicatorResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { within } from '@tidings/common';
 import { readDeliveryLag } from '@tidings/deliveries';
 import { RedisProbe } from '@tidings/queue';
 import { DataSource } from 'typeorm';
@@ -38,17 +39,11 @@ export class WorkerReadiness {
   /** Always `up`; bounded like the Postgres ping, so a slow database cannot hold the probe. */
   private async deliveryLag() {
     const check = this.indicators.check('deliveries');
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const lag = await Promise.race([
-        readDeliveryLag(this.db),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2000 ms')), 2000))),
-      ]);
+      const lag = await within(readDeliveryLag(this.db), 2000, 'Postgres');
       return check.up({ due: lag.due, due_capped: lag.capped, oldest_due_seconds: Math.round(lag.oldestDueSeconds * 1000) / 1000 });
     } catch (error) {
       return check.up({ due: null, message: `lag unknown: ${(error as Error).message}` });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -7,4 +7,5 @@ export * from './request-context';
 export * from './group-commit';
 export * from './uuid-time';
 export * from './wakeable-sleep';
+export * from './within';
 export * from './history-partitions';

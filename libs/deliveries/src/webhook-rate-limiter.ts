@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { queryRows } from '@tidings/common';
+import { queryRows, within } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DeliverWebhookJob } from '@tidings/queue';
 import type { RedisClient } from 'bullmq';
@@ -91,7 +91,10 @@ export class WebhookRateLimiter {
   async admit(jobs: DeliverWebhookJob[], now = Date.now()): Promise<RateDecision> {
     const decision: RateDecision = { admitted: [], deferred: [] };
     const limited = new Map<string, DeliverWebhookJob[]>();
-    const limits = await this.limitsOf(jobs.map((job) => job.subscriberId), now);
+    const limits = await this.limitsOf(
+      jobs.map((job) => job.subscriberId),
+      now,
+    );
     for (const job of jobs) {
       if (limits.get(job.subscriberId) == null) decision.admitted.push({ job, waitMs: 0 });
       else limited.set(job.subscriberId, [...(limited.get(job.subscriberId) ?? []), job]);
@@ -133,28 +136,19 @@ export class WebhookRateLimiter {
   }
 
   private async reserve(subscriberId: string, limit: number, wanted: number): Promise<{ offsets: number[]; reachMs: number } | null> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${RESERVE_TIMEOUT_MS} ms`)), RESERVE_TIMEOUT_MS);
-      });
-      const reservation = this.reserveOn(subscriberId, limit, wanted);
-      // Once timed out, its own failure (the connection refused later) has nobody waiting for it: not an unhandled rejection.
-      reservation.catch(() => undefined);
-      const [offsets, reachMs] = await Promise.race([reservation, timeout]);
+      const [offsets, reachMs] = await within(this.reserveOn(subscriberId, limit, wanted), RESERVE_TIMEOUT_MS, 'Redis');
       if (this.unavailable) this.logger.warn('Redis answers again: rate-limited webhooks are delivered again');
       this.unavailable = false;
       return { offsets, reachMs };
     } catch (error) {
       if (!this.unavailable) {
         this.logger.warn(
-          `Rate-limited webhooks wait: their schedule is kept in Redis, which does not answer (${(error as Error).message}); deliveries are deferred, no attempt spent`,
+          `Rate-limited webhooks wait: their schedule is kept in Redis (${(error as Error).message}); deliveries are deferred, no attempt spent`,
         );
       }
       this.unavailable = true;
       return null;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

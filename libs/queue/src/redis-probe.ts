@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { within } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { Cluster, Redis } from 'ioredis';
 import { createRedisClient } from './redis-connection';
@@ -16,10 +17,7 @@ export class RedisProbe implements OnModuleDestroy {
   async reachable(timeoutMs = 1000): Promise<boolean> {
     try {
       if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect().catch(() => undefined);
-      const pong = await Promise.race([
-        this.client.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
-      ]);
+      const pong = await within(this.client.ping(), timeoutMs, 'Redis');
       return pong === 'PONG';
     } catch {
       return false;

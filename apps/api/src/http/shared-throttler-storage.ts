@@ -1,6 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { within } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { createRedisClient } from '@tidings/queue';
 import { Cluster } from 'ioredis';
@@ -34,28 +35,17 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const counted = this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
-      counted.catch(() => undefined); // once timed out, its own failure has nobody waiting for it
-      const record = await Promise.race([
-        counted,
-        new Promise<never>(
-          (_, reject) =>
-            (timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_COUNT_TIMEOUT_MS} ms`)), REDIS_COUNT_TIMEOUT_MS)),
-        ),
-      ]);
+      const record = await within(this.shared.increment(key, ttl, limit, blockDuration, throttlerName), REDIS_COUNT_TIMEOUT_MS, 'Redis');
       if (this.alone) this.logger.warn('Redis answers again: INGEST_RATE_LIMIT is counted across all api processes again');
       this.alone = false;
       return record;
     } catch (error) {
       if (!this.alone) {
-        this.logger.warn(`INGEST_RATE_LIMIT is counted in this process only: Redis does not answer (${(error as Error).message})`);
+        this.logger.warn(`INGEST_RATE_LIMIT is counted in this process only: ${(error as Error).message}`);
       }
       this.alone = true;
       return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

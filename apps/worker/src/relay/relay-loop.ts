@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { WakeableSleep } from '@tidings/common';
+import { WakeableSleep, within } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { OutboxRelay } from '@tidings/deliveries';
 import { TidingsMetrics } from '@tidings/metrics';
@@ -51,7 +51,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     this.queue = new Queue(QUEUE.webhooks, { connection: connection.connection, prefix: connection.prefix });
     this.queue.on('error', () => undefined);
     this.metrics.addCollector(async () => {
-      const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+      const counts = await within(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000, 'the queue');
       for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QUEUE.webhooks, state }, n);
     });
     this.listener.start(() => this.poke());
@@ -100,7 +100,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     this.jobSize = this.jobSize * 0.8 + (claimed.length / jobs.length) * 0.2;
     this.waiting.added += jobs.length;
     try {
-      await withTimeout(
+      await within(
         this.queue.addBulk(
           jobs.map((data) => ({
             name: JOB.deliverWebhooks,
@@ -109,6 +109,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
           })),
         ),
         ENQUEUE_TIMEOUT_MS,
+        'the queue',
       );
     } catch (error) {
       await this.relay.release(claimed);
@@ -148,14 +149,4 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     await this.queue?.close().catch(() => undefined);
     await this.connection?.close();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }
