@@ -1,16 +1,23 @@
 import { Logger } from '@nestjs/common';
 import { ApiKeysService } from '@tidings/auth';
-import { clearQueuePrefix, createTestDatabase, freePort, TestDatabase, waitFor } from '@tidings/testing';
+import { clearQueuePrefix, createTestDatabase, TestDatabase, waitFor } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
-import { releaseDist, TidingsProcess } from './support/fault-rig';
-import { Harness, startTidings, testEnv } from './support/tidings-harness';
+import { ApiReplicas, startApiReplicas, TidingsProcess } from './support/fault-rig';
+import { Harness, startTidings } from './support/tidings-harness';
 
 /*
  * Hostile input against authentication (issue 13, findings 3, 4 and the auth
  * and logging parts of 7). Each test reproduces what was found on main.
  */
 
-async function call(baseUrl: string, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  key: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(baseUrl + path, {
     method,
     headers: {
@@ -26,22 +33,17 @@ async function call(baseUrl: string, method: string, path: string, key: string |
 }
 
 describe('hostile auth: two api processes on one database', () => {
-  let database: TestDatabase;
+  let replicas: ApiReplicas;
   let env: Record<string, string>;
-  const apis: TidingsProcess[] = [];
+  let apis: TidingsProcess[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    env = testEnv(database, { LOG_LEVEL: 'warn', PORT: String(await freePort()) });
-    apis.push(new TidingsProcess('api', env), new TidingsProcess('api', { ...env, PORT: String(await freePort()) }));
-    for (const api of apis) await api.start();
+    replicas = await startApiReplicas(2);
+    ({ env, apis } = replicas);
   }, 120_000);
 
   afterAll(async () => {
-    for (const api of apis) await api.stop();
-    await clearQueuePrefix(env.QUEUE_PREFIX);
-    await database?.drop();
-    await releaseDist();
+    await replicas?.stop();
   }, 60_000);
 
   it('finding 3: a key revoked on one replica is refused by the other within 1 s, and cannot mint a key after its revocation', async () => {
@@ -205,7 +207,9 @@ describe('hostile auth: one api in process, no proxy trusted (the default)', () 
   it('finding 7: a client cannot escape the failed-key throttle by naming a new address in X-Forwarded-For each time', async () => {
     let throttledAt: number | undefined;
     for (let i = 0; i < 200 && throttledAt === undefined; i++) {
-      const res = await call(t.baseUrl, 'GET', '/v1/webhooks', `tid_guess_${i}`, undefined, { 'x-forwarded-for': `198.18.${i >> 8}.${i & 255}` });
+      const res = await call(t.baseUrl, 'GET', '/v1/webhooks', `tid_guess_${i}`, undefined, {
+        'x-forwarded-for': `198.18.${i >> 8}.${i & 255}`,
+      });
       if (res.status === 429) throttledAt = i;
     }
     expect(throttledAt).toBeDefined();

@@ -1,7 +1,6 @@
-import { clearQueuePrefix, createTestDatabase, freePort, TestDatabase } from '@tidings/testing';
-import { releaseDist, TidingsProcess } from './support/fault-rig';
+import { ApiReplicas, startApiReplicas, TidingsProcess } from './support/fault-rig';
 import { pipelineRunEvent } from './support/fixtures';
-import { Harness, startTidings, testEnv } from './support/tidings-harness';
+import { Harness, startTidings } from './support/tidings-harness';
 
 describe('rate limiting on ingestion, per API key', () => {
   let t: Harness;
@@ -37,23 +36,18 @@ describe('rate limiting on ingestion, per API key', () => {
 });
 
 describe('rate limiting on ingestion across api replicas', () => {
-  let database: TestDatabase;
+  let replicas: ApiReplicas;
   let env: Record<string, string>;
-  const apis: TidingsProcess[] = [];
+  let apis: TidingsProcess[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     // A window long enough that a slow machine cannot let it roll over between the requests below.
-    env = testEnv(database, { LOG_LEVEL: 'warn', INGEST_RATE_LIMIT: '10/60s', PORT: String(await freePort()) });
-    apis.push(new TidingsProcess('api', env), new TidingsProcess('api', { ...env, PORT: String(await freePort()) }));
-    for (const api of apis) await api.start();
+    replicas = await startApiReplicas(2, { INGEST_RATE_LIMIT: '10/60s' });
+    ({ env, apis } = replicas);
   }, 120_000);
 
   afterAll(async () => {
-    for (const api of apis) await api.stop();
-    await clearQueuePrefix(env.QUEUE_PREFIX);
-    await database?.drop();
-    await releaseDist();
+    await replicas?.stop();
   }, 60_000);
 
   it('admits one INGEST_RATE_LIMIT per key in all, not one per process', async () => {

@@ -1,5 +1,7 @@
 import {
   atExit,
+  clearQueuePrefix,
+  createTestDatabase,
   BuildSnapshot,
   FakeWebhookReceiver,
   nodeScript,
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { searchPathOption } from '@tidings/database';
 import { pipelineRunEvent } from './fixtures';
+import { testEnv } from './tidings-harness';
 import { freePort } from '@tidings/testing';
 export { freePort };
 
@@ -146,7 +149,11 @@ export class PrivatePostgres {
 
   /** One query on a short-lived connection (survives restarts between calls). */
   async query<T = any>(sql: string, params: unknown[] = [], database = 'tidings'): Promise<T[]> {
-    const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 5000, options: searchPathOption('tidings') });
+    const client = new Client({
+      connectionString: this.url(database),
+      connectionTimeoutMillis: 5000,
+      options: searchPathOption('tidings'),
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -351,7 +358,9 @@ export class TidingsProcess {
 
   /** Everything the process (all its starts) wrote, stdout and stderr interleaved. */
   output(): string {
-    return this.starts.map((p) => `\n----- ${this.role} pid ${p.pid} started at ${p.startedAt.toISOString()} -----\n${p.output()}`).join('');
+    return this.starts
+      .map((p) => `\n----- ${this.role} pid ${p.pid} started at ${p.startedAt.toISOString()} -----\n${p.output()}`)
+      .join('');
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
@@ -411,7 +420,9 @@ export class TidingsProcess {
   /** Log lines that mention any of these request ids, leaving out the per-request access lines. */
   linesFor(requestIds: (string | undefined)[]): string[] {
     const ids = requestIds.filter((id): id is string => !!id);
-    return this.output().split('\n').filter((line) => ids.some((id) => line.includes(id)) && !/"msg":"request (completed|errored)"/.test(line));
+    return this.output()
+      .split('\n')
+      .filter((line) => ids.some((id) => line.includes(id)) && !/"msg":"request (completed|errored)"/.test(line));
   }
 
   /** The last lines of output, leaving out routine per-request log lines. */
@@ -425,6 +436,33 @@ export class TidingsProcess {
 }
 
 /** One HTTP request the load driver made. */
+/** Api processes sharing one database and one queue prefix, as replicas do. */
+export interface ApiReplicas {
+  env: Record<string, string>;
+  apis: TidingsProcess[];
+  /** Ends the processes and removes their database, their Redis keys and this run's build snapshot. */
+  stop(): Promise<void>;
+}
+
+/** `count` api processes (each on its own port) on a fresh database and queue prefix, for what must hold across replicas. */
+export async function startApiReplicas(count: number, overrides: Record<string, string> = {}): Promise<ApiReplicas> {
+  const database = await createTestDatabase();
+  const env = testEnv(database, { LOG_LEVEL: 'warn', ...overrides });
+  const apis: TidingsProcess[] = [];
+  for (let i = 0; i < count; i++) apis.push(new TidingsProcess('api', { ...env, PORT: String(await freePort()) }));
+  for (const api of apis) await api.start();
+  return {
+    env,
+    apis,
+    async stop() {
+      for (const api of apis) await api.stop();
+      await clearQueuePrefix(env.QUEUE_PREFIX);
+      await database.drop();
+      await releaseDist();
+    },
+  };
+}
+
 export interface RequestOutcome {
   index: number;
   idempotencyKey: string;
@@ -689,7 +727,10 @@ export class FaultRig {
       rig.receiver = await FakeWebhookReceiver.start();
       rig.env = faultEnv(rig.pg, rig.redis, [await freePort(), await freePort()], options.env);
       const replica = async (role: 'api' | 'worker', index: number) =>
-        new TidingsProcess(role, index === 0 ? rig.env : { ...rig.env, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) });
+        new TidingsProcess(
+          role,
+          index === 0 ? rig.env : { ...rig.env, PORT: String(await freePort()), WORKER_PORT: String(await freePort()) },
+        );
       for (let i = 0; i < (options.apis ?? 1); i++) rig.apis.push(await replica('api', i));
       for (let i = 0; i < (options.workers ?? 1); i++) rig.workers.push(await replica('worker', i));
       [rig.api, rig.worker] = [rig.apis[0], rig.workers[0]];
