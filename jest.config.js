@@ -12,5 +12,6 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-  testTimeout: 60000,
+  // 60 s, times the machine's slowness: libs/testing/src/jest-timeout.ts
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-timeout.ts'],
 };

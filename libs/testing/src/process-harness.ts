@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { waitFor } from './wait-for';
+import { within } from '@tidings/common';
+import { machineSlowness, waitFor } from './wait-for';
 
 /*
  * The one way the e2e specs, the fault rig and the bench start child
@@ -175,9 +176,9 @@ export class StartedProcess {
     this.child.kill(signal);
   }
 
-  /** Resolves when it has exited; rejects after `timeoutMs`. */
+  /** Resolves when it has exited; rejects after `timeoutMs` (times the machine's slowness). */
   waitExit(timeoutMs = 30_000): Promise<ProcessExit> {
-    return within(this.exited, timeoutMs, `${this.name} (pid ${this.pid}) did not exit within ${timeoutMs} ms`);
+    return within(this.exited, Math.round(timeoutMs * machineSlowness()), `${this.name} (pid ${this.pid}) exiting`);
   }
 
   /** SIGTERM (its own graceful shutdown), then SIGKILL if it has not exited after `graceMs`. */
@@ -207,7 +208,7 @@ export class StartedProcess {
 
   /** Once it has exited: until its output is read to the end (bounded: a grandchild may hold the pipes). */
   async outputRead(): Promise<void> {
-    await within(this.closed, 5_000, '').catch(() => undefined);
+    await within(this.closed, 5_000, 'its output').catch(() => undefined);
   }
 
   /** Synchronous, for exit hooks. */
@@ -221,16 +222,6 @@ export class StartedProcess {
     if (this.out.length > this.keep) this.out = this.out.slice(this.out.indexOf('\n', this.out.length - this.keep / 2) + 1);
     onLine?.(line, stream);
   }
-}
-
-function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 // ── what this process started, and the cleanup at exit ─────────────────────
