@@ -20,7 +20,9 @@ describe('waits that scale with the machine', () => {
   it('waits the budget times the slowness on a busy one, and says so when it gives up', async () => {
     process.env.TEST_SLOWNESS = '6';
     await expect(waitFor('the flag', readyAfter(600), 150, 10)).resolves.toBe(true);
-    await expect(waitFor('the flag', readyAfter(5_000), 150, 10)).rejects.toThrow(/\(150 ms × 6\.0 for the machine's load\) waiting for the flag/);
+    await expect(waitFor('the flag', readyAfter(5_000), 150, 10)).rejects.toThrow(
+      /\(150 ms × 6\.0 for the machine's load\) waiting for the flag/,
+    );
   });
 
   it('reads the load per core, between 1 and 8, when not fixed', () => {

@@ -56,7 +56,8 @@ export async function waitForProgress(
     const { progress, done } = await check();
     if (done) return { done, ms: Date.now() - started, progress };
     if (progress !== last) [last, movedAt] = [progress, Date.now()];
-    if (Date.now() - movedAt > stallMs) return { done: false, ms: Date.now() - started, progress, stalledFor: `${what}: no progress for ${stallMs} ms` };
+    if (Date.now() - movedAt > stallMs)
+      return { done: false, ms: Date.now() - started, progress, stalledFor: `${what}: no progress for ${stallMs} ms` };
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
