@@ -201,10 +201,20 @@ function cpuMeter(what: string): (units?: number, unit?: string) => Map<string, 
 // ── helpers ─────────────────────────────────────────────────────────────────
 
 /** Transactions committed and rolled back in the bench database so far (every process's; the statistics are flushed about once a second). */
-async function transactions(): Promise<number> {
+/**
+ * What the bench database has done so far: transactions, buffer pages read
+ * (from cache or disk) and tuples written. Per delivery, the pages and tuples
+ * are the steady numbers: they do not swing with the machine's load as CPU
+ * time does, so a change in the statements shows between two runs.
+ */
+async function databaseWork(): Promise<{ xacts: number; pages: number; tuples: number }> {
   await q('SELECT pg_stat_clear_snapshot()');
-  const [{ n }] = await q(`SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = current_database()`);
-  return Number(n);
+  const [row] = await q(
+    `SELECT (xact_commit + xact_rollback)::bigint AS xacts, (blks_hit + blks_read)::bigint AS pages,
+            (tup_inserted + tup_updated + tup_deleted)::bigint AS tuples
+       FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return { xacts: Number(row.xacts), pages: Number(row.pages), tuples: Number(row.tuples) };
 }
 
 /** An event body of `type` (EVENT_TYPE by default) for pipeline run `run` (its ordering key; fresh by default). */
@@ -564,7 +574,7 @@ async function main(): Promise<void> {
     await startWorker();
     const startCount = (await receiver!.stats()).hookUnique;
     const cpu = cpuMeter('delivery');
-    const xactsBefore = await transactions();
+    const workBefore = await databaseWork();
     const drain = await watchDrain(expected, S.deliverySeconds);
     const deliveryCpu = cpu(drain.received - startCount, 'delivery');
     const delivered = drain.received - startCount;
@@ -611,8 +621,12 @@ async function main(): Promise<void> {
     );
     // Read after ref_post: a backend flushes its statistics up to 10 s late. Round trips are where the
     // worker's CPU goes (socket writes), and a transaction is at least one; the relay's idle polls add a few.
-    const xacts = (await transactions()) - xactsBefore;
-    log(`delivery: ${(xacts / Math.max(1, delivered)).toFixed(3)} Postgres transactions per delivery (${xacts} in the bench database)`);
+    const work = await databaseWork();
+    const per = (n: number) => (n / Math.max(1, delivered)).toFixed(3);
+    log(
+      `delivery, per delivery: ${per(work.xacts - workBefore.xacts)} Postgres transactions, ` +
+        `${per(work.pages - workBefore.pages)} buffer pages read, ${per(work.tuples - workBefore.tuples)} tuples written (bench database)`,
+    );
     figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s');
     figure('worker_cpu_ms_per_delivery', round(deliveryCpu.get('worker') ?? NaN, 3), 'ms');
     figure('pg_cpu_ms_per_delivery', round(deliveryCpu.get('postgres') ?? NaN, 3), 'ms');
