@@ -202,19 +202,50 @@ function cpuMeter(what: string): (units?: number, unit?: string) => Map<string, 
 
 /** Transactions committed and rolled back in the bench database so far (every process's; the statistics are flushed about once a second). */
 /**
- * What the bench database has done so far: transactions, buffer pages read
- * (from cache or disk) and tuples written. Per delivery, the pages and tuples
- * are the steady numbers: they do not swing with the machine's load as CPU
- * time does, so a change in the statements shows between two runs.
+ * What the bench database has done so far: transactions, and per table (a
+ * partition counted with its parent) the buffer pages read, from cache or
+ * disk, heap and indexes, and the tuples written. Per delivery, pages and
+ * tuples are the steady numbers: they do not swing with the machine's load
+ * as CPU time does, so a change in the statements shows between two runs.
  */
-async function databaseWork(): Promise<{ xacts: number; pages: number; tuples: number }> {
+interface DatabaseWork {
+  xacts: number;
+  tables: Map<string, { pages: number; tuples: number }>;
+}
+
+async function databaseWork(): Promise<DatabaseWork> {
   await q('SELECT pg_stat_clear_snapshot()');
-  const [row] = await q(
-    `SELECT (xact_commit + xact_rollback)::bigint AS xacts, (blks_hit + blks_read)::bigint AS pages,
-            (tup_inserted + tup_updated + tup_deleted)::bigint AS tuples
-       FROM pg_stat_database WHERE datname = current_database()`,
+  const [{ xacts }] = await q(`SELECT (xact_commit + xact_rollback)::bigint AS xacts FROM pg_stat_database WHERE datname = current_database()`);
+  const rows = await q<{ name: string; pages: string; tuples: string }>(
+    `SELECT coalesce(parent.relname, io.relname) AS name,
+            sum(coalesce(io.heap_blks_hit, 0) + coalesce(io.heap_blks_read, 0) + coalesce(io.idx_blks_hit, 0) + coalesce(io.idx_blks_read, 0)
+              + coalesce(io.toast_blks_hit, 0) + coalesce(io.toast_blks_read, 0))::bigint AS pages,
+            sum(t.n_tup_ins + t.n_tup_upd + t.n_tup_del)::bigint AS tuples
+       FROM pg_statio_user_tables io
+       JOIN pg_stat_user_tables t USING (relid)
+       LEFT JOIN pg_inherits i ON i.inhrelid = io.relid
+       LEFT JOIN pg_class parent ON parent.oid = i.inhparent
+      GROUP BY 1`,
   );
-  return { xacts: Number(row.xacts), pages: Number(row.pages), tuples: Number(row.tuples) };
+  return { xacts: Number(xacts), tables: new Map(rows.map((r) => [r.name, { pages: Number(r.pages), tuples: Number(r.tuples) }])) };
+}
+
+/** Per unit of work between two readings: transactions, pages and tuples, and the tables that took most pages. */
+function describeWork(before: DatabaseWork, after: DatabaseWork, units: number): string {
+  const per = (n: number) => (n / Math.max(1, units)).toFixed(2);
+  const tables = [...after.tables].map(([name, t]) => {
+    const b = before.tables.get(name) ?? { pages: 0, tuples: 0 };
+    return { name, pages: t.pages - b.pages, tuples: t.tuples - b.tuples };
+  });
+  const pages = tables.reduce((sum, t) => sum + t.pages, 0);
+  const tuples = tables.reduce((sum, t) => sum + t.tuples, 0);
+  const top = tables
+    .filter((t) => t.pages > 0 || t.tuples > 0)
+    .sort((a, b) => b.pages - a.pages)
+    .slice(0, 6)
+    .map((t) => `${t.name} ${per(t.pages)}/${per(t.tuples)}`)
+    .join(', ');
+  return `${per(after.xacts - before.xacts)} Postgres transactions, ${per(pages)} buffer pages read, ${per(tuples)} tuples written; by table (pages/tuples): ${top}`;
 }
 
 /** An event body of `type` (EVENT_TYPE by default) for pipeline run `run` (its ordering key; fresh by default). */
@@ -621,12 +652,7 @@ async function main(): Promise<void> {
     );
     // Read after ref_post: a backend flushes its statistics up to 10 s late. Round trips are where the
     // worker's CPU goes (socket writes), and a transaction is at least one; the relay's idle polls add a few.
-    const work = await databaseWork();
-    const per = (n: number) => (n / Math.max(1, delivered)).toFixed(3);
-    log(
-      `delivery, per delivery: ${per(work.xacts - workBefore.xacts)} Postgres transactions, ` +
-        `${per(work.pages - workBefore.pages)} buffer pages read, ${per(work.tuples - workBefore.tuples)} tuples written (bench database)`,
-    );
+    log(`delivery, per delivery: ${describeWork(workBefore, await databaseWork(), delivered)}`);
     figure('delivery_per_s', Math.round(deliveryRate), 'deliveries/s');
     figure('worker_cpu_ms_per_delivery', round(deliveryCpu.get('worker') ?? NaN, 3), 'ms');
     figure('pg_cpu_ms_per_delivery', round(deliveryCpu.get('postgres') ?? NaN, 3), 'ms');
