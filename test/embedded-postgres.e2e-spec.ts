@@ -1,6 +1,9 @@
-import { FakeWebhookReceiver, freePort, runProcess, StartedProcess, waitFor } from '@tidings/testing';
+import { parseConfig, withDatabaseUrl } from '@tidings/config';
+import { startEmbeddedPostgresIfNoneAnswers } from '@tidings/database';
+import { databaseUrl, FakeWebhookReceiver, freePort, runProcess, StartedProcess, waitFor } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkNamespace, releaseDist, TidingsProcess } from './support/fault-rig';
@@ -124,6 +127,39 @@ describe('DATABASE_URL set but unreachable', () => {
       rmSync(workDir, { recursive: true, force: true });
       await releaseDist();
     }
+  });
+});
+
+describe('what is not "nothing answers": no embedded Postgres', () => {
+  let workDir: string;
+  beforeEach(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'tidings-no-embedded-'));
+  });
+  afterEach(() => rmSync(workDir, { recursive: true, force: true }));
+  // DATABASE_URL unset, the default URL pointed elsewhere: what the decision sees on a laptop.
+  const unset = (url: string) => withDatabaseUrl(parseConfig({}), url);
+
+  it('a Postgres that answers, even that the database is missing (start then creates it)', async () => {
+    expect(await startEmbeddedPostgresIfNoneAnswers(unset(databaseUrl(`missing_${randomBytes(4).toString('hex')}`)), workDir)).toBeUndefined();
+    expect(existsSync(join(workDir, '.tidings'))).toBe(false);
+  });
+
+  it('something that accepts the connection and hangs up', async () => {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      expect(await startEmbeddedPostgresIfNoneAnswers(unset(`postgres://postgres:postgres@127.0.0.1:${port}/tidings`), workDir)).toBeUndefined();
+      expect(existsSync(join(workDir, '.tidings'))).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a refused DATABASE_URL that was set', async () => {
+    const config = parseConfig({ DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/tidings` });
+    expect(await startEmbeddedPostgresIfNoneAnswers(config, workDir)).toBeUndefined();
+    expect(existsSync(join(workDir, '.tidings'))).toBe(false);
   });
 });
 
