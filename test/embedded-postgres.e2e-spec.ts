@@ -97,7 +97,15 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
     expect(JSON.parse(delivered.body)).toMatchObject({ event: { id: eventId, type: 'project:one-off-job:pipeline-run:failed' } });
   });
 
-  it('stops it on SIGTERM (no postmaster left) and finds the data again at the next start', async () => {
+  it('stops it on SIGTERM after the drain (an attempt in flight is recorded), leaves no postmaster, and finds the data at the next start', async () => {
+    // The package's own SIGTERM hook would stop Postgres at once and exit: this attempt's result would be lost.
+    receiver.on('/slow', { delayMs: 3000 });
+    const hook = { name: 'slow', url: receiver.url('/slow'), subscriptions: [{ event_type: '*' }] };
+    expect((await http('POST', '/v1/webhooks', hook)).status).toBe(201);
+    const res = await http('POST', '/v1/events', pipelineRunEvent());
+    expect(res.status).toBe(201);
+    const inFlight = ((await res.json()) as { id: string }).id;
+    await waitFor('the attempt to the slow endpoint to be in flight', () => receiver.received('/slow').length === 1, 60_000);
     tidings.kill('SIGTERM');
     expect(await tidings.waitExit(30_000)).toMatchObject({ code: 0 });
     // Postgres removes its pid file when it has shut down cleanly.
@@ -106,9 +114,12 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
     await tidings.start(120_000);
     expect(announcements(tidings)).toHaveLength(2);
     expect(announcements(tidings)[1]).toMatch(/: started an embedded Postgres in \.tidings\/postgres on port 5432/);
-    const res = await http('GET', `/v1/events/${eventId}`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id: eventId, deliveries: [expect.objectContaining({ status: 'delivered' })] });
+    const before = await http('GET', `/v1/events/${eventId}`);
+    expect(before.status).toBe(200);
+    expect(await before.json()).toMatchObject({ id: eventId, deliveries: [expect.objectContaining({ status: 'delivered' })] });
+    const drained = (await (await http('GET', `/v1/events/${inFlight}`)).json()) as { deliveries: { status: string }[] };
+    expect(drained.deliveries.map((d) => d.status).sort()).toEqual(['delivered', 'delivered']);
+    expect(receiver.received('/slow')).toHaveLength(1);
   });
 });
 

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     await embeddedPostgres?.stop();
     process.exit(0);
   };
+  embeddedPostgres?.yieldSignals();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

