@@ -10,6 +10,7 @@ import {
   snapshotBuild,
   sweepBuildSnapshots,
   StartedProcess,
+  StartOptions,
   startProcess,
   waitFor,
 } from '@tidings/testing';
@@ -44,7 +45,7 @@ const IS_ROOT = process.getuid?.() === 0;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A temp dir of this run's (removed by the cleanup of whatever made it). */
-function ownedTempDir(kind: 'pg' | 'redis'): string {
+function ownedTempDir(kind: 'pg' | 'redis' | 'netns'): string {
   return mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
 }
 
@@ -316,6 +317,72 @@ export class PrivateRedis {
   }
 }
 
+/**
+ * A network namespace of our own (needs root: `unshare --net`), its loopback
+ * up and nothing of this machine's answering on it: no Postgres at 5432, no
+ * Redis at 6379. Processes run in it through `nsenter` (same pid, so the
+ * process harness supervises them as usual). bridge() relays chosen ports
+ * between the two loopbacks through Unix sockets, which every namespace sees.
+ */
+export class NetworkNamespace {
+  private readonly relays: StartedProcess[] = [];
+  private readonly forgetDir: () => void;
+
+  private constructor(
+    private readonly holder: StartedProcess,
+    /** Where the relays' sockets live. */
+    readonly dir: string,
+  ) {
+    this.forgetDir = atExit(() => rmSync(dir, { recursive: true, force: true }));
+  }
+
+  static async create(): Promise<NetworkNamespace> {
+    if (!IS_ROOT) throw new Error('a network namespace of its own needs root (unshare --net); this test cannot run without it');
+    // The holder keeps the namespace while nothing else runs in it; bounded, should every cleanup fail.
+    const holder = startProcess({ name: 'netns', command: 'unshare', args: ['--net', 'sh', '-c', 'ip link set lo up && echo up && exec sleep 1800'] });
+    const ns = new NetworkNamespace(holder, ownedTempDir('netns'));
+    await holder.waitUntil('the network namespace', () => holder.lines().includes('up'), 15_000, 50);
+    return ns;
+  }
+
+  /** The same command, run inside. */
+  wrap(options: StartOptions): StartOptions {
+    return { ...options, command: 'nsenter', args: [`--net=/proc/${this.holder.pid}/ns/net`, '--', options.command, ...(options.args ?? [])] };
+  }
+
+  start(options: StartOptions): StartedProcess {
+    return startProcess(this.wrap(options));
+  }
+
+  /** Runs a command inside to its end: its output. */
+  run(options: StartOptions & { timeoutMs?: number }): Promise<string> {
+    return runProcess(this.wrap(options));
+  }
+
+  /**
+   * `inward`: ports on our loopback that answer on the namespace's too (a
+   * receiver); `outward`: ports on the namespace's loopback that answer on ours
+   * too (the api). Each number must be free on the side that gains it.
+   */
+  async bridge({ inward = [], outward = [] }: { inward?: number[]; outward?: number[] }): Promise<void> {
+    const socket = (kind: string, port: number) => join(this.dir, `${kind}-${port}.sock`);
+    const outside = [...inward.map((p) => `${socket('in', p)}=${p}`), ...outward.map((p) => `${p}=${socket('out', p)}`)];
+    const inside = [...inward.map((p) => `${p}=${socket('in', p)}`), ...outward.map((p) => `${socket('out', p)}=${p}`)];
+    const relay = (args: string[]) => ({ name: 'socket-relay', command: process.execPath, args: [join(__dirname, 'socket-relay.js'), ...args], keep: 4000 });
+    for (const started of [startProcess(relay(outside)), this.start(relay(inside))]) {
+      this.relays.push(started);
+      await started.waitUntil('the socket relay', () => started.lines().includes('relaying'), 15_000, 50);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    for (const relay of this.relays) await relay.kill();
+    await this.holder.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+    this.forgetDir();
+  }
+}
+
 /** Per process; a Postgres outage alone logs a few thousand error lines. */
 const OUTPUT_LIMIT = 8_000_000;
 
@@ -333,6 +400,8 @@ export class TidingsProcess {
   constructor(
     readonly role: 'api' | 'worker' | 'tidings',
     private readonly env: Record<string, string>,
+    /** Its working directory (default: the repository), and a network namespace to run it in (default: ours). */
+    private readonly place: { cwd?: string; netns?: NetworkNamespace } = {},
   ) {}
 
   private get current(): StartedProcess | undefined {
@@ -365,10 +434,10 @@ export class TidingsProcess {
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
     if (this.isRunning) throw new Error(`${this.role} is already running (pid ${this.pid})`);
-    const started = startProcess({
+    const launch: StartOptions = {
       name: this.role,
       ...nodeScript(await builtDist(), `apps/${this.role}/src/main.js`),
-      cwd: REPO_ROOT,
+      cwd: this.place.cwd ?? REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
@@ -378,7 +447,8 @@ export class TidingsProcess {
         ...this.env,
       },
       keep: OUTPUT_LIMIT,
-    });
+    };
+    const started = startProcess(this.place.netns ? this.place.netns.wrap(launch) : launch);
     this.starts.push(started);
     await started.waitUntil(
       `${this.role} (pid ${started.pid}) to be ready`,

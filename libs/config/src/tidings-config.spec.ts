@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as ipaddr from 'ipaddr.js';
 import { formatDuration, parseDuration } from './duration';
-import { ConfigError, EXAMPLE_SECRETS, parseConfig, TidingsConfig } from './tidings-config';
+import { ConfigError, EXAMPLE_SECRETS, parseConfig, TidingsConfig, withDatabaseUrl } from './tidings-config';
 
 /** The ConfigError thrown by `parseConfig(env)`; fails the test if it does not throw one. */
 function configErrorFor(env: Record<string, string | undefined>): ConfigError {
@@ -55,6 +55,7 @@ describe('parseConfig', () => {
     const config = parseConfig({});
     expect(config).toBeInstanceOf(TidingsConfig);
     expect(config.databaseUrl).toBe('postgres://postgres:postgres@localhost:5432/tidings');
+    expect(config.databaseUrlGiven).toBe(false); // `npm start` may start an embedded Postgres
     expect(config.redisUrl).toBe('redis://localhost:6379');
     expect(config.port).toBe(3000);
     expect(config.adminKey).toBeUndefined();
@@ -92,6 +93,10 @@ describe('parseConfig', () => {
       BODY_LIMIT: '512kb',
     });
     expect(config.databaseUrl).toBe('postgresql://u:p@db:5433/other');
+    expect(config.databaseUrlGiven).toBe(true);
+    const embedded = withDatabaseUrl(config, 'postgres://postgres:postgres@localhost:5499/tidings');
+    expect(embedded).toBeInstanceOf(TidingsConfig);
+    expect(embedded).toMatchObject({ databaseUrl: 'postgres://postgres:postgres@localhost:5499/tidings', port: 8080, redisUrl: 'rediss://cache:6380' });
     expect(config.redisUrl).toBe('rediss://cache:6380');
     expect(config.port).toBe(8080);
     expect(config.publicUrl).toBe('https://tidings.example.com');

@@ -20,6 +20,8 @@ export const DEFAULT_POOL_SIZE: { readonly [role in DatabaseRole]: number } = Ob
 export abstract class TidingsConfig {
   readonly version: string;
   readonly databaseUrl: string;
+  /** DATABASE_URL was set. Unset, `npm start` may start an embedded Postgres when nothing answers at the default URL. */
+  readonly databaseUrlGiven: boolean;
   /**
    * Connections in each app's pool, by role. The api needs few (registrations
    * arriving together share one statement); `npm start` holds both pools.
@@ -92,6 +94,9 @@ export abstract class TidingsConfig {
   /** How far V8 lets the heap grow past what survived the last full GC, in percent; 0 leaves V8's own choice. */
   readonly heapGrowthPercent: number;
 }
+
+/** Where Postgres is looked for when DATABASE_URL is unset. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres:postgres@localhost:5432/tidings';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -188,7 +193,8 @@ export function parseConfig(env: Env): TidingsConfig {
   const concurrency = read('WORKER_CONCURRENCY', 50, int(1, 1000));
   const config = {
     version: packageVersion(),
-    databaseUrl: read('DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/tidings', url(['postgres:', 'postgresql:'])),
+    databaseUrl: read('DATABASE_URL', DEFAULT_DATABASE_URL, url(['postgres:', 'postgresql:'])),
+    databaseUrlGiven: (env.DATABASE_URL ?? '').trim() !== '',
     databasePoolSize: read('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, (raw) => {
       const size = int(1, 500)(raw);
       return Object.freeze({ api: size, worker: size, cli: DEFAULT_POOL_SIZE.cli });
@@ -291,6 +297,11 @@ export function parseConfig(env: Env): TidingsConfig {
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(Object.setPrototypeOf(config, TidingsConfig.prototype)) as TidingsConfig;
+}
+
+/** The same configuration on another database: the embedded Postgres `npm start` started. */
+export function withDatabaseUrl(config: TidingsConfig, databaseUrl: string): TidingsConfig {
+  return Object.freeze(Object.setPrototypeOf({ ...config, databaseUrl }, TidingsConfig.prototype)) as TidingsConfig;
 }
 
 function parseEncryptionKey(raw: string): Buffer {

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './migrate';
 export * from './entities';
 export * from './startup';
+export * from './embedded-postgres';
