@@ -20,7 +20,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   takes a keyed delivery out of `pending` (delivered, dead letter, cancel,
  *   unsendable). It takes the same key's lock (waiting for it) and, with a
  *   fresh snapshot, makes the key's first pending delivery due if it is
- *   parked, in the settle's transaction. Parking and waking of one key are
+ *   parked (due since it was created, so it is claimed before deliveries
+ *   created after it, not behind the whole backlog), in the settle's
+ *   transaction. Parking and waking of one key are
  *   thereby serialised and each sees the other's commit: a claim parks only
  *   behind a delivery it saw pending after taking the lock, and that
  *   delivery's settle, taking the lock after the claim committed, sees the
@@ -43,15 +45,21 @@ export class OrderedParking1764750000000 implements MigrationInterface {
         IF NOT pg_try_advisory_xact_lock(hashtext(current_schema() || '.ordered_delivery'), hashtext(subscriber::text || '/' || key)) THEN
           RETURN 'wait';
         END IF;
-        IF EXISTS (SELECT FROM deliveries p
-                    WHERE p.subscriber_id = subscriber AND p.ordering_key = key AND p.status = 'pending' AND p.next_trigger = 'auto'
-                      AND (p.occurred_at, p.event_id, p.id) < (occurred, event, delivery)) THEN
+        -- Each probe in the ordering index's order with LIMIT 1, so that index is the plan even without statistics
+        -- (EXISTS was planned on the webhook's pending index, scanning every pending delivery of the webhook).
+        PERFORM FROM deliveries p
+          WHERE p.subscriber_id = subscriber AND p.ordering_key = key AND p.status = 'pending' AND p.next_trigger = 'auto'
+            AND (p.occurred_at, p.event_id, p.id) < (occurred, event, delivery)
+          ORDER BY p.occurred_at, p.event_id, p.id LIMIT 1;
+        IF FOUND THEN
           RETURN 'park';
         END IF;
         -- First of its key, but a late event's successor may be in flight: it goes after that one settles.
-        IF EXISTS (SELECT FROM deliveries p
-                    WHERE p.subscriber_id = subscriber AND p.ordering_key = key AND p.status = 'pending' AND p.next_trigger = 'auto'
-                      AND p.id <> delivery AND p.claimed_at >= now() - make_interval(secs => lease_ms / 1000)) THEN
+        PERFORM FROM deliveries p
+          WHERE p.subscriber_id = subscriber AND p.ordering_key = key AND p.status = 'pending' AND p.next_trigger = 'auto'
+            AND p.id <> delivery AND p.claimed_at >= now() - make_interval(secs => lease_ms / 1000)
+          ORDER BY p.occurred_at, p.event_id, p.id LIMIT 1;
+        IF FOUND THEN
           RETURN 'wait';
         END IF;
         RETURN 'claim';
@@ -73,7 +81,8 @@ export class OrderedParking1764750000000 implements MigrationInterface {
           RETURN false;
         END IF;
         IF next_at = 'infinity' THEN
-          UPDATE deliveries SET next_attempt_at = now()
+          -- Due since it was created: it goes before deliveries created after it, not behind the whole backlog.
+          UPDATE deliveries SET next_attempt_at = least(created_at, now())
            WHERE id = (SELECT id FROM deliveries WHERE id = next_id AND status = 'pending' AND next_attempt_at = 'infinity'
                           FOR UPDATE SKIP LOCKED);
         END IF;

@@ -31,18 +31,20 @@ const CLAIM_SQL = `
   UPDATE deliveries d
      SET claimed_at = CASE WHEN due.park THEN d.claimed_at ELSE now() END,
          next_attempt_at = CASE WHEN due.park THEN 'infinity' ELSE d.next_attempt_at END
-    FROM (SELECT c.id, v.verdict = 'park' AS park FROM deliveries c
+    FROM (SELECT c.id, v.verdict = 'park' AS park
+            FROM (SELECT c.id, c.subscriber_id, c.ordering_key, c.next_trigger, c.occurred_at, c.event_id FROM deliveries c
+                   WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+                     AND (c.claimed_at IS NULL OR c.claimed_at < now() - make_interval(secs => $2::double precision / 1000))
+                   ORDER BY c.next_attempt_at
+                   LIMIT $1
+                   FOR UPDATE SKIP LOCKED) c
+           -- Judged after the LIMIT: the function runs for the batch's rows only, whatever plan sorts the due rows.
            CROSS JOIN LATERAL (
              SELECT CASE WHEN c.ordering_key IS NULL OR c.next_trigger = 'manual' THEN 'claim'
                          WHEN NOT (SELECT s.ordered FROM subscribers s WHERE s.id = c.subscriber_id) THEN 'claim'
                          ELSE tidings_ordered_verdict(c.id, c.subscriber_id, c.ordering_key, c.occurred_at, c.event_id, $2::double precision)
                     END AS verdict) v
-           WHERE c.status = 'pending' AND c.next_attempt_at <= now()
-             AND (c.claimed_at IS NULL OR c.claimed_at < now() - make_interval(secs => $2::double precision / 1000))
-             AND v.verdict <> 'wait'
-           ORDER BY c.next_attempt_at
-           LIMIT $1
-           FOR UPDATE OF c SKIP LOCKED) due
+           WHERE v.verdict <> 'wait') due
    WHERE d.id = due.id
   RETURNING d.id, d.subscriber_id, d.attempt_count, due.park`;
 
@@ -55,7 +57,7 @@ export interface ClaimedBatch {
 export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<ClaimedBatch> {
   const rows = await queryRows<{ id: string; subscriber_id: string; attempt_count: number; park: boolean }>(
     db,
-    preparedStatement('tidings_claim_due_v5', CLAIM_SQL),
+    preparedStatement('tidings_claim_due_v6', CLAIM_SQL),
     [limit, leaseMs],
   );
   const jobs = rows.filter((row) => !row.park).map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
