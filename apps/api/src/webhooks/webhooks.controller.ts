@@ -89,7 +89,11 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookResponse })
   @ApiError(400, BAD_WEBHOOK)
   @ApiError(404, NO_WEBHOOK)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto, @Req() req: { apiKeyId?: string }): Promise<WebhookResponse> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWebhookDto,
+    @Req() req: { apiKeyId?: string },
+  ): Promise<WebhookResponse> {
     return this.updateWebhook.execute(id, dto, req.apiKeyId);
   }
 

@@ -37,7 +37,10 @@ export class Maintenance extends IntervalLoop {
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
       const woken = await this.relay.wakeStranded();
-      if (woken) this.logger.warn(`Ordered delivery: woke ${woken} parked deliveries no settle would wake (a lost wake, or a webhook no longer ordered)`);
+      if (woken)
+        this.logger.warn(
+          `Ordered delivery: woke ${woken} parked deliveries no settle would wake (a lost wake, or a webhook no longer ordered)`,
+        );
       const vacuumed = await this.vacuum.execute();
       if (vacuumed.length) this.logger.log(`Autovacuum is off: ran ${vacuumed.join(', ')}`);
     } catch (error) {
