@@ -1,3 +1,4 @@
+import { Queryable } from '@tidings/common';
 import { searchPathOption } from '@tidings/database';
 import { cancelPending, claimDue, failDelivery, recordAttempts, replaySettled, startAttempts, wakeStrandedKeys } from '@tidings/deliveries';
 import { OUTBOX_CHANNEL } from '@tidings/events';
@@ -65,10 +66,10 @@ describe('delivery store: ordered claims', () => {
   const jobOf = (subscriberId: string, deliveryId: string, attempt = 1): DeliverWebhookJob => ({ deliveryId, subscriberId, attempt });
 
   /** Starts the claimed delivery's attempt and records it: delivered, or failed with a retry in `retryMs`. */
-  async function attempt(job: DeliverWebhookJob, outcome: 'delivered' | { retryMs: number }): Promise<void> {
-    expect(await startAttempts(t.db, [job])).toHaveLength(1);
+  async function attempt(job: DeliverWebhookJob, outcome: 'delivered' | { retryMs: number }, db: Queryable = t.db): Promise<void> {
+    expect(await startAttempts(db, [job])).toHaveLength(1);
     const delivered = outcome === 'delivered';
-    const recorded = await recordAttempts(t.db, [
+    const recorded = await recordAttempts(db, [
       {
         deliveryId: job.deliveryId,
         subscriberId: job.subscriberId,
@@ -319,25 +320,12 @@ describe('delivery store: ordered claims', () => {
     const hook = await webhook();
     const [head, second, third] = [await due(hook, 'k', 1), await due(hook, 'k', 2), await due(hook, 'k', 3)];
     expect(await claim(hook)).toEqual([head]);
-    await startAttempts(t.db, [jobOf(hook, head)]);
     const worker = t.db.createQueryRunner();
     await worker.connect();
     try {
       await worker.startTransaction();
       // The head's settle wakes `second`, not yet committed; a cancel of `second` from elsewhere waits for it.
-      const recorded = await recordAttempts(worker, [
-        {
-          deliveryId: head,
-          subscriberId: hook,
-          number: 1,
-          trigger: 'auto',
-          result: { startedAt: new Date(), durationMs: 3, status: 200 },
-          status: 'delivered',
-          lastError: null,
-          delayMs: null,
-        },
-      ]);
-      expect(recorded.settled.has(head)).toBe(true);
+      await attempt(jobOf(hook, head), 'delivered', worker);
       const cancel = cancelPending(t.db, second);
       expect(await claim(hook)).toEqual([]);
       await worker.commitTransaction();
