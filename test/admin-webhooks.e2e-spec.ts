@@ -204,7 +204,7 @@ describe('admin page: managing webhooks in a real headless browser', () => {
     await row.locator('.badge', { hasText: 'disabled' }).waitFor();
     expect((await t.http('GET', `/v1/webhooks/${webhook.id}`)).body).toMatchObject({
       enabled: false,
-      disabled_reason: 'disabled by an admin',
+      disabled_reason: expect.stringMatching(/^disabled by an admin \(API key [0-9a-f-]{36}\)$/),
     });
     await row.getByRole('button', { name: 'Enable' }).click();
     await row.locator('.badge', { hasText: 'enabled' }).waitFor();

@@ -129,10 +129,10 @@ describe('delivery store: start, record, failure streak and auto-disable under c
     const subscriberId = await webhook();
     const id = await due(subscriberId);
     const mine = (jobs: { deliveryId: string }[]) => jobs.filter((j) => j.deliveryId === id);
-    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
-    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([]);
+    expect(mine((await claimDue(t.db, 100, 60_000)).jobs)).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
+    expect(mine((await claimDue(t.db, 100, 60_000)).jobs)).toEqual([]);
     await t.db.query(`UPDATE deliveries SET claimed_at = now() - interval '2 minutes' WHERE id = $1`, [id]);
-    expect(mine(await claimDue(t.db, 100, 60_000))).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
+    expect(mine((await claimDue(t.db, 100, 60_000)).jobs)).toEqual([{ deliveryId: id, subscriberId, attempt: 1 }]);
   });
 
   it('a first-attempt success writes index entries only when created and when settled: claim and start are HOT updates', async () => {
@@ -155,7 +155,7 @@ describe('delivery store: start, record, failure streak and auto-disable under c
         const now = await counts();
         return { updated: now.updated - before.updated, hot: now.hot - before.hot };
       };
-      const [job] = await claimDue(runner, 100, 60_000);
+      const [job] = (await claimDue(runner, 100, 60_000)).jobs;
       expect(job.deliveryId).toBe(id);
       await startAttempts(runner, [job]);
       expect(await since()).toEqual({ updated: 2, hot: 2 });

@@ -115,7 +115,7 @@ describe('history partitions: days made ahead, retention by whole days', () => {
     expect(shown.status).toBe(200);
     expect(shown.body.attempts).toHaveLength(1);
     expect((await t.http('POST', `/v1/deliveries/${rows.failed.delivery}/replay`)).status).toBeLessThan(300);
-    const claimed = await claimDue(t.db, 100, 60_000);
+    const claimed = (await claimDue(t.db, 100, 60_000)).jobs;
     expect(claimed.map((job) => job.deliveryId)).toEqual(expect.arrayContaining([rows.pending.delivery, rows.failed.delivery]));
   });
 

@@ -1,5 +1,6 @@
+import { Queryable } from '@tidings/common';
 import { searchPathOption } from '@tidings/database';
-import { cancelPending, claimDue, failDelivery, recordAttempts, replaySettled, startAttempts } from '@tidings/deliveries';
+import { cancelPending, claimDue, failDelivery, recordAttempts, replaySettled, startAttempts, wakeStrandedKeys } from '@tidings/deliveries';
 import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { waitFor } from '@tidings/testing';
@@ -52,15 +53,23 @@ describe('delivery store: ordered claims', () => {
 
   /** Claims, answering the ids claimed of `subscriberId` (other tests' rows are claimed too, and ignored). */
   async function claim(subscriberId: string, db: { query: (sql: string, params?: unknown[]) => Promise<any> } = t.db): Promise<string[]> {
-    return (await claimDue(db, 1000, LEASE)).filter((j) => j.subscriberId === subscriberId).map((j) => j.deliveryId);
+    return (await claimDue(db, 1000, LEASE)).jobs.filter((j) => j.subscriberId === subscriberId).map((j) => j.deliveryId);
+  }
+  /** The webhook's deliveries parked behind their key's head (out of the due range), sorted. */
+  async function parked(subscriberId: string): Promise<string[]> {
+    const rows = await t.db.query(
+      `SELECT id FROM deliveries WHERE subscriber_id = $1 AND status = 'pending' AND next_attempt_at = 'infinity' ORDER BY id`,
+      [subscriberId],
+    );
+    return rows.map((r: { id: string }) => r.id);
   }
   const jobOf = (subscriberId: string, deliveryId: string, attempt = 1): DeliverWebhookJob => ({ deliveryId, subscriberId, attempt });
 
   /** Starts the claimed delivery's attempt and records it: delivered, or failed with a retry in `retryMs`. */
-  async function attempt(job: DeliverWebhookJob, outcome: 'delivered' | { retryMs: number }): Promise<void> {
-    expect(await startAttempts(t.db, [job])).toHaveLength(1);
+  async function attempt(job: DeliverWebhookJob, outcome: 'delivered' | { retryMs: number }, db: Queryable = t.db): Promise<void> {
+    expect(await startAttempts(db, [job])).toHaveLength(1);
     const delivered = outcome === 'delivered';
-    const recorded = await recordAttempts(t.db, [
+    const recorded = await recordAttempts(db, [
       {
         deliveryId: job.deliveryId,
         subscriberId: job.subscriberId,
@@ -158,7 +167,7 @@ describe('delivery store: ordered claims', () => {
     await relay.connect();
     try {
       await relay.startTransaction();
-      expect((await claimDue(relay, 1000, LEASE)).map((j) => j.deliveryId)).toContain(inFlight);
+      expect((await claimDue(relay, 1000, LEASE)).jobs.map((j) => j.deliveryId)).toContain(inFlight);
       // Committed meanwhile: a snapshot without the other relay's lease would take it as the key's head.
       const late = await due(hook, 'k', 5);
       expect(await claim(hook)).toEqual([]);
@@ -177,7 +186,7 @@ describe('delivery store: ordered claims', () => {
     const unordered = await webhook(false);
     const unkeyed = [await due(ordered, null, 1), await due(ordered, null, 2)];
     const keyedButUnordered = [await due(unordered, 'k', 1), await due(unordered, 'k', 2)];
-    const claimed = await claimDue(t.db, 1000, LEASE);
+    const claimed = (await claimDue(t.db, 1000, LEASE)).jobs;
     const of = (hook: string) =>
       claimed
         .filter((j) => j.subscriberId === hook)
@@ -196,9 +205,9 @@ describe('delivery store: ordered claims', () => {
       await runner.startTransaction();
       await runner.query(`SET LOCAL track_functions = 'pl'`);
       const gateCalls = async () =>
-        (await runner.query(`SELECT calls::int FROM pg_stat_xact_user_functions WHERE funcname = 'tidings_ordered_claimable'`))[0]?.calls ??
+        (await runner.query(`SELECT calls::int FROM pg_stat_xact_user_functions WHERE funcname = 'tidings_ordered_verdict'`))[0]?.calls ??
         0;
-      const both = await claimDue(runner, 1000, LEASE);
+      const both = (await claimDue(runner, 1000, LEASE)).jobs;
       expect(
         both
           .filter((j) => j.subscriberId === unordered)
@@ -214,7 +223,7 @@ describe('delivery store: ordered claims', () => {
     }
   });
 
-  it('settling a keyed delivery (delivered, dead letter, cancel) wakes the relays; a retry or an unkeyed delivery does not', async () => {
+  it('settling a keyed delivery (delivered, dead letter, cancel) makes its key’s parked next one due and wakes the relays; a retry, an unkeyed delivery or a key with nothing next does not', async () => {
     const hook = await webhook();
     const listener = new Client({ connectionString: t.env.DATABASE_URL });
     await listener.connect();
@@ -233,16 +242,22 @@ describe('delivery store: ordered claims', () => {
         await waitFor('the barrier notification', () => barriers >= expected, 5000);
         return notified;
       };
-      const [unkeyed, retried, delivered, dead, cancelled] = [
+      const [unkeyed, retried, delivered, dead, cancelled, alone] = [
         await due(hook, null, 1),
         await due(hook, 'a', 1),
         await due(hook, 'b', 1),
         await due(hook, 'c', 1),
         await due(hook, 'd', 1),
+        await due(hook, 'e', 1),
       ];
-      expect((await claim(hook)).sort()).toEqual([unkeyed, retried, delivered, dead, cancelled].sort());
+      const next = [await due(hook, 'a', 2), await due(hook, 'b', 2), await due(hook, 'c', 2), await due(hook, 'd', 2)];
+      expect((await claim(hook)).sort()).toEqual([unkeyed, retried, delivered, dead, cancelled, alone].sort());
+      // The claim parked each key's second delivery: out of the due range.
+      expect(await parked(hook)).toEqual([...next].sort());
       await attempt(jobOf(hook, unkeyed), 'delivered');
       await attempt(jobOf(hook, retried), { retryMs: 60_000 });
+      await attempt(jobOf(hook, alone), 'delivered');
+      expect(await settledNotifications()).toBe(0);
       await attempt(jobOf(hook, delivered), 'delivered');
       expect(await settledNotifications()).toBe(1);
       await startAttempts(t.db, [jobOf(hook, dead)]);
@@ -250,8 +265,77 @@ describe('delivery store: ordered claims', () => {
       expect(await settledNotifications()).toBe(2);
       expect(await cancelPending(t.db, cancelled)).toEqual({ outcome: 'cancelled' });
       expect(await settledNotifications()).toBe(3);
+      // Woken in the settles' own transactions; the failing key's next one stays parked.
+      expect(await parked(hook)).toEqual([next[0]]);
+      expect((await claim(hook)).sort()).toEqual(next.slice(1).sort());
     } finally {
       await listener.end();
+    }
+  });
+
+  it('a dead-lettered head’s parked successor, then a cancelled one’s, is delivered next, in order', async () => {
+    const hook = await webhook();
+    const [head, second, third, last] = [await due(hook, 'k', 1), await due(hook, 'k', 2), await due(hook, 'k', 3), await due(hook, 'k', 4)];
+    expect(await claim(hook)).toEqual([head]);
+    expect(await parked(hook)).toEqual([second, third, last].sort());
+    await startAttempts(t.db, [jobOf(hook, head)]);
+    expect(await failDelivery(t.db, hook, head, 1, 'auto', { startedAt: new Date(), durationMs: 1, status: 500 }, 'HTTP 500')).toBe(true);
+    expect(await claim(hook)).toEqual([second]);
+    // Cancelled while in flight: its attempt is not recorded, and the key goes on.
+    expect(await cancelPending(t.db, second)).toEqual({ outcome: 'cancelled' });
+    expect(await claim(hook)).toEqual([third]);
+    await deliverInTurn(hook, [third, last]);
+    expect(await parked(hook)).toEqual([]);
+  });
+
+  it('a lost wake (a head settled without waking its parked successor) is repaired by the maintenance sweep, and only such a key', async () => {
+    const hook = await webhook();
+    const [head, stranded, behind] = [await due(hook, 'lost', 1), await due(hook, 'lost', 2), await due(hook, 'lost', 3)];
+    const [failing, waiting] = [await due(hook, 'failing', 1), await due(hook, 'failing', 2)];
+    expect((await claim(hook)).sort()).toEqual([head, failing].sort());
+    await attempt(jobOf(hook, failing), { retryMs: 60_000 });
+    // Settled behind the store's back: nothing wakes `stranded`.
+    await t.db.query(`UPDATE deliveries SET status = 'delivered', claimed_at = NULL, next_attempt_at = NULL WHERE id = $1`, [head]);
+    expect(await claim(hook)).toEqual([]);
+    expect(await parked(hook)).toEqual([stranded, behind, waiting].sort());
+
+    expect(await wakeStrandedKeys(t.db)).toBeGreaterThanOrEqual(1);
+    // The key's first delivery only: the rest wait behind it, and a failing head's successor stays parked.
+    expect(await parked(hook)).toEqual([behind, waiting].sort());
+    expect(await claim(hook)).toEqual([stranded]);
+    await deliverInTurn(hook, [stranded, behind]);
+  });
+
+  it('a webhook no longer ordered has its parked deliveries made due by the sweep', async () => {
+    const hook = await webhook();
+    const [head, second] = [await due(hook, 'k', 1), await due(hook, 'k', 2)];
+    expect(await claim(hook)).toEqual([head]);
+    expect(await parked(hook)).toEqual([second]);
+    await t.db.query(`UPDATE subscribers SET ordered = false WHERE id = $1`, [hook]);
+    await wakeStrandedKeys(t.db);
+    expect(await claim(hook)).toEqual([second]);
+  });
+
+  it('two settles racing on one key (a head delivered, its woken successor cancelled meanwhile): one in flight at a time, in order', async () => {
+    const hook = await webhook();
+    const [head, second, third] = [await due(hook, 'k', 1), await due(hook, 'k', 2), await due(hook, 'k', 3)];
+    expect(await claim(hook)).toEqual([head]);
+    const worker = t.db.createQueryRunner();
+    await worker.connect();
+    try {
+      await worker.startTransaction();
+      // The head's settle wakes `second`, not yet committed; a cancel of `second` from elsewhere waits for it.
+      await attempt(jobOf(hook, head), 'delivered', worker);
+      const cancel = cancelPending(t.db, second);
+      expect(await claim(hook)).toEqual([]);
+      await worker.commitTransaction();
+      expect(await cancel).toEqual({ outcome: 'cancelled' });
+      // The cancel, after the settle committed, woke `third`: nothing was claimed twice or out of turn.
+      expect(await claim(hook)).toEqual([third]);
+      expect(await claim(hook)).toEqual([]);
+    } finally {
+      if (worker.isTransactionActive) await worker.rollbackTransaction();
+      await worker.release();
     }
   });
 
@@ -281,7 +365,7 @@ describe('delivery store: ordered claims', () => {
           await Promise.all(
             relays.map(async (relay) => {
               const mine: DeliverWebhookJob[] = [];
-              for (let i = 0; i < 8; i++) mine.push(...(await claimDue(relay, 5, LEASE)).filter((j) => j.subscriberId === hook));
+              for (let i = 0; i < 8; i++) mine.push(...(await claimDue(relay, 5, LEASE)).jobs.filter((j) => j.subscriberId === hook));
               return mine;
             }),
           )

@@ -35,7 +35,8 @@ describe('ordered delivery (api → worker → real receiver)', () => {
   beforeAll(async () => {
     receiver = await FakeWebhookReceiver.start();
     // Retries close together, and enough of them that the blocked head outlives the other keys' deliveries.
-    t = await startTidings({ env: { WEBHOOK_RETRY_SCHEDULE: ['0', ...Array(30).fill('300ms')].join(',') } });
+    // Maintenance often: its sweep is the safety net of a lost wake (the second test).
+    t = await startTidings({ env: { WEBHOOK_RETRY_SCHEDULE: ['0', ...Array(30).fill('300ms')].join(','), MAINTENANCE_INTERVAL: '1s' } });
   });
   afterAll(async () => {
     await t?.stop();
@@ -124,5 +125,45 @@ describe('ordered delivery (api → worker → real receiver)', () => {
         if (i > 0 && e.id !== mine[i - 1].id) expect({ run, previous: mine[i - 1].status }).toEqual({ run, previous: 200 });
       });
     }
+  });
+
+  it('a key whose head left without waking its parked successor (a lost wake) is delivered by the maintenance sweep, in order', async () => {
+    const created = await t.http('POST', '/v1/webhooks', {
+      name: 'lost wake',
+      url: receiver.url('/lost'),
+      ordered: true,
+      subscriptions: [{ event_type: 'project:one-off-job:pipeline-run:*' }],
+    });
+    const secret: string = created.body.secret;
+    const run = randomUUID();
+    const origin = Date.now() - 60_000;
+    receiver.on('/lost', { status: 500 });
+    const res = await t.http(
+      'POST',
+      '/v1/events/batch',
+      [0, 1, 2].map((n) => ({ ...pipelineRunEvent({ run, number: n }), occurred_at: new Date(origin + n * 1000).toISOString() })),
+    );
+    expect(res.body.summary.successful).toBe(3);
+    const ids: string[] = (await t.db.query(`SELECT id FROM events WHERE pipeline_run_uuid = $1 ORDER BY occurred_at`, [run])).map(
+      (r: { id: string }) => r.id,
+    );
+    // The head fails and retries; the claim has parked the two behind it.
+    await waitFor('the head failing and the rest parked', async () => {
+      const [row] = await t.db.query(
+        `SELECT count(*) FILTER (WHERE next_attempt_at = 'infinity')::int AS parked, max(attempt_count)::int AS attempts
+           FROM deliveries WHERE subscriber_id = $1`,
+        [created.body.id],
+      );
+      return row.parked === 2 && row.attempts >= 1 ? true : undefined;
+    });
+    // The head leaves behind the store's back: nothing wakes the next one.
+    await t.db.query(
+      `UPDATE deliveries SET status = 'cancelled', claimed_at = NULL, next_attempt_at = NULL WHERE subscriber_id = $1 AND event_id = $2`,
+      [created.body.id, ids[0]],
+    );
+    receiver.on('/lost', { status: 200 });
+    const after = () => receiver.received('/lost').map((r) => verifiedEvent(secret, r).id).filter((id) => id !== ids[0]);
+    await waitFor('the parked deliveries, woken by the sweep', () => after().length >= 2, 30_000);
+    expect(withoutRepeats(after())).toEqual([ids[1], ids[2]]);
   });
 });

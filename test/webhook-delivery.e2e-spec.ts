@@ -155,7 +155,7 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
     expect((await t.http('GET', `/v1/deliveries/${id}`)).body.payload).toEqual(stored);
   });
 
-  it('410 Gone disables the webhook and records tidings:webhook:disabled; re-enabling via PATCH works', async () => {
+  it('410 Gone disables the webhook and records tidings:webhook:disabled; re-enabling via PATCH works; disabling via PATCH records it too', async () => {
     receiver.on('/gone', { status: 410 });
     const webhook = await createWebhook('/gone');
     const ops = await createWebhook('/ops-disabled', [{ event_type: 'tidings:webhook:disabled' }]);
@@ -179,6 +179,21 @@ describe('webhook delivery (api → outbox → worker → receiver)', () => {
     expect(enabled.body).toMatchObject({ enabled: true, disabled_reason: null });
     await t.http('POST', '/v1/events', pipelineRunEvent());
     await receiver.waitForRequests('/gone', 2);
+
+    // An admin's disable is recorded like the automatic one, naming the API key that made it; once.
+    const [{ id: keyId }] = await t.db.query(`SELECT id FROM api_keys WHERE name LIKE 'bootstrap admin%'`);
+    const off = await t.http('PATCH', `/v1/webhooks/${webhook.id}`, { enabled: false });
+    expect(off.body).toMatchObject({ enabled: false, disabled_reason: `disabled by an admin (API key ${keyId})` });
+    expect((await t.http('PATCH', `/v1/webhooks/${webhook.id}`, { enabled: false, name: 'still off' })).status).toBe(200);
+    const [, byAdmin] = await receiver.waitForRequests('/ops-disabled', 2);
+    expect((verify(ops.secret, byAdmin) as any).event).toMatchObject({
+      type: 'tidings:webhook:disabled',
+      webhook: { id: webhook.id, url_host: new URL(receiver.url('/gone')).host, disabled_reason: `disabled by an admin (API key ${keyId})` },
+    });
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM events WHERE type = 'tidings:webhook:disabled' AND data->'webhook'->>'id' = $1`, [
+      webhook.id,
+    ]);
+    expect(n).toBe(2);
   });
 
   it('sends a signed ping to a saved and to an unsaved webhook', async () => {

@@ -49,7 +49,9 @@ export interface DeliveryView {
 /** `claimed` is a pending delivery leased by a worker (or whose lease ran out and that waits to be claimed again). */
 const STATUS = `CASE WHEN d.status = 'pending' AND d.claimed_at IS NOT NULL THEN 'claimed' ELSE d.status END`;
 
-const COLUMNS = `d.id, d.event_id, d.event_type, ${STATUS} AS status, d.attempt_count, d.next_attempt_at, d.last_attempt_at, d.delivered_at,
+/** A delivery parked behind its ordering key's head ('infinity') has no time of its own yet: null, as JSON cannot say infinity. */
+const COLUMNS = `d.id, d.event_id, d.event_type, ${STATUS} AS status, d.attempt_count, nullif(d.next_attempt_at, 'infinity') AS next_attempt_at,
+  d.last_attempt_at, d.delivered_at,
   d.last_response_status, d.last_error, d.created_at, d.updated_at, s.id AS webhook_id, s.name AS webhook_name`;
 
 /** Reads the delivery log: newest first, keyset-paginated on the time-ordered id. */

@@ -18,6 +18,7 @@ export * from './disable-failing-webhooks';
 export * from './store/start-attempts';
 export * from './store/record-attempts';
 export * from './store/claim-due';
+export * from './store/wake-stranded-keys';
 export * from './store/release-claims';
 export * from './store/defer-claims';
 export * from './store/recover-batch';

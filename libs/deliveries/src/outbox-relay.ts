@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DeliverWebhookJob } from '@tidings/queue';
 import { DataSource } from 'typeorm';
-import { claimDue } from './store/claim-due';
+import { ClaimedBatch, claimDue } from './store/claim-due';
 import { deferClaims } from './store/defer-claims';
 import { releaseClaims } from './store/release-claims';
+import { wakeStrandedKeys } from './store/wake-stranded-keys';
 
 /** The lease a claim gets when the caller does not say (DELIVERY_CLAIM_LEASE's smallest default). */
 const DEFAULT_LEASE_MS = 60_000;
@@ -18,8 +19,8 @@ const DEFAULT_LEASE_MS = 60_000;
 export class OutboxRelay {
   constructor(private readonly db: DataSource) {}
 
-  /** Claims (leases) up to `limit` due webhook deliveries; see claimDue. */
-  claimDue(limit: number, leaseMs: number = DEFAULT_LEASE_MS): Promise<DeliverWebhookJob[]> {
+  /** Claims (leases) up to `limit` due webhook deliveries, parking those that wait behind their key's head; see claimDue. */
+  claimDue(limit: number, leaseMs: number = DEFAULT_LEASE_MS): Promise<ClaimedBatch> {
     return claimDue(this.db, limit, leaseMs);
   }
 
@@ -31,5 +32,10 @@ export class OutboxRelay {
   /** Puts claims back for later without an attempt; see deferClaims. */
   deferMany(deferred: { job: DeliverWebhookJob; delayMs: number }[]): Promise<void> {
     return deferClaims(this.db, deferred);
+  }
+
+  /** Makes due the parked deliveries no settle will wake (maintenance's safety net); see wakeStrandedKeys. */
+  wakeStranded(): Promise<number> {
+    return wakeStrandedKeys(this.db);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DeleteWebhook, RecoverDeliveries, WebhookStats } from '@tidings/deliveries';
 import { CreateWebhook, RotateWebhookSecret, SendTestPing, UpdateWebhook, WebhookStore } from '@tidings/webhooks';
@@ -89,8 +89,12 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookResponse })
   @ApiError(400, BAD_WEBHOOK)
   @ApiError(404, NO_WEBHOOK)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookDto): Promise<WebhookResponse> {
-    return this.updateWebhook.execute(id, dto);
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWebhookDto,
+    @Req() req: { apiKeyId?: string },
+  ): Promise<WebhookResponse> {
+    return this.updateWebhook.execute(id, dto, req.apiKeyId);
   }
 
   @Delete(':id')

@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { DisableFailingWebhooks, HistoryRetention, VacuumChurnedTables } from '@tidings/deliveries';
+import { DisableFailingWebhooks, HistoryRetention, OutboxRelay, VacuumChurnedTables } from '@tidings/deliveries';
 import { IntervalLoop } from './interval-loop';
 
-/** Periodic housekeeping: history partitions ahead and retention, endpoint health, vacuum where autovacuum is off. Safe to run in every worker replica. */
+/**
+ * Periodic housekeeping: history partitions ahead and retention, endpoint health, parked ordered deliveries
+ * no settle will wake, vacuum where autovacuum is off. Safe to run in every worker replica.
+ */
 @Injectable()
 export class Maintenance extends IntervalLoop {
   private readonly logger = new Logger(Maintenance.name);
@@ -12,6 +15,7 @@ export class Maintenance extends IntervalLoop {
     private readonly retention: HistoryRetention,
     private readonly health: DisableFailingWebhooks,
     private readonly vacuum: VacuumChurnedTables,
+    private readonly relay: OutboxRelay,
     private readonly config: TidingsConfig,
   ) {
     super();
@@ -32,6 +36,11 @@ export class Maintenance extends IntervalLoop {
       }
       const disabled = await this.health.execute(this.config.webhook.disableAfterMs);
       if (disabled) this.logger.warn(`Disabled ${disabled} webhook(s) failing for longer than WEBHOOK_DISABLE_AFTER`);
+      const woken = await this.relay.wakeStranded();
+      if (woken)
+        this.logger.warn(
+          `Ordered delivery: woke ${woken} parked deliveries no settle would wake (a lost wake, or a webhook no longer ordered)`,
+        );
       const vacuumed = await this.vacuum.execute();
       if (vacuumed.length) this.logger.log(`Autovacuum is off: ran ${vacuumed.join(', ')}`);
     } catch (error) {

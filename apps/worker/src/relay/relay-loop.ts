@@ -94,8 +94,9 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       if (room < enough) return 'queue-full';
     }
     const wanted = Math.min(room, this.config.worker.relayBatchSize);
-    const claimed = await this.relay.claimDue(wanted, this.config.worker.claimLeaseMs);
-    if (claimed.length === 0) return 'idle';
+    const { jobs: claimed, parked } = await this.relay.claimDue(wanted, this.config.worker.claimLeaseMs);
+    // A batch filled by parking (deliveries waiting behind their key's head) is a full pass too: more may be due.
+    if (claimed.length === 0) return parked === wanted ? 'more' : 'idle';
     const jobs = chunkDeliveries(claimed, shape.maxPerJob);
     this.jobSize = this.jobSize * 0.8 + (claimed.length / jobs.length) * 0.2;
     this.waiting.added += jobs.length;
@@ -115,7 +116,7 @@ export class RelayLoop implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       await this.relay.release(claimed);
       throw error;
     }
-    return claimed.length === wanted ? 'more' : 'idle';
+    return claimed.length + parked === wanted ? 'more' : 'idle';
   }
 
   /**

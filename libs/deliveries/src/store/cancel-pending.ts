@@ -1,6 +1,6 @@
 import { Queryable, queryRows } from '@tidings/common';
-import { OUTBOX_CHANNEL } from '@tidings/events';
 import { DeliveryStatus } from '../delivery.entity';
+import { wakeNextOfKeysSql } from './ordered-wake';
 
 /** What a cancel found: it cancelled the delivery, there is none, or it had settled already (`status` says how). */
 export type CancelOutcome = { outcome: 'cancelled' } | { outcome: 'not_found' } | { outcome: 'settled'; status: DeliveryStatus };
@@ -12,7 +12,8 @@ export type CancelOutcome = { outcome: 'cancelled' } | { outcome: 'not_found' } 
  * first and judged as committed (FOR UPDATE re-reads a row changed since the
  * snapshot), so a cancel that waited for a concurrent settle or cancel
  * answers the status that one left, never the stale `pending` it began with.
- * A cancel of an ordered key's delivery wakes the relays (its next one may go).
+ * A cancel of an ordered key's delivery makes the key's next one due and
+ * wakes the relays (wakeNextOfKeysSql).
  */
 export async function cancelPending(db: Queryable, deliveryId: string): Promise<CancelOutcome> {
   const [row] = await queryRows<{ status: DeliveryStatus; cancelled: boolean }>(
@@ -23,9 +24,8 @@ export async function cancelPending(db: Queryable, deliveryId: string): Promise<
        UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, claimed_at = NULL, updated_at = now()
          FROM target t
         WHERE d.id = t.id AND t.status = 'pending'
-       RETURNING d.id, d.ordering_key)
-     SELECT t.status, EXISTS (SELECT FROM cancelled) AS cancelled,
-            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM cancelled WHERE ordering_key IS NOT NULL) n) AS notified
+       RETURNING d.id, d.subscriber_id, d.ordering_key)
+     SELECT t.status, EXISTS (SELECT FROM cancelled) AS cancelled, ${wakeNextOfKeysSql('cancelled')} AS notified
        FROM target t`,
     [deliveryId],
   );

@@ -12,44 +12,54 @@ import { DeliverWebhookJob } from '@tidings/queue';
  * those in flight (bounded by the queue's backpressure and the workers'
  * concurrency). Concurrent relays skip each other's rows.
  *
- * Ordered delivery (DESIGN §6): a delivery with an `ordering_key` (set only
- * for an ordered webhook's deliveries) of a webhook still ordered is
- * claimable only when it is its key's head: no other pending delivery of the same (webhook, key) comes
- * before it in (event occurred_at, event id, delivery id) order or holds a
- * live lease. A failing head waits for its retry, still pending, so it
- * blocks its key and nothing else; delivered, dead-lettered or cancelled, it
- * unblocks. A replay (`next_trigger = 'manual'`) neither waits nor blocks.
- * A delivery behind an earlier one of its key is passed over with one probe
- * of the ordering index; one that looks like its key's head goes to the gate,
- * tidings_ordered_claimable (migration 1764700050000), which locks the key
- * before reading it again, so relays claiming at once never lease two
- * deliveries of one key. A delivery without a key, the rows of every
- * unordered webhook, meets neither.
+ * Ordered delivery (DESIGN §6, docs/ordered-delivery.md): a delivery with an
+ * `ordering_key` (set only for an ordered webhook's deliveries) of a webhook
+ * still ordered is judged by tidings_ordered_verdict (migration
+ * 1764750000000), which locks the key before reading it again, so relays
+ * claiming at once never lease two deliveries of one key. Its key's head
+ * (nothing pending before it, nothing of the key in flight) is claimed; one
+ * behind an earlier pending delivery of its key is *parked*: its
+ * `next_attempt_at` becomes 'infinity', out of the due range, until the
+ * settle of the delivery before it wakes it (tidings_ordered_wake). So a
+ * waiting delivery is met by one claim, not by every pass. A failing head
+ * waits for its retry, still pending, so its key waits and nothing else. A
+ * replay (`next_trigger = 'manual'`) neither waits nor blocks. A delivery
+ * without a key, the rows of every unordered webhook, never reaches the
+ * function; a parked row answers its job as `parked` and is not enqueued.
  */
 const CLAIM_SQL = `
-  UPDATE deliveries d SET claimed_at = now()
-    FROM (SELECT c.id FROM deliveries c
-           WHERE c.status = 'pending' AND c.next_attempt_at <= now()
-             AND (c.claimed_at IS NULL OR c.claimed_at < now() - make_interval(secs => $2::double precision / 1000))
-             AND CASE WHEN c.ordering_key IS NULL OR c.next_trigger = 'manual' THEN true
-                      WHEN NOT (SELECT s.ordered FROM subscribers s WHERE s.id = c.subscriber_id) THEN true
-                      -- Behind an earlier delivery of its key (one probe of the ordering index): not a head, no lock taken.
-                      WHEN EXISTS (SELECT FROM deliveries p
-                                    WHERE p.subscriber_id = c.subscriber_id AND p.ordering_key = c.ordering_key AND p.status = 'pending'
-                                      AND (p.occurred_at, p.event_id, p.id) < (c.occurred_at, c.event_id, c.id)
-                                      AND p.next_trigger = 'auto') THEN false
-                      ELSE tidings_ordered_claimable(c.id, c.subscriber_id, c.ordering_key, c.occurred_at, c.event_id, $2::double precision) END
-           ORDER BY c.next_attempt_at
-           LIMIT $1
-           FOR UPDATE OF c SKIP LOCKED) due
+  UPDATE deliveries d
+     SET claimed_at = CASE WHEN due.park THEN d.claimed_at ELSE now() END,
+         next_attempt_at = CASE WHEN due.park THEN 'infinity' ELSE d.next_attempt_at END
+    FROM (SELECT c.id, v.verdict = 'park' AS park
+            FROM (SELECT c.id, c.subscriber_id, c.ordering_key, c.next_trigger, c.occurred_at, c.event_id FROM deliveries c
+                   WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+                     AND (c.claimed_at IS NULL OR c.claimed_at < now() - make_interval(secs => $2::double precision / 1000))
+                   ORDER BY c.next_attempt_at
+                   LIMIT $1
+                   FOR UPDATE SKIP LOCKED) c
+           -- Judged after the LIMIT: the function runs for the batch's rows only, whatever plan sorts the due rows.
+           CROSS JOIN LATERAL (
+             SELECT CASE WHEN c.ordering_key IS NULL OR c.next_trigger = 'manual' THEN 'claim'
+                         WHEN NOT (SELECT s.ordered FROM subscribers s WHERE s.id = c.subscriber_id) THEN 'claim'
+                         ELSE tidings_ordered_verdict(c.id, c.subscriber_id, c.ordering_key, c.occurred_at, c.event_id, $2::double precision)
+                    END AS verdict) v
+           WHERE v.verdict <> 'wait') due
    WHERE d.id = due.id
-  RETURNING d.id, d.subscriber_id, d.attempt_count`;
+  RETURNING d.id, d.subscriber_id, d.attempt_count, due.park`;
 
-export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<DeliverWebhookJob[]> {
-  const rows = await queryRows<{ id: string; subscriber_id: string; attempt_count: number }>(
+/** What a claim took: the jobs to enqueue, and how many due deliveries it parked behind their key's head instead. */
+export interface ClaimedBatch {
+  jobs: DeliverWebhookJob[];
+  parked: number;
+}
+
+export async function claimDue(db: Queryable, limit: number, leaseMs: number): Promise<ClaimedBatch> {
+  const rows = await queryRows<{ id: string; subscriber_id: string; attempt_count: number; park: boolean }>(
     db,
-    preparedStatement('tidings_claim_due_v4', CLAIM_SQL),
+    preparedStatement('tidings_claim_due_v6', CLAIM_SQL),
     [limit, leaseMs],
   );
-  return rows.map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
+  const jobs = rows.filter((row) => !row.park).map((row) => ({ deliveryId: row.id, subscriberId: row.subscriber_id, attempt: row.attempt_count + 1 }));
+  return { jobs, parked: rows.length - jobs.length };
 }

@@ -1,9 +1,9 @@
 import { Queryable, retryOnDeadlock } from '@tidings/common';
-import { OUTBOX_CHANNEL } from '@tidings/events';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { attemptResultValues } from '../delivery-attempt.entity';
 import { addToAttemptStatsSql } from './attempt-stats';
+import { wakeNextOfKeysSql } from './ordered-wake';
 
 /**
  * Fail (the dead letter): attempt N was the last (schedule exhausted, a
@@ -12,8 +12,8 @@ import { addToAttemptStatsSql } from './attempt-stats';
  * that got there first wins, and the delivery does not change (the attempt
  * is still recorded, once: recording it again changes nothing), and counted
  * in the endpoint statistics' rollup (a failure). Answers whether it moved
- * the delivery. A dead letter of an ordered key wakes the relays: the key's
- * next delivery is claimable now.
+ * the delivery. A dead letter of an ordered key makes the key's next
+ * delivery due and wakes the relays (wakeNextOfKeysSql).
  */
 export async function failDelivery(
   db: Queryable,
@@ -38,9 +38,8 @@ export async function failDelivery(
           SET status = 'failed', next_trigger = 'auto', next_attempt_at = NULL, claimed_at = NULL,
               last_attempt_at = $6, last_response_status = $8, last_error = $3, updated_at = now()
         WHERE id = $1 AND attempt_count = $2 AND status = 'pending' AND claimed_at IS NOT NULL
-    RETURNING id, ordering_key)
-     SELECT EXISTS (SELECT FROM failed) AS failed,
-            (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM failed WHERE ordering_key IS NOT NULL) n) AS notified`,
+    RETURNING id, subscriber_id, ordering_key)
+     SELECT EXISTS (SELECT FROM failed) AS failed, ${wakeNextOfKeysSql('failed')} AS notified`,
       [deliveryId, attempt, lastError, uuidv7(), trigger, ...attemptResultValues(result), subscriberId],
     ),
   );

@@ -1,9 +1,9 @@
 import { preparedStatement, Queryable, retryOnDeadlock } from '@tidings/common';
-import { OUTBOX_CHANNEL } from '@tidings/events';
 import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptTrigger } from '../delivery.entity';
 import { addToAttemptStatsSql } from './attempt-stats';
+import { wakeNextOfKeysSql } from './ordered-wake';
 
 /** A finished attempt that was delivered or gets a retry. */
 export interface AttemptToRecord {
@@ -39,9 +39,9 @@ export interface RecordedAttempts {
  * re-reads the row and works the new value out from it, so the answer is the
  * streak as it now stands.
  *
- * A delivered delivery of an ordered key lets the key's next one be
- * claimed: then the relays are woken (NOTIFY, heard on commit) rather than
- * left to their next poll. (A retry scheduled unblocks nothing.)
+ * A delivered delivery of an ordered key makes the key's next one due (the
+ * claim had parked it) and wakes the relays; see wakeNextOfKeysSql. (A retry
+ * scheduled unblocks nothing.)
  */
 const RECORD_SQL = `
   WITH input AS (
@@ -65,7 +65,7 @@ const RECORD_SQL = `
            delivered_at = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
       FROM input i
      WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'pending' AND d.claimed_at IS NOT NULL
-    RETURNING d.id, d.ordering_key, d.status),
+    RETURNING d.id, d.subscriber_id, d.ordering_key, d.status),
   last_ok AS (
     SELECT subscriber_id, max(started_at) FILTER (WHERE status = 'delivered') AS at FROM input GROUP BY subscriber_id),
   streak AS (
@@ -82,12 +82,12 @@ const RECORD_SQL = `
   SELECT (SELECT coalesce(array_agg(id), '{}') FROM settled) AS settled,
          (SELECT coalesce(json_agg(json_build_object('id', id, 'failing_since', failing_since)), '[]')
             FROM marked WHERE failing_since IS NOT NULL) AS failing,
-         (SELECT count(*) FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM settled WHERE ordering_key IS NOT NULL AND status = 'delivered' LIMIT 1) n) AS notified`;
+         ${wakeNextOfKeysSql(`(SELECT subscriber_id, ordering_key FROM settled WHERE status = 'delivered')`)} AS notified`;
 
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
   const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-    db.query(preparedStatement('tidings_record_attempts_v6', RECORD_SQL), [
+    db.query(preparedStatement('tidings_record_attempts_v7', RECORD_SQL), [
       column(() => uuidv7()),
       column((a) => a.deliveryId),
       column((a) => a.number),

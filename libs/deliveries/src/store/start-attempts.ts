@@ -2,6 +2,7 @@ import { preparedStatement, Queryable, queryRows, retryOnDeadlock } from '@tidin
 import { DeliverWebhookJob } from '@tidings/queue';
 import { StoredSecret } from '@tidings/webhooks';
 import { AttemptTrigger } from '../delivery.entity';
+import { wakeNextOfKeysSql } from './ordered-wake';
 
 /** A delivery whose attempt this worker has started, with what is needed to send it. */
 export interface StartedAttempt {
@@ -69,13 +70,16 @@ export function startAttempts(db: Queryable, jobs: DeliverWebhookJob[]): Promise
  * A claimed delivery whose webhook was deleted is cancelled, one whose
  * webhook is disabled is failed; no attempt is made. Guarded like start, so
  * a delivery another worker has started is left alone. Answers each
- * delivery settled so, with its new status.
+ * delivery settled so, with its new status. An ordered key's next delivery
+ * is made due (wakeNextOfKeysSql): a disabled webhook's deliveries fail one
+ * after another, in order, as before.
  */
 export function settleUnsendable(db: Queryable, jobs: DeliverWebhookJob[]): Promise<{ id: string; status: 'cancelled' | 'failed' }[]> {
   if (jobs.length === 0) return Promise.resolve([]);
   return queryRows(
     db,
-    `UPDATE deliveries d
+    `WITH settled AS (
+     UPDATE deliveries d
         SET status = CASE WHEN s.deleted_at IS NOT NULL THEN 'cancelled' ELSE 'failed' END,
             last_error = CASE WHEN s.deleted_at IS NOT NULL THEN 'webhook deleted'
                               ELSE 'webhook disabled: ' || coalesce(s.disabled_reason, 'no reason given') END,
@@ -83,7 +87,8 @@ export function settleUnsendable(db: Queryable, jobs: DeliverWebhookJob[]): Prom
        FROM unnest($1::uuid[], $2::int[]) AS job(id, attempt), subscribers s
       WHERE d.id = ANY($1::uuid[]) AND d.id = job.id AND d.attempt_count = job.attempt - 1 AND d.status = 'pending' AND d.claimed_at IS NOT NULL
         AND s.id = d.subscriber_id AND NOT (s.enabled AND s.deleted_at IS NULL)
-  RETURNING d.id, d.status`,
+  RETURNING d.id, d.status, d.subscriber_id, d.ordering_key)
+     SELECT id, status FROM settled WHERE ${wakeNextOfKeysSql('settled')} >= 0`,
     [jobs.map((j) => j.deliveryId), jobs.map((j) => j.attempt)],
   );
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SubscriptionSpec } from '@tidings/events';
+import { EventRegistrar, SubscriptionSpec, WebhookDisabled } from '@tidings/events';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../secret-box';
 import { WebhookContentType, WebhookFormat, WebhookSubscriber } from '../subscriber.entity';
@@ -30,12 +30,20 @@ export class UpdateWebhook {
     private readonly store: WebhookStore,
     private readonly checkUrl: CheckWebhookUrl,
     private readonly box: SecretBox,
+    private readonly events: EventRegistrar,
   ) {}
 
-  async execute(id: string, input: UpdateWebhookInput): Promise<WebhookView> {
+  /**
+   * `apiKeyId`: the key of the admin making the change, named in the reason
+   * when it disables the webhook. A disable records `tidings:webhook:disabled`
+   * in the same transaction, as the automatic one does (DisableWebhook); the
+   * row is locked first, so a concurrent automatic disable finds it disabled
+   * and records nothing.
+   */
+  async execute(id: string, input: UpdateWebhookInput, apiKeyId?: string): Promise<WebhookView> {
     if (input.url !== undefined) await this.checkUrl.execute(input.url);
     return this.db.transaction(async (tx) => {
-      const webhook = await this.store.get(id, tx);
+      const webhook = await this.store.get(id, tx, input.enabled === false);
       checkFormat(input.format ?? webhook.format, input.content_type ?? webhook.contentType);
       const changes: Partial<WebhookSubscriber> = { updatedAt: new Date() };
       if (input.name !== undefined) changes.name = input.name;
@@ -48,9 +56,21 @@ export class UpdateWebhook {
       if (input.rate_limit_per_s !== undefined) changes.rateLimitPerS = input.rate_limit_per_s;
       if (input.enabled === true && !webhook.enabled)
         Object.assign(changes, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
-      if (input.enabled === false && webhook.enabled)
-        Object.assign(changes, { enabled: false, disabledReason: 'disabled by an admin', disabledAt: new Date() });
+      const disabling = input.enabled === false && webhook.enabled;
+      if (disabling) {
+        const disabledReason = apiKeyId ? `disabled by an admin (API key ${apiKeyId})` : 'disabled by an admin';
+        Object.assign(changes, { enabled: false, disabledReason, disabledAt: new Date() });
+      }
       await tx.update(WebhookSubscriber, { id }, changes);
+      if (disabling) {
+        const url = new URL(changes.url ?? webhook.url);
+        await this.events.register(
+          tx,
+          WebhookDisabled.create({
+            webhook: { id, name: changes.name ?? webhook.name, url_host: url.host, disabled_reason: changes.disabledReason },
+          }),
+        );
+      }
       if (input.subscriptions !== undefined) await this.store.replaceSubscriptions(tx, id, input.subscriptions);
       return this.store.view(id, tx);
     });

@@ -17,8 +17,11 @@ export class WebhookStore {
     private readonly box: SecretBox,
   ) {}
 
-  async get(id: string, tx: EntityManager = this.db.manager): Promise<WebhookSubscriber> {
-    const webhook = await tx.getRepository(WebhookSubscriber).findOne({ where: { id, deletedAt: IsNull() } });
+  /** `forUpdate` (in a transaction) locks the row until it ends, so a concurrent change is judged after this one. */
+  async get(id: string, tx: EntityManager = this.db.manager, forUpdate = false): Promise<WebhookSubscriber> {
+    const webhook = await tx
+      .getRepository(WebhookSubscriber)
+      .findOne({ where: { id, deletedAt: IsNull() }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!webhook) throw new WebhookError('not_found', `No webhook ${id}`);
     return webhook;
   }
