@@ -14,6 +14,7 @@ import { OutboxRelay } from './outbox-relay';
 import { parseRetryAfter, RetryPolicy } from './retry-policy';
 import { failDelivery } from './store/fail-delivery';
 import { recordAttempts } from './store/record-attempts';
+import { renewLeases } from './store/renew-leases';
 import { settleUnsendable, StartedAttempt, startAttempts } from './store/start-attempts';
 import { RateDecision, WebhookRateLimiter } from './webhook-rate-limiter';
 
@@ -73,6 +74,9 @@ export class DeliverWebhook {
   private readonly slotsInFlight: AttemptSlots;
   /** Deliveries this process holds, from loading to recorded: a duplicate job for one of them skips it. */
   private readonly held = new Set<string>();
+  /** Attempts started and not yet recorded (delivery id → attempt number): their leases are renewed while they last. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly leaseRenewal: NodeJS.Timeout;
   private readonly running = new Set<Promise<void>>();
   /** Attempts whose results wait for Postgres to record them; while there are any, no attempt starts. */
   private holding = 0;
@@ -95,6 +99,8 @@ export class DeliverWebhook {
     @Optional() private readonly metrics?: TidingsMetrics,
   ) {
     this.slotsInFlight = new AttemptSlots(config.worker.concurrency);
+    // A third of the lease: two renewals can fail (a slow or absent Postgres) before another worker may take the delivery.
+    this.leaseRenewal = setInterval(() => void this.renewLeases(), Math.max(1000, config.worker.claimLeaseMs / 3)).unref();
   }
 
   /**
@@ -120,6 +126,7 @@ export class DeliverWebhook {
         const sendAt = await this.rateLimit(granted, deferred);
         for (const [job, delivery] of await this.startGranted([...sendAt.keys()])) {
           handedOver.add(job.deliveryId);
+          this.inFlight.set(job.deliveryId, job.attempt);
           this.track(this.attemptInSlot(job, delivery, sendAt.get(job)!));
         }
       }
@@ -213,10 +220,20 @@ export class DeliverWebhook {
     this.slotsInFlight.close();
   }
 
-  /** Resolves when every attempt started so far has finished and been recorded. */
+  /** Resolves when every attempt started so far has finished and been recorded; then lease renewal stops. */
   async drain(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
     await this.recorder.settled();
+    clearInterval(this.leaseRenewal);
+  }
+
+  /** Keeps the leases of the attempts in flight (see renewLeases); a failure waits for the next turn. */
+  private async renewLeases(): Promise<void> {
+    try {
+      await renewLeases(this.db, new Map(this.inFlight));
+    } catch (error) {
+      this.logger.warn(`Could not renew the leases of ${this.inFlight.size} attempts in flight: ${(error as Error).message}`);
+    }
   }
 
   private track(attempt: Promise<void>): void {
@@ -236,6 +253,7 @@ export class DeliverWebhook {
     } finally {
       this.releaseSlots(job, durationMs);
       this.held.delete(job.deliveryId);
+      this.inFlight.delete(job.deliveryId);
     }
   }
 
