@@ -23,6 +23,7 @@ import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKi
 import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
+import { OccurredAtBounds1764770000000 } from './1764770000000-OccurredAtBounds';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ExpectedRunSchedules1764730000000,
   ScheduleEventTypes1764731000000,
   LineageJobVersions1764740000000,
+  OccurredAtBounds1764770000000,
 ];

@@ -6,7 +6,7 @@ import { AuthModule, FailedAuthThrottle } from '@tidings/auth';
 import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
-import { EventsModule } from '@tidings/events';
+import { EventsModule, PublishIngestSettings } from '@tidings/events';
 import { IngestModule } from '@tidings/ingest';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
@@ -82,6 +82,7 @@ export class ApiModule {
       providers: [
         RedisProbe,
         IngestThrottlerGuard,
+        PublishIngestSettings,
         ...(throttlerStorage ? [{ provide: SharedThrottlerStorage, useValue: throttlerStorage }] : []),
         FailedAuthThrottle,
         RevocationListener,

@@ -25,3 +25,5 @@ export * from './registry/openapi';
 export * from './registry/event-type-rows';
 export * from './registry/typescript';
 export * from './registry/schedule-layers';
+export * from './occurred-at-bounds';
+export * from './publish-ingest-settings';

@@ -62,9 +62,9 @@ export class RecordApiEvents {
           { field: 'idempotency_key', message: 'idempotency_key must equal the Idempotency-Key header when both are given' },
         ]);
       }
-      return cls.create({ ...input, idempotency_key: idempotencyHeader }, 'api');
+      return cls.create({ ...input, idempotency_key: idempotencyHeader }, 'api', this.config.occurredAt);
     }
-    return cls.create(input, 'api');
+    return cls.create(input, 'api', this.config.occurredAt);
   }
 
   /**
