@@ -207,29 +207,35 @@ describe('hostile input: custom webhook headers that would make every delivery f
   });
 });
 
-describe('hostile input: one request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (finding 5)', () => {
-  let t: Harness;
+/** Tidings (api only) with `env` and three webhooks on every event, and its count of events and deliveries. */
+function withThreeWebhooksOnAll(env: Record<string, string>) {
+  const s = {} as { t: Harness; counts(): Promise<{ events: number; deliveries: number }> };
   beforeAll(async () => {
-    t = await startTidings({ worker: false, env: { INGEST_DELIVERY_BUDGET: '10' } });
+    s.t = await startTidings({ worker: false, env });
     for (let i = 0; i < 3; i++) {
-      const created = await t.http('POST', '/v1/webhooks', { name: `all-${i}`, url: `https://example.com/hook/${i}`, subscriptions: [{ event_type: '*' }] });
+      const created = await s.t.http('POST', '/v1/webhooks', { name: `all-${i}`, url: `https://example.com/hook/${i}`, subscriptions: [{ event_type: '*' }] });
       expect(created.status).toBe(201);
     }
   });
   afterAll(async () => {
-    await t?.stop();
+    await s.t?.stop();
   });
+  s.counts = async () => (await s.t.db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`))[0];
+  return s;
+}
 
-  const counts = async () => (await t.db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`))[0];
+describe('hostile input: one request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (finding 5)', () => {
+  const s = withThreeWebhooksOnAll({ INGEST_DELIVERY_BUDGET: '10' });
+  const counts = () => s.counts();
 
   it('refuses a batch that would make 12 deliveries with 413, writing nothing; one that makes 9 is taken', async () => {
     const before = await counts();
-    const refused = await t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()));
+    const refused = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()));
     expect(refused.status).toBe(413);
     expect(refused.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('12 deliveries') });
     expect(await counts()).toEqual(before);
 
-    const taken = await t.http('POST', '/v1/events/batch', Array.from({ length: 3 }, () => pipelineRunEvent()));
+    const taken = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 3 }, () => pipelineRunEvent()));
     expect(taken.status).toBe(200);
     expect(taken.body.events.map((e: { deliveries: number }) => e.deliveries)).toEqual([3, 3, 3]);
     expect(await counts()).toEqual({ events: before.events + 3, deliveries: before.deliveries + 9 });
@@ -317,5 +323,33 @@ describe('hostile input: an occurred_at far from the clock is refused on every p
     const event = eventClass('project:created').create({ project: { uuid: randomUUID(), name: 'archive' }, occurred_at: '2001-01-01T00:00:00Z' }, 'internal');
     const { created } = await t.db.transaction((tx) => new EventRegistrar().register(tx, event));
     expect(created).toBe(true);
+  });
+});
+
+describe('hostile input: a key may not create more deliveries per window than INGEST_DELIVERY_RATE_LIMIT, however small its requests (finding 5)', () => {
+  const s = withThreeWebhooksOnAll({ INGEST_DELIVERY_RATE_LIMIT: '10/60s' });
+  const counts = () => s.counts();
+
+  it('takes 9 deliveries in single events, refuses the 10th to 12th with 429 and Retry-After writing nothing; another key has its own', async () => {
+    const key = async (name: string) => (await s.t.http('POST', '/v1/api-keys', { name, scopes: ['events:write'] })).body.key;
+    const [a, b] = [await key('a'), await key('b')];
+    for (let i = 0; i < 3; i++) expect((await s.t.http('POST', '/v1/events', pipelineRunEvent(), { key: a })).status).toBe(201);
+
+    const before = await counts();
+    for (const [path, body] of [['/v1/events', pipelineRunEvent()], ['/v1/events/batch', [pipelineRunEvent()]]] as const) {
+      const refused = await s.t.http('POST', path, body, { key: a });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('INGEST_DELIVERY_RATE_LIMIT') });
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
+    expect(await counts()).toEqual(before);
+
+    expect((await s.t.http('POST', '/v1/events', pipelineRunEvent(), { key: b })).status).toBe(201);
+    // More than a whole window's allowance in one request: waiting would not help, so 413.
+    const tooMany = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()), { key: b });
+    expect(tooMany.status).toBe(413);
+    expect(await counts()).toEqual({ events: before.events + 1, deliveries: before.deliveries + 3 });
   });
 });

@@ -26,4 +26,5 @@ export * from './registry/event-type-rows';
 export * from './registry/typescript';
 export * from './registry/schedule-layers';
 export * from './occurred-at-bounds';
+export * from './delivery-allowance';
 export * from './publish-ingest-settings';
