@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { within } from '@tidings/common';
@@ -45,19 +45,20 @@ return {taken, ttl}`;
  * must keep taking events while Redis is away (they go to Postgres), so then
  * each process counts alone, as it did before, with a WARN at each change of state.
  */
-export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('IngestRateLimit');
   private readonly redis;
   private readonly shared: ThrottlerStorageRedisService;
   private readonly local = new ThrottlerStorageService();
   private readonly localCounts = new Map<string, { count: number; endsAt: number }>();
   private alone = false;
+  private readonly connected: Promise<void>;
 
   constructor(config: TidingsConfig) {
     this.redis = createRedisClient(config.redisUrl, 'producer', { connectTimeout: 1000 });
     this.redis.on('error', () => undefined); // its state is reported by the count that fails, below
     // Connected now, not at the first count: commands are not queued while it connects, they fail (and count alone).
-    void this.redis.connect().catch(() => undefined);
+    this.connected = this.redis.connect().catch(() => undefined);
     // (Two overloads: a server's client or a Cluster.)
     this.shared =
       this.redis instanceof Cluster ? new ThrottlerStorageRedisService(this.redis) : new ThrottlerStorageRedisService(this.redis);
@@ -107,6 +108,11 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private sweepLocalCounts(now: number): void {
     if (this.localCounts.size < 1000) return;
     for (const [key, window] of this.localCounts) if (window.endsAt <= now) this.localCounts.delete(key);
+  }
+
+  /** Before the api listens: its first requests are counted in Redis too, unless Redis does not answer within a second. */
+  async onApplicationBootstrap(): Promise<void> {
+    await within(this.connected, 1000, 'Redis').catch(() => undefined);
   }
 
   onApplicationShutdown(): void {
