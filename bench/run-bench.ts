@@ -457,6 +457,7 @@ async function main(): Promise<void> {
       TIDINGS_ADMIN_KEY: ADMIN_KEY,
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
       INGEST_RATE_LIMIT: 'off',
+      INGEST_DELIVERY_RATE_LIMIT: 'off',
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: String(S.workerConcurrency),
       TELEMETRY_DISABLED: 'false',

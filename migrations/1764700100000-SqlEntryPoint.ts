@@ -195,58 +195,7 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
       END $$`);
 
     // One body as the trusted function's record, or SQLSTATE 22023 naming what is wrong (POST /v1/events' rules and messages).
-    await q.query(`
-      CREATE FUNCTION event_record(event_type text, body jsonb, idempotency_key text, item_index int) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-      DECLARE
-        t event_types;
-        errors jsonb;
-        fields text;
-        reason text;
-        record jsonb;
-        scope jsonb;
-        value jsonb;
-        hint text := CASE WHEN item_index IS NULL THEN 'Each type''s body schema is in event_types.schema (GET /v1/event-types/{type})'
-                          ELSE format('events[%s]', item_index) END;
-      BEGIN
-        IF event_type IS NULL OR event_type = '' THEN
-          RAISE EXCEPTION 'type is required' USING ERRCODE = '22023', HINT = hint,
-            DETAIL = '[{"field":"type","message":"type must be a non-empty string"}]';
-        END IF;
-        SELECT * INTO t FROM event_types WHERE name = event_type AND deprecated_at IS NULL AND schema IS NOT NULL;
-        IF NOT FOUND OR NOT t.producer_registrable THEN
-          reason := CASE WHEN FOUND THEN event_type || ' events are recorded by Tidings itself or by their own ingestion API'
-                         ELSE 'unknown event type ' || event_type END;
-          RAISE EXCEPTION '%', reason USING ERRCODE = '22023', HINT = hint, DETAIL = jsonb_build_array(jsonb_build_object('field', 'type', 'message', reason))::text;
-        END IF;
-        IF jsonb_typeof(body) IS DISTINCT FROM 'object' THEN
-          RAISE EXCEPTION 'The body must be a JSON object describing one event' USING ERRCODE = '22023', HINT = hint;
-        END IF;
-        IF idempotency_key IS NOT NULL THEN
-          IF body ? 'idempotency_key' AND body->'idempotency_key' <> to_jsonb(idempotency_key) THEN
-            RAISE EXCEPTION 'The idempotency_key argument and the body''s idempotency_key differ' USING ERRCODE = '22023', HINT = hint,
-              DETAIL = '[{"field":"idempotency_key","message":"idempotency_key must equal the idempotency_key argument when both are given"}]';
-          END IF;
-          body := body || jsonb_build_object('idempotency_key', idempotency_key);
-        END IF;
-        SELECT jsonb_agg(e ORDER BY o) INTO errors
-          -- schema || '{}': a detoasted copy, so the walk does not decompress the stored schema at each step.
-          FROM (SELECT e, min(o) AS o FROM jsonb_array_elements(event_body_errors(t.schema || '{}', body, '', event_type)) WITH ORDINALITY AS x(e, o) GROUP BY e) d;
-        IF errors IS NOT NULL THEN
-          SELECT string_agg(f, ', ' ORDER BY o) INTO fields
-            FROM (SELECT e->>'field' AS f, min(o) AS o FROM jsonb_array_elements(errors) WITH ORDINALITY AS x(e, o) GROUP BY 1) d;
-          RAISE EXCEPTION 'Invalid % event: %', event_type, fields USING ERRCODE = '22023', HINT = hint, DETAIL = errors::text;
-        END IF;
-        record := jsonb_build_object(
-          'id', tidings_uuid_v7(), 'type', event_type, 'source', 'sql', 'producer', session_user,
-          'occurred_at', COALESCE(to_jsonb(event_instant(body->>'occurred_at')), to_jsonb(now())), 'occurred_at_given', body ? 'occurred_at',
-          'idempotency_key', body->'idempotency_key', 'ordering_key', body->'ordering_key',
-          'data', body - ARRAY['type', 'occurred_at', 'idempotency_key', 'ordering_key']);
-        FOR scope IN SELECT jsonb_array_elements(t.scope_paths) LOOP
-          value := body #> ARRAY(SELECT jsonb_array_elements_text(scope->'path'));
-          IF value IS NOT NULL AND value <> 'null' THEN record := record || jsonb_build_object(scope->>'column', value); END IF;
-        END LOOP;
-        RETURN record;
-      END $$`);
+    await q.query(EVENT_RECORD_V1);
 
     // The one registration statement. A record's key is held by an event committed before (seen in this statement's
     // snapshot, or after a concurrent insert commits: original_id is then null and the caller looks again) or by an
@@ -361,3 +310,57 @@ export class SqlEntryPoint1764700100000 implements MigrationInterface {
     await q.query(`ALTER TABLE event_types DROP COLUMN scope_paths, DROP COLUMN subscription_patterns, DROP COLUMN producer_registrable`);
   }
 }
+
+/** event_record as this migration made it (1764770000000-OccurredAtBounds.ts puts it back on the way down). */
+export const EVENT_RECORD_V1 = `
+      CREATE FUNCTION event_record(event_type text, body jsonb, idempotency_key text, item_index int) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+      DECLARE
+        t event_types;
+        errors jsonb;
+        fields text;
+        reason text;
+        record jsonb;
+        scope jsonb;
+        value jsonb;
+        hint text := CASE WHEN item_index IS NULL THEN 'Each type''s body schema is in event_types.schema (GET /v1/event-types/{type})'
+                          ELSE format('events[%s]', item_index) END;
+      BEGIN
+        IF event_type IS NULL OR event_type = '' THEN
+          RAISE EXCEPTION 'type is required' USING ERRCODE = '22023', HINT = hint,
+            DETAIL = '[{"field":"type","message":"type must be a non-empty string"}]';
+        END IF;
+        SELECT * INTO t FROM event_types WHERE name = event_type AND deprecated_at IS NULL AND schema IS NOT NULL;
+        IF NOT FOUND OR NOT t.producer_registrable THEN
+          reason := CASE WHEN FOUND THEN event_type || ' events are recorded by Tidings itself or by their own ingestion API'
+                         ELSE 'unknown event type ' || event_type END;
+          RAISE EXCEPTION '%', reason USING ERRCODE = '22023', HINT = hint, DETAIL = jsonb_build_array(jsonb_build_object('field', 'type', 'message', reason))::text;
+        END IF;
+        IF jsonb_typeof(body) IS DISTINCT FROM 'object' THEN
+          RAISE EXCEPTION 'The body must be a JSON object describing one event' USING ERRCODE = '22023', HINT = hint;
+        END IF;
+        IF idempotency_key IS NOT NULL THEN
+          IF body ? 'idempotency_key' AND body->'idempotency_key' <> to_jsonb(idempotency_key) THEN
+            RAISE EXCEPTION 'The idempotency_key argument and the body''s idempotency_key differ' USING ERRCODE = '22023', HINT = hint,
+              DETAIL = '[{"field":"idempotency_key","message":"idempotency_key must equal the idempotency_key argument when both are given"}]';
+          END IF;
+          body := body || jsonb_build_object('idempotency_key', idempotency_key);
+        END IF;
+        SELECT jsonb_agg(e ORDER BY o) INTO errors
+          -- schema || '{}': a detoasted copy, so the walk does not decompress the stored schema at each step.
+          FROM (SELECT e, min(o) AS o FROM jsonb_array_elements(event_body_errors(t.schema || '{}', body, '', event_type)) WITH ORDINALITY AS x(e, o) GROUP BY e) d;
+        IF errors IS NOT NULL THEN
+          SELECT string_agg(f, ', ' ORDER BY o) INTO fields
+            FROM (SELECT e->>'field' AS f, min(o) AS o FROM jsonb_array_elements(errors) WITH ORDINALITY AS x(e, o) GROUP BY 1) d;
+          RAISE EXCEPTION 'Invalid % event: %', event_type, fields USING ERRCODE = '22023', HINT = hint, DETAIL = errors::text;
+        END IF;
+        record := jsonb_build_object(
+          'id', tidings_uuid_v7(), 'type', event_type, 'source', 'sql', 'producer', session_user,
+          'occurred_at', COALESCE(to_jsonb(event_instant(body->>'occurred_at')), to_jsonb(now())), 'occurred_at_given', body ? 'occurred_at',
+          'idempotency_key', body->'idempotency_key', 'ordering_key', body->'ordering_key',
+          'data', body - ARRAY['type', 'occurred_at', 'idempotency_key', 'ordering_key']);
+        FOR scope IN SELECT jsonb_array_elements(t.scope_paths) LOOP
+          value := body #> ARRAY(SELECT jsonb_array_elements_text(scope->'path'));
+          IF value IS NOT NULL AND value <> 'null' THEN record := record || jsonb_build_object(scope->>'column', value); END IF;
+        END LOOP;
+        RETURN record;
+      END $$`;

@@ -24,6 +24,7 @@ import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSc
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 import { OrderedParking1764750000000 } from './1764750000000-OrderedParking';
+import { OccurredAtBounds1764770000000 } from './1764770000000-OccurredAtBounds';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ScheduleEventTypes1764731000000,
   LineageJobVersions1764740000000,
   OrderedParking1764750000000,
+  OccurredAtBounds1764770000000,
 ];

@@ -1,4 +1,7 @@
+import { eventClass, EventRegistrar } from '@tidings/events';
 import { createTestDatabase, freePort, nodeScript, StartedProcess, startProcess, TestDatabase } from '@tidings/testing';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -204,31 +207,149 @@ describe('hostile input: custom webhook headers that would make every delivery f
   });
 });
 
-describe('hostile input: one request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (finding 5)', () => {
-  let t: Harness;
+/** Tidings (api only) with `env` and three webhooks on every event, and its count of events and deliveries. */
+function withThreeWebhooksOnAll(env: Record<string, string>) {
+  const s = {} as { t: Harness; counts(): Promise<{ events: number; deliveries: number }> };
   beforeAll(async () => {
-    t = await startTidings({ worker: false, env: { INGEST_DELIVERY_BUDGET: '10' } });
+    s.t = await startTidings({ worker: false, env });
     for (let i = 0; i < 3; i++) {
-      const created = await t.http('POST', '/v1/webhooks', { name: `all-${i}`, url: `https://example.com/hook/${i}`, subscriptions: [{ event_type: '*' }] });
+      const created = await s.t.http('POST', '/v1/webhooks', { name: `all-${i}`, url: `https://example.com/hook/${i}`, subscriptions: [{ event_type: '*' }] });
       expect(created.status).toBe(201);
     }
+  });
+  afterAll(async () => {
+    await s.t?.stop();
+  });
+  s.counts = async () => (await s.t.db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`))[0];
+  return s;
+}
+
+describe('hostile input: one request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (finding 5)', () => {
+  const s = withThreeWebhooksOnAll({ INGEST_DELIVERY_BUDGET: '10' });
+  const counts = () => s.counts();
+
+  it('refuses a batch that would make 12 deliveries with 413, writing nothing; one that makes 9 is taken', async () => {
+    const before = await counts();
+    const refused = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()));
+    expect(refused.status).toBe(413);
+    expect(refused.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('12 deliveries') });
+    expect(await counts()).toEqual(before);
+
+    const taken = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 3 }, () => pipelineRunEvent()));
+    expect(taken.status).toBe(200);
+    expect(taken.body.events.map((e: { deliveries: number }) => e.deliveries)).toEqual([3, 3, 3]);
+    expect(await counts()).toEqual({ events: before.events + 3, deliveries: before.deliveries + 9 });
+  });
+});
+
+describe('hostile input: an occurred_at far from the clock is refused on every producer path (finding 7)', () => {
+  let t: Harness;
+  const MINUTE = 60_000;
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+  beforeAll(async () => {
+    // Bounds other than the defaults, so that what reaches the SQL entry point is seen to be the configuration.
+    t = await startTidings({ worker: false, env: { OCCURRED_AT_MAX_FUTURE: '2m', OCCURRED_AT_MAX_PAST: '1d' } });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const counts = async () => (await t.db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`))[0];
+  const eventCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM events`))[0].n;
+  const FUTURE = 'occurred_at must be at most 2m in the future (OCCURRED_AT_MAX_FUTURE)';
+  const PAST = 'occurred_at must be at most 1d in the past (OCCURRED_AT_MAX_PAST)';
 
-  it('refuses a batch that would make 12 deliveries with 413, writing nothing; one that makes 9 is taken', async () => {
+  it('POST /v1/events and the batch route answer 400 with the field, and write nothing; times within the bounds are taken', async () => {
+    const before = await eventCount();
+    for (const [ms, message] of [[60 * MINUTE, FUTURE], [-2 * DAY, PAST], [400 * DAY, FUTURE]] as const) {
+      const res = await t.http('POST', '/v1/events', { ...pipelineRunEvent(), occurred_at: iso(ms) });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'occurred_at', message }] });
+    }
+    for (const at of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z']) {
+      expect((await t.http('POST', '/v1/events', { ...pipelineRunEvent(), occurred_at: at })).status).toBe(400);
+    }
+    // With another bad field both are listed, the schema's first.
+    const both = await t.http('POST', '/v1/events', { ...pipelineRunEvent(), occurred_at: iso(-2 * DAY), extra: 1 });
+    expect(both.body.details.map((d: { field: string }) => d.field)).toEqual(['extra', 'occurred_at']);
+    expect(await eventCount()).toBe(before);
+
+    const batch = await t.http('POST', '/v1/events/batch', [
+      { ...pipelineRunEvent(), occurred_at: iso(MINUTE) },
+      { ...pipelineRunEvent(), occurred_at: iso(10 * MINUTE) },
+      { ...pipelineRunEvent(), occurred_at: iso(-23 * 3_600_000) },
+      { ...pipelineRunEvent(), occurred_at: iso(-25 * 3_600_000) },
+    ]);
+    expect(batch.body.status).toBe('partial_success');
+    expect(batch.body.events.map((e: { index: number }) => e.index)).toEqual([0, 2]);
+    expect(batch.body.failed_events).toEqual([
+      expect.objectContaining({ index: 1, details: [{ field: 'occurred_at', message: FUTURE }] }),
+      expect.objectContaining({ index: 3, details: [{ field: 'occurred_at', message: PAST }] }),
+    ]);
+    expect(await eventCount()).toBe(before + 2);
+  });
+
+  it('register_event() refuses the same bodies with SQLSTATE 22023 and the same [{field, message}], from the configured bounds', async () => {
+    const { type, ...body } = pipelineRunEvent();
+    for (const [ms, message] of [[60 * MINUTE, FUTURE], [-2 * DAY, PAST]] as const) {
+      const error = await t.db.query(`SELECT register_event($1, $2::jsonb)`, [type, JSON.stringify({ ...body, occurred_at: iso(ms) })]).catch((e) => e);
+      const cause = error.driverError ?? error;
+      expect(cause.code).toBe('22023');
+      expect(cause.message).toBe(`Invalid ${type} event: occurred_at`);
+      expect(JSON.parse(cause.detail)).toEqual([{ field: 'occurred_at', message }]);
+    }
+    const [{ id }] = await t.db.query(`SELECT register_event($1, $2::jsonb) AS id`, [type, JSON.stringify({ ...body, occurred_at: iso(MINUTE) })]);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('OpenLineage eventTime and observability event_timestamp are bounded alike, under their own field names', async () => {
+    const lineage = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'openlineage', 'spark-run-start.json'), 'utf8'));
+    const future = await t.http('POST', '/api/v1/lineage', { ...lineage, run: { ...lineage.run, runId: randomUUID() }, eventTime: iso(60 * MINUTE) });
+    expect(future.status).toBe(400);
+    expect(future.body.details).toEqual([{ field: '/eventTime', message: '/eventTime must be at most 2m in the future (OCCURRED_AT_MAX_FUTURE)' }]);
+    // Replayed hours later: taken.
+    const replayed = await t.http('POST', '/api/v1/lineage', { ...lineage, run: { ...lineage.run, runId: randomUUID() }, eventTime: iso(-20 * 3_600_000) });
+    expect(replayed.status).toBe(201);
+
+    const runStatus = { pipeline_key: 'skew', run_key: randomUUID(), status: 'RUNNING' };
+    const old = await t.http('POST', '/events/v1/run-status', { ...runStatus, event_timestamp: iso(-2 * DAY) });
+    expect(old.status).toBe(400);
+    expect(old.body.details).toEqual([{ field: 'event_timestamp', message: 'event_timestamp must be at most 1d in the past (OCCURRED_AT_MAX_PAST)' }]);
+    expect((await t.http('POST', '/events/v1/run-status', runStatus)).status).toBe(204);
+  });
+
+  it('does not bound the events Tidings records itself (the in-process registrar, the worker’s verdicts)', async () => {
+    const event = eventClass('project:created').create({ project: { uuid: randomUUID(), name: 'archive' }, occurred_at: '2001-01-01T00:00:00Z' }, 'internal');
+    const { created } = await t.db.transaction((tx) => new EventRegistrar().register(tx, event));
+    expect(created).toBe(true);
+  });
+});
+
+describe('hostile input: a key may not create more deliveries per window than INGEST_DELIVERY_RATE_LIMIT, however small its requests (finding 5)', () => {
+  const s = withThreeWebhooksOnAll({ INGEST_DELIVERY_RATE_LIMIT: '10/60s' });
+  const counts = () => s.counts();
+
+  it('takes 9 deliveries in single events, refuses the 10th to 12th with 429 and Retry-After writing nothing; another key has its own', async () => {
+    const key = async (name: string) => (await s.t.http('POST', '/v1/api-keys', { name, scopes: ['events:write'] })).body.key;
+    const [a, b] = [await key('a'), await key('b')];
+    for (let i = 0; i < 3; i++) expect((await s.t.http('POST', '/v1/events', pipelineRunEvent(), { key: a })).status).toBe(201);
+
     const before = await counts();
-    const refused = await t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()));
-    expect(refused.status).toBe(413);
-    expect(refused.body).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('12 deliveries') });
+    for (const [path, body] of [['/v1/events', pipelineRunEvent()], ['/v1/events/batch', [pipelineRunEvent()]]] as const) {
+      const refused = await s.t.http('POST', path, body, { key: a });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('INGEST_DELIVERY_RATE_LIMIT') });
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
     expect(await counts()).toEqual(before);
 
-    const taken = await t.http('POST', '/v1/events/batch', Array.from({ length: 3 }, () => pipelineRunEvent()));
-    expect(taken.status).toBe(200);
-    expect(taken.body.events.map((e: { deliveries: number }) => e.deliveries)).toEqual([3, 3, 3]);
-    expect(await counts()).toEqual({ events: before.events + 3, deliveries: before.deliveries + 9 });
+    expect((await s.t.http('POST', '/v1/events', pipelineRunEvent(), { key: b })).status).toBe(201);
+    // More than a whole window's allowance in one request: waiting would not help, so 413.
+    const tooMany = await s.t.http('POST', '/v1/events/batch', Array.from({ length: 4 }, () => pipelineRunEvent()), { key: b });
+    expect(tooMany.status).toBe(413);
+    expect(await counts()).toEqual({ events: before.events + 1, deliveries: before.deliveries + 3 });
   });
 });

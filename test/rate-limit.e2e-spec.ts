@@ -1,3 +1,6 @@
+import { parseConfig } from '@tidings/config';
+import { searchPathOption } from '@tidings/database';
+import { Client } from 'pg';
 import { ApiReplicas, startApiReplicas, TidingsProcess } from './support/fault-rig';
 import { pipelineRunEvent } from './support/fixtures';
 import { Harness, startTidings } from './support/tidings-harness';
@@ -71,5 +74,51 @@ describe('rate limiting on ingestion across api replicas', () => {
     // Per process, each would have admitted 8 of its 8.
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(6);
+  });
+});
+
+describe('INGEST_DELIVERY_RATE_LIMIT across api replicas', () => {
+  let replicas: ApiReplicas;
+  let db: Client;
+
+  beforeAll(async () => {
+    // The request limit off, so that only deliveries are counted; a window no slow machine lets roll over below.
+    replicas = await startApiReplicas(2, { INGEST_RATE_LIMIT: 'off', INGEST_DELIVERY_RATE_LIMIT: '10/60s' });
+    db = new Client({ connectionString: replicas.env.DATABASE_URL, options: searchPathOption(parseConfig(replicas.env).databaseSchema) });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await replicas?.stop();
+  }, 60_000);
+
+  it('admits one allowance of deliveries per key in all, not one per process, and writes nothing it refuses', async () => {
+    const { env, apis } = replicas;
+    const post = async (baseUrl: string, path: string, key: string, body: unknown) => {
+      const res = await fetch(baseUrl + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    // Two webhooks on every event: each event makes 2 deliveries.
+    for (const name of ['one', 'two']) {
+      const hook = await post(apis[0].baseUrl, '/v1/webhooks', env.TIDINGS_ADMIN_KEY, { name, url: `https://example.com/${name}`, subscriptions: [{ event_type: '*' }] });
+      expect(hook.status).toBe(201);
+    }
+    const { key } = (await post(apis[0].baseUrl, '/v1/api-keys', env.TIDINGS_ADMIN_KEY, { name: 'producer', scopes: ['events:write'] })).body;
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      for (const api of apis) {
+        const { status, body } = await post(api.baseUrl, '/v1/events', key, pipelineRunEvent());
+        answers.push(status === 201 ? `201 ${body.deliveries}` : `${status} ${body.error}`);
+      }
+    }
+    // Per process, each would have admitted its 4 events (8 deliveries, within 10).
+    expect(answers).toEqual([...Array(5).fill('201 2'), ...Array(3).fill('429 rate_limited')]);
+    const [row] = (await db.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM deliveries)::int AS deliveries`)).rows;
+    expect(row).toEqual({ events: 5, deliveries: 10 });
   });
 });

@@ -18,6 +18,8 @@ interface Case {
 interface Verdict {
   accepted: boolean;
   fields: string[];
+  /** Each problem as `field: message`, sorted. */
+  messages?: string[];
   /** What came back when it was neither an acceptance nor a validation refusal. */
   other?: string;
 }
@@ -49,6 +51,7 @@ function boundaryValues(schema: JsonSchema | undefined): unknown[] {
       '2026-11-20T23:60:00Z', '2026-11-20T10:00:60Z', '2026-11-20T10:00:00+0100', '2026-11-20t10:00:00z', '2026-11-20T10:00Z',
       '2026-11-20T10:00:00.123456789Z', '2026-11-20T10:00:00.1234567890Z', '2026-11-20T10:00:00', '2026-11-20', '2026-11-20T10:00:00+24:00',
       '2026-11-20T10:00:00+23:59', '2100-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '0004-02-29T00:00:00Z', '0100-02-29T00:00:00Z', '٢٠٢٦-11-20T10:00:00Z',
+      ...skewedTimes(),
     );
   }
   if (schema.format === 'uuid') {
@@ -61,6 +64,28 @@ function boundaryValues(schema: JsonSchema | undefined): unknown[] {
   }
   if (schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'))) values.push(1.0, 2.5, 9007199254740993);
   return values;
+}
+
+/**
+ * Times around the clock's bounds (OCCURRED_AT_MAX_FUTURE 5m, OCCURRED_AT_MAX_PAST 3650d by default), far enough
+ * from them that the minutes the corpus takes cannot change a verdict: within, beyond, in an offset, and the
+ * years 0001 and 9999.
+ */
+function skewedTimes(): string[] {
+  const now = Date.now();
+  const inOffset = (ms: number, offsetMinutes: number) => {
+    const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+    const sign = offsetMinutes < 0 ? '-' : '+';
+    const abs = Math.abs(offsetMinutes);
+    return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  };
+  const day = 86_400_000;
+  return [
+    new Date(now + 2 * 60_000).toISOString(), new Date(now + 3_600_000).toISOString(), new Date(now + 400 * day).toISOString(),
+    inOffset(now + 3_600_000, 330), inOffset(now + 60_000, -480), inOffset(now - 3 * day, 840),
+    new Date(now - day).toISOString(), new Date(now - 3640 * day).toISOString(), new Date(now - 3660 * day).toISOString(),
+    '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T23:59:59.999-14:00',
+  ];
 }
 
 /** A string of 8 or more code points made unique with the same length (keys must not repeat across the corpus's bodies). */
@@ -143,14 +168,19 @@ describe('the SQL entry point register_event() (DESIGN §7.3)', () => {
     return row;
   }
 
+  /** The distinct problems of a [{field, message}] list, as `field: message`, sorted (jsonb keeps no order). */
+  function problems(details: { field: string; message: string }[]): string[] {
+    return [...new Set(details.map((d) => `${d.field}: ${d.message}`))].sort();
+  }
+
   async function viaSql(type: string, body: unknown, key?: string): Promise<Verdict & { id?: string }> {
     try {
       const { rows } = await db.query(`SELECT register_event($1, $2::jsonb, $3) AS id`, [type, JSON.stringify(body), key ?? null]);
       return { accepted: true, fields: [], id: rows[0].id };
     } catch (error: any) {
       if (error.code !== '22023') return { accepted: false, fields: [], other: `${error.code} ${error.message}` };
-      const details: { field: string }[] = error.detail ? JSON.parse(error.detail) : [];
-      return { accepted: false, fields: [...new Set(details.map((d) => d.field))].sort() };
+      const details: { field: string; message: string }[] = error.detail ? JSON.parse(error.detail) : [];
+      return { accepted: false, fields: [...new Set(details.map((d) => d.field))].sort(), messages: problems(details) };
     }
   }
 
@@ -158,7 +188,8 @@ describe('the SQL entry point register_event() (DESIGN §7.3)', () => {
     const res = await t.http('POST', '/v1/events', { ...body, type: body.type ?? type });
     if (res.status === 201 || res.status === 200) return { accepted: true, fields: [] };
     if (res.status !== 400) return { accepted: false, fields: [], other: `${res.status} ${JSON.stringify(res.body).slice(0, 200)}` };
-    return { accepted: false, fields: [...new Set<string>((res.body.details ?? []).map((d: { field: string }) => d.field))].sort() };
+    const details: { field: string; message: string }[] = res.body.details ?? [];
+    return { accepted: false, fields: [...new Set(details.map((d) => d.field))].sort(), messages: problems(details) };
   }
 
   it('judges the same corpus exactly as POST /v1/events does: same verdicts, same fields', async () => {
@@ -171,12 +202,13 @@ describe('the SQL entry point register_event() (DESIGN §7.3)', () => {
       if (api.other || sql.other) disagreements.push(`${c.label}: api ${api.other ?? api.accepted}, sql ${sql.other ?? sql.accepted}`);
       else if (api.accepted !== sql.accepted) disagreements.push(`${c.label}: api ${api.accepted ? 'accepts' : `refuses ${api.fields}`}, sql ${sql.accepted ? 'accepts' : `refuses ${sql.fields}`}`);
       else if (JSON.stringify(api.fields) !== JSON.stringify(sql.fields)) fieldDifferences.push(`${c.label}: api ${api.fields}, sql ${sql.fields}`);
+      else if (JSON.stringify(api.messages) !== JSON.stringify(sql.messages)) fieldDifferences.push(`${c.label}: api ${api.messages}, sql ${sql.messages}`);
       if (api.accepted) accepted++;
     }
     const agreeing = cases.length - disagreements.length;
     console.log(
       `differential corpus: ${cases.length} bodies over ${PRODUCER_TYPES.length} types (${accepted} valid), verdicts agree on ${agreeing}/${cases.length} ` +
-        `(${((100 * agreeing) / cases.length).toFixed(2)} %), field lists on ${cases.length - disagreements.length - fieldDifferences.length}/${cases.length}`,
+        `(${((100 * agreeing) / cases.length).toFixed(2)} %), field lists and messages on ${cases.length - disagreements.length - fieldDifferences.length}/${cases.length}`,
     );
     expect(disagreements.slice(0, 40)).toEqual([]);
     expect(fieldDifferences.slice(0, 40)).toEqual([]);

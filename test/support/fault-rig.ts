@@ -755,6 +755,7 @@ export function faultEnv(
     ...overrides,
     // Not what these tests are about; a 429 would only blur the figures.
     INGEST_RATE_LIMIT: 'off',
+    INGEST_DELIVERY_RATE_LIMIT: 'off',
     // Every test here has one endpoint: let it use all of the worker's slots.
     WEBHOOK_ENDPOINT_CONCURRENCY: overrides.WEBHOOK_ENDPOINT_CONCURRENCY ?? overrides.WORKER_CONCURRENCY ?? '4',
   };

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -6,7 +6,7 @@ import { AuthModule, FailedAuthThrottle } from '@tidings/auth';
 import { TidingsConfig, TidingsConfigModule } from '@tidings/config';
 import { DatabaseModule } from '@tidings/database';
 import { DeliveriesModule } from '@tidings/deliveries';
-import { EventsModule } from '@tidings/events';
+import { DeliveryAllowance, EventsModule, PublishIngestSettings } from '@tidings/events';
 import { IngestModule } from '@tidings/ingest';
 import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
@@ -21,6 +21,7 @@ import { DeliveriesController } from './deliveries/deliveries.controller';
 import { EventTypesController } from './event-types/event-types.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { IngestDeliveryLimit } from './http/ingest-delivery-limit';
 import { IngestThrottlerGuard } from './http/ingest-throttler.guard';
 import { SharedThrottlerStorage } from './http/shared-throttler-storage';
 import { JsonBodyInterceptor } from './http/json-body.interceptor';
@@ -55,8 +56,9 @@ export const API_CONTROLLERS = [
 export class ApiModule {
   /** `worker`: the worker sharing this process (`npm start`), whose health and metrics this api serves too. */
   static forRoot(config: TidingsConfig, worker?: InProcessWorker): DynamicModule {
-    // One INGEST_RATE_LIMIT budget per key for every api replica (a provider too, so it is closed at shutdown).
-    const throttlerStorage = config.ingestRateLimit ? new SharedThrottlerStorage(config) : undefined;
+    // One INGEST_RATE_LIMIT and one INGEST_DELIVERY_RATE_LIMIT budget per key for every api replica (a provider too,
+    // so it is closed at shutdown).
+    const throttlerStorage = config.ingestRateLimit || config.ingestDeliveryRateLimit ? new SharedThrottlerStorage(config) : undefined;
     return {
       module: ApiModule,
       imports: [
@@ -72,6 +74,7 @@ export class ApiModule {
           errorMessage: 'Too many requests for this API key; retry after the time in Retry-After (seconds)',
           ...(throttlerStorage ? { storage: throttlerStorage } : {}),
         }),
+        ingestLimitsModule(throttlerStorage, config),
         AuthModule,
         EventsModule,
         WebhooksModule,
@@ -82,7 +85,7 @@ export class ApiModule {
       providers: [
         RedisProbe,
         IngestThrottlerGuard,
-        ...(throttlerStorage ? [{ provide: SharedThrottlerStorage, useValue: throttlerStorage }] : []),
+        PublishIngestSettings,
         FailedAuthThrottle,
         RevocationListener,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -95,3 +98,16 @@ export class ApiModule {
     };
   }
 }
+
+/**
+ * The shared counter of the ingestion limits, and INGEST_DELIVERY_RATE_LIMIT as the events library's
+ * DeliveryAllowance (global: RecordApiEvents, in EventsModule, takes it when it is configured).
+ */
+function ingestLimitsModule(storage: SharedThrottlerStorage | undefined, config: TidingsConfig): DynamicModule {
+  const providers: Provider[] = storage ? [{ provide: SharedThrottlerStorage, useValue: storage }] : [];
+  if (storage && config.ingestDeliveryRateLimit) providers.push({ provide: DeliveryAllowance, useClass: IngestDeliveryLimit });
+  return { module: IngestLimitsModule, global: true, providers, exports: providers.map((p) => (p as { provide: unknown }).provide as never) };
+}
+
+@Module({})
+class IngestLimitsModule {}

@@ -210,6 +210,31 @@ describe('parseConfig', () => {
     });
   });
 
+  describe('the ingestion limits', () => {
+    it('default to 5000 requests a second and 100,000 deliveries a minute per key, occurred_at within 5 minutes ahead and 10 years behind', () => {
+      const config = parseConfig({});
+      expect(config.ingestRateLimit).toEqual({ limit: 5000, windowMs: SECOND });
+      expect(config.ingestDeliveryRateLimit).toEqual({ limit: 100_000, windowMs: MINUTE });
+      expect(config.occurredAt).toEqual({ maxFutureMs: 5 * MINUTE, maxPastMs: 3650 * DAY });
+    });
+
+    it('read a rate or a duration, and off for none', () => {
+      const config = parseConfig({ INGEST_DELIVERY_RATE_LIMIT: '500/10s', OCCURRED_AT_MAX_FUTURE: '30s', OCCURRED_AT_MAX_PAST: 'off', INGEST_RATE_LIMIT: 'off' });
+      expect(config.ingestDeliveryRateLimit).toEqual({ limit: 500, windowMs: 10 * SECOND });
+      expect(config.occurredAt).toEqual({ maxFutureMs: 30 * SECOND, maxPastMs: undefined });
+      expect(config.ingestRateLimit).toBeUndefined();
+      expect(parseConfig({ INGEST_DELIVERY_RATE_LIMIT: 'off', OCCURRED_AT_MAX_FUTURE: 'off' })).toMatchObject({
+        ingestDeliveryRateLimit: undefined,
+        occurredAt: { maxFutureMs: undefined },
+      });
+    });
+
+    it('refuse what is neither, naming the variable', () => {
+      const error = configErrorFor({ INGEST_DELIVERY_RATE_LIMIT: '0/1m', OCCURRED_AT_MAX_FUTURE: 'soon', OCCURRED_AT_MAX_PAST: '-1d' });
+      expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['INGEST_DELIVERY_RATE_LIMIT', 'OCCURRED_AT_MAX_FUTURE', 'OCCURRED_AT_MAX_PAST']);
+    });
+  });
+
   it('accepts the PORT bounds 0 and 65535', () => {
     expect(parseConfig({ PORT: '0' }).port).toBe(0);
     expect(parseConfig({ PORT: '65535' }).port).toBe(65535);

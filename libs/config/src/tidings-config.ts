@@ -4,6 +4,12 @@ import * as ipaddr from 'ipaddr.js';
 import { parseDuration } from './duration';
 import { parseRedisUrl } from './redis-url';
 
+/** So many per window (INGEST_RATE_LIMIT, INGEST_DELIVERY_RATE_LIMIT). */
+export interface Rate {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** Who holds a connection pool: the api, the worker, or the CLI (which needs one connection and a spare). */
@@ -46,10 +52,17 @@ export abstract class TidingsConfig {
    */
   readonly trustProxy: boolean | number | string;
   readonly bodyLimitBytes: number;
-  /** Requests per API key to the ingestion endpoints, per window, per api process; undefined = unlimited. */
-  readonly ingestRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Requests per API key to the ingestion endpoints, per window, across every api replica; undefined = unlimited. */
+  readonly ingestRateLimit?: Rate;
   /** Most deliveries one batch request may create (fan-out: events × matching webhooks). */
   readonly ingestDeliveryBudget: number;
+  /** Deliveries the `/v1/events` routes may create per API key per window, across every api replica; undefined = unlimited. */
+  readonly ingestDeliveryRateLimit?: Rate;
+  /**
+   * How far a producer's `occurred_at` (OpenLineage `eventTime`, observability `event_timestamp`) may lie from this
+   * server's clock; undefined = unbounded. Events Tidings records itself are not checked (docs/ingest-limits.md).
+   */
+  readonly occurredAt: { readonly maxFutureMs?: number; readonly maxPastMs?: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `json`: one JSON object per line, for machines (the default); `pretty`: one readable line per entry, for a terminal. */
   readonly logFormat: 'json' | 'pretty';
@@ -164,6 +177,15 @@ export function parseConfig(env: Env): TidingsConfig {
     if (ms < min) throw new Error(`"${raw}" is shorter than the minimum of ${min} ms`);
     return ms;
   };
+  const orOff =
+    <T>(parse: (raw: string) => T) =>
+    (raw: string): T | undefined =>
+      raw === 'off' ? undefined : parse(raw);
+  const rate = orOff((raw): Rate => {
+    const [count, window] = raw.split('/');
+    if (!/^\d+$/.test(count ?? '') || Number(count) < 1 || window === undefined) throw new Error(`"${raw}" is not a rate (e.g. 5000/1s, 100/1m, or off)`);
+    return { limit: Number(count), windowMs: duration(1)(window) };
+  });
   const url = (protocols: string[]) => (raw: string) => {
     let parsed: URL;
     try {
@@ -234,12 +256,12 @@ export function parseConfig(env: Env): TidingsConfig {
     }),
     bodyLimitBytes: read('BODY_LIMIT', 5 * 1024 * 1024, size),
     ingestDeliveryBudget: read('INGEST_DELIVERY_BUDGET', 10_000, int(1, 10_000_000)),
-    ingestRateLimit: read<{ limit: number; windowMs: number } | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, (raw) => {
-      if (raw === 'off') return undefined;
-      const [count, window] = raw.split('/');
-      if (!/^\d+$/.test(count ?? '') || Number(count) < 1 || window === undefined) throw new Error(`"${raw}" is not a rate (e.g. 5000/1s, 100/1m, or off)`);
-      return { limit: Number(count), windowMs: duration(1)(window) };
-    }),
+    ingestRateLimit: read<Rate | undefined>('INGEST_RATE_LIMIT', { limit: 5000, windowMs: 1000 }, rate),
+    ingestDeliveryRateLimit: read<Rate | undefined>('INGEST_DELIVERY_RATE_LIMIT', { limit: 100_000, windowMs: 60_000 }, rate),
+    occurredAt: {
+      maxFutureMs: read<number | undefined>('OCCURRED_AT_MAX_FUTURE', 5 * 60_000, orOff(duration(0))),
+      maxPastMs: read<number | undefined>('OCCURRED_AT_MAX_PAST', 3650 * 86_400_000, orOff(duration(0))),
+    },
     logLevel: read('LOG_LEVEL', 'log' as TidingsConfig['logLevel'], (raw) => {
       const levels = ['error', 'warn', 'log', 'debug', 'verbose'];
       if (!levels.includes(raw)) throw new Error(`"${raw}" is not one of ${levels.join(', ')}`);

@@ -19,8 +19,8 @@ export interface RegisterResult<T extends TidingsEvent = TidingsEvent> {
 /** The channel the relay LISTENs on; notified in the registering transaction, so only on commit. */
 export const OUTBOX_CHANNEL = 'tidings_outbox';
 
-/** The producer of in-process events that name none: idempotency keys are then scoped to the source. */
-function producerOf(event: TidingsEvent): string {
+/** Who registered an event: the API key or database role, else (in-process events) its source. Idempotency keys are scoped to it. */
+export function producerOf(event: TidingsEvent): string {
   return event.producer ?? event.source;
 }
 

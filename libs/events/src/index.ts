@@ -25,3 +25,6 @@ export * from './registry/openapi';
 export * from './registry/event-type-rows';
 export * from './registry/typescript';
 export * from './registry/schedule-layers';
+export * from './occurred-at-bounds';
+export * from './delivery-allowance';
+export * from './publish-ingest-settings';

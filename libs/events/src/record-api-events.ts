@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { currentRequestId, ErrorDetail, errorCode, GroupCommit } from '@tidings/common';
 import { TidingsConfig } from '@tidings/config';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryAllowance } from './delivery-allowance';
 import { eventClassFor } from './event-classes';
 import { EventError } from './event-error';
 import { eventSizeReason } from './event-size';
-import { EventRegistrar, idempotencyConflict, RegisterResult } from './event-registrar';
+import { EventRegistrar, idempotencyConflict, producerOf, RegisterResult } from './event-registrar';
 import { SubscriptionMatcher } from './subscription-matcher';
 import { EventInput, TidingsEvent } from './tidings-event.entity';
 
@@ -36,6 +37,7 @@ export class RecordApiEvents {
     private readonly registrar: EventRegistrar,
     private readonly matcher: SubscriptionMatcher,
     private readonly config: TidingsConfig,
+    @Optional() private readonly allowance?: DeliveryAllowance,
   ) {}
 
   /**
@@ -62,9 +64,9 @@ export class RecordApiEvents {
           { field: 'idempotency_key', message: 'idempotency_key must equal the Idempotency-Key header when both are given' },
         ]);
       }
-      return cls.create({ ...input, idempotency_key: idempotencyHeader }, 'api');
+      return cls.create({ ...input, idempotency_key: idempotencyHeader }, 'api', this.config.occurredAt);
     }
-    return cls.create(input, 'api');
+    return cls.create(input, 'api', this.config.occurredAt);
   }
 
   /**
@@ -83,7 +85,32 @@ export class RecordApiEvents {
     return outcome.result;
   }
 
-  private async registerGroup(events: TidingsEvent[]): Promise<Outcome[]> {
+  private async registerGroup(group: TidingsEvent[]): Promise<Outcome[]> {
+    const outcomes: (Outcome | undefined)[] = await this.takeAllowances(group);
+    const events = group.filter((_, i) => outcomes[i] === undefined);
+    const registered = events.length ? await this.registerAdmitted(events) : [];
+    return outcomes.map((outcome) => outcome ?? registered.shift()!);
+  }
+
+  /**
+   * Each single event's deliveries taken from its key's INGEST_DELIVERY_RATE_LIMIT (one count for the group):
+   * the refusal of each refused one, undefined for the admitted.
+   */
+  private async takeAllowances(events: TidingsEvent[]): Promise<(Outcome | undefined)[]> {
+    const allowance = this.allowance;
+    if (!allowance) return events.map(() => undefined);
+    let counts: number[];
+    try {
+      counts = await this.matcher.countDeliveries(this.db.manager, events);
+    } catch (error) {
+      return events.map(() => ({ error }));
+    }
+    return Promise.all(
+      events.map((event, i) => allowance.take(producerOf(event), counts[i]).then(() => undefined, (error): Outcome => ({ error }))),
+    );
+  }
+
+  private async registerAdmitted(events: TidingsEvent[]): Promise<Outcome[]> {
     try {
       // One statement: atomic without BEGIN/COMMIT.
       return (await this.registrar.registerMany(this.db.manager, events)).map((result) => ({ result }));
@@ -129,12 +156,10 @@ export class RecordApiEvents {
     });
     const events: BatchSummary['events'] = [];
     if (valid.length) {
-      // One statement for the whole batch, within its delivery budget; the transaction also covers looking up the originals of duplicates.
-      const results = await this.db.transaction(async (tx) => {
-        const batch = valid.map(({ event }) => event);
-        await this.checkDeliveryBudget(tx, batch);
-        return this.registrar.registerMany(tx, batch);
-      });
+      const batch = valid.map(({ event }) => event);
+      await this.checkDeliveries(batch, producer);
+      // One statement for the whole batch; the transaction also covers looking up the originals of duplicates.
+      const results = await this.db.transaction((tx) => this.registrar.registerMany(tx, batch));
       results.forEach((result, i) => {
         const { index, event } = valid[i];
         if (result.conflict) {
@@ -150,20 +175,23 @@ export class RecordApiEvents {
 
   /**
    * One request may not fan out into more deliveries than INGEST_DELIVERY_BUDGET (1,000 webhooks on `*`
-   * would turn a 1,000-event batch into a million rows): 413, nothing written. Counted before anything is
-   * written, repeats of earlier events included. A single event makes at most one delivery per webhook.
+   * would turn a 1,000-event batch into a million rows): 413. Nor may its key create more than
+   * INGEST_DELIVERY_RATE_LIMIT per window with many small ones: 429. Either way nothing is written.
+   * Counted before anything is written, repeats of earlier events included.
    */
-  private async checkDeliveryBudget(tx: EntityManager, events: readonly TidingsEvent[]): Promise<void> {
+  private async checkDeliveries(events: readonly TidingsEvent[], producer: string | undefined): Promise<void> {
     const budget = this.config.ingestDeliveryBudget;
-    // Each event matches at most every enabled subscriber: no count needed while that stays within the budget.
-    if (events.length === 1) return;
-    const deliveries = await this.matcher.countDeliveries(tx, events);
-    if (deliveries <= budget) return;
-    throw new EventError(
-      'payload_too_large',
-      `This batch would create ${deliveries} deliveries; one request may create at most ${budget} (INGEST_DELIVERY_BUDGET). Send fewer events per request.`,
-      [{ field: 'events', message: `would create ${deliveries} deliveries, more than ${budget}` }],
-    );
+    // A single event makes at most one delivery per webhook: no count needed for the budget alone.
+    if (events.length === 1 && !(this.allowance && producer)) return;
+    const deliveries = (await this.matcher.countDeliveries(this.db.manager, events)).reduce((sum, n) => sum + n, 0);
+    if (deliveries > budget && events.length > 1) {
+      throw new EventError(
+        'payload_too_large',
+        `This batch would create ${deliveries} deliveries; one request may create at most ${budget} (INGEST_DELIVERY_BUDGET). Send fewer events per request.`,
+        [{ field: 'events', message: `would create ${deliveries} deliveries, more than ${budget}` }],
+      );
+    }
+    if (this.allowance && producer) await this.allowance.take(producer, deliveries);
   }
 }
 

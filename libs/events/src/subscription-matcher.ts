@@ -34,20 +34,21 @@ export class SubscriptionMatcher {
     ]);
   }
 
-  /** How many deliveries registering these events would create: one per event and matching subscriber. */
-  async countDeliveries(tx: EntityManager, events: readonly (MatchScope & { type: string })[]): Promise<number> {
+  /** How many deliveries registering each of these events would create (one per matching subscriber), in their order. */
+  async countDeliveries(tx: EntityManager, events: readonly (MatchScope & { type: string })[]): Promise<number[]> {
     const input = events.map((event) => ({
       patterns: subscriptionPatternsFor(event.type),
       project_uuid: event.project_uuid ?? null,
       job_uuid: event.job_uuid ?? null,
       pipeline_key: event.pipeline_key ?? null,
     }));
-    const [row] = await tx.query(
-      `SELECT count(*)::int AS deliveries
-         FROM jsonb_to_recordset($1::jsonb) AS e(patterns text[], project_uuid uuid, job_uuid uuid, pipeline_key text)
-        CROSS JOIN LATERAL (SELECT DISTINCT id FROM match_subscribers(e.patterns, e.project_uuid, e.job_uuid, e.pipeline_key)) m`,
+    const rows: { deliveries: number }[] = await tx.query(
+      `SELECT (SELECT count(DISTINCT m.id) FROM match_subscribers(e.patterns, e.project_uuid, e.job_uuid, e.pipeline_key) m)::int AS deliveries
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (patterns text[], project_uuid uuid, job_uuid uuid, pipeline_key text))
+              WITH ORDINALITY AS e(patterns, project_uuid, job_uuid, pipeline_key, n)
+        ORDER BY e.n`,
       [JSON.stringify(input)],
     );
-    return row.deliveries;
+    return rows.map((row) => row.deliveries);
   }
 }

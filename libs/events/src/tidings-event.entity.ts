@@ -2,6 +2,7 @@ import { jsonCopy } from '@tidings/common';
 import { Column, Entity, PrimaryColumn, TableInheritance } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EventError } from './event-error';
+import { OccurredAtBounds, occurredAtSkew } from './occurred-at-bounds';
 import { EventTypeEntry, NotificationEvent } from './registry/event-type';
 import { eventBodyValidator } from './registry/event-validator';
 import { exampleBody } from './registry/body-schema';
@@ -80,9 +81,16 @@ export class TidingsEvent {
   /**
    * Validates `input` against the type's body schema (the registry's Ajv
    * validator) and builds the event. Throws an `EventError` listing every
-   * offending field; nothing is half-built.
+   * offending field; nothing is half-built. With `bounds` (a producer's
+   * event), a valid `occurred_at` must also lie within them of this clock;
+   * events Tidings records itself pass none.
    */
-  static create<T extends TidingsEvent>(this: EventClass<T>, input: EventInput, source: EventSource = 'internal'): T {
+  static create<T extends TidingsEvent>(
+    this: EventClass<T>,
+    input: EventInput,
+    source: EventSource = 'internal',
+    bounds?: OccurredAtBounds,
+  ): T {
     if (!this.TYPE) throw new Error(`${this.name} has no event type; create a concrete event type instead`);
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       throw new EventError('validation_failed', 'An event must be a JSON object');
@@ -91,6 +99,10 @@ export class TidingsEvent {
     const occurredAt = input.occurred_at;
     const body: Record<string, unknown> = occurredAt instanceof Date ? { ...input, occurred_at: dateText(occurredAt) } : input;
     const errors = eventBodyValidator().errors(this.TYPE, body);
+    if (bounds && typeof body.occurred_at === 'string' && !errors.some((e) => e.field === 'occurred_at')) {
+      const skew = occurredAtSkew(new Date(body.occurred_at), bounds);
+      if (skew) errors.push({ field: 'occurred_at', message: `occurred_at ${skew}` });
+    }
     if (errors.length) {
       const fields = [...new Set(errors.map((e) => e.field))].join(', ');
       throw new EventError('validation_failed', `Invalid ${this.TYPE} event: ${fields}`, errors);

@@ -42,7 +42,7 @@ export class EventsController {
   @ApiResponse({ status: 200, type: RegisterEventResponse, description: 'Idempotency key seen before: the original event' })
   @ApiError(
     400,
-    'validation_failed: not an event of a platform type, or fields its type refuses (every bad field in details); or invalid_json',
+    'validation_failed: not an event of a platform type, or fields its type refuses, or an occurred_at beyond OCCURRED_AT_MAX_FUTURE/OCCURRED_AT_MAX_PAST (every bad field in details); or invalid_json',
   )
   @ApiError(409, 'idempotency_conflict: this API key used the idempotency key before for a different body (nothing was registered)')
   async register(

@@ -28,6 +28,7 @@ export class TidingsExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const req = host.switchToHttp().getRequest<Request>();
     if (!req.complete) lingerOnUnreadBody(req);
+    if (exception instanceof TidingsError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(status).json(body);
   }
 

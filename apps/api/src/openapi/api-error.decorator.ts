@@ -10,7 +10,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict: the resource is not in a state that allows this',
   413: 'payload_too_large: the body (after decompression) is over the limit',
   415: 'unsupported_media_type: send application/json (gzip, deflate or br allowed)',
-  429: 'rate_limited: over INGEST_RATE_LIMIT for this API key, or too many invalid API keys from this address; retry after Retry-After seconds',
+  429: 'rate_limited: over INGEST_RATE_LIMIT (requests) or INGEST_DELIVERY_RATE_LIMIT (deliveries) for this API key, or too many invalid API keys from this address; retry after Retry-After seconds',
   503: 'unavailable (the database is down) or retry (a concurrent change got in the way; nothing was written, send it again)',
 };
 

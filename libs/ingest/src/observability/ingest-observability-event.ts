@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TidingsConfig } from '@tidings/config';
 import { EventRegistrar } from '@tidings/events';
 import { DataSource } from 'typeorm';
 import { ObservabilityKind } from './observability-input';
@@ -26,10 +27,11 @@ export class IngestObservabilityEvent {
   constructor(
     private readonly db: DataSource,
     private readonly registrar: EventRegistrar,
+    private readonly config: TidingsConfig,
   ) {}
 
   async execute(kind: ObservabilityKind, body: unknown): Promise<ObservabilityIngestResult> {
-    const input = validateObservabilityEvent(kind, body);
+    const input = validateObservabilityEvent(kind, body, new Date(), this.config.occurredAt);
     const result = await this.db.transaction(async (tx) => {
       // Datasets, streams and servers have no run: their events keep no state.
       if (input.kind === 'dataset-operation' || input.component) return this.registrar.register(tx, toObservabilityEvent(input));

@@ -275,6 +275,28 @@ describe('validateObservabilityEvent', () => {
     });
   });
 
+  it('refuses an event_timestamp beyond the bounds of the receive time, with the other problems (OCCURRED_AT_MAX_FUTURE/PAST)', () => {
+    const bounds = { maxFutureMs: 5 * 60_000, maxPastMs: 86_400_000 };
+    const at = (ms: number) => new Date(RECEIVED.getTime() + ms).toISOString();
+    const refused = (body: object) => {
+      try {
+        validateObservabilityEvent('run-status', { ...base, ...body }, RECEIVED, bounds);
+      } catch (error) {
+        return (error as TidingsError).details;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused({ status: 'RUNNING', event_timestamp: at(10 * 60_000) })).toEqual([
+      { field: 'event_timestamp', message: 'event_timestamp must be at most 5m in the future (OCCURRED_AT_MAX_FUTURE)' },
+    ]);
+    expect(refused({ status: 'NOPE', event_timestamp: '0001-01-01T00:00:00' })!.map((d) => d.field).sort()).toEqual(['event_timestamp', 'status']);
+    expect(validateObservabilityEvent('run-status', { ...base, status: 'RUNNING', event_timestamp: at(4 * 60_000) }, RECEIVED, bounds).at).toEqual(
+      new Date(RECEIVED.getTime() + 4 * 60_000),
+    );
+    // Without bounds (a caller that passes none) any readable time is taken.
+    expect(validateObservabilityEvent('run-status', { ...base, status: 'RUNNING', event_timestamp: '0001-01-01T00:00:00' }, RECEIVED).at.getUTCFullYear()).toBe(1);
+  });
+
   it('takes the receive time when event_timestamp is absent', () => {
     expect(validateObservabilityEvent('run-status', { ...base, status: 'RUNNING' }, RECEIVED).at).toEqual(RECEIVED);
   });

@@ -1,5 +1,5 @@
 import { ErrorDetail } from '@tidings/common';
-import { createBodyAjv, DatasetOperation, LogLevel, ObservedStatus, TestStatus, toErrorDetails } from '@tidings/events';
+import { createBodyAjv, DatasetOperation, LogLevel, ObservedStatus, OccurredAtBounds, occurredAtSkew, TestStatus, toErrorDetails } from '@tidings/events';
 import { ValidateFunction } from 'ajv/dist/2020';
 import { invalid } from '../ingest-error';
 import {
@@ -64,7 +64,12 @@ function validatorOf(kind: ObservabilityKind): ValidateFunction {
  * Validates one observability request body for `kind` and normalises it.
  * Throws an IngestError (400) listing every bad or unknown field.
  */
-export function validateObservabilityEvent(kind: ObservabilityKind, body: unknown, receivedAt: Date = new Date()): ObservabilityInput {
+export function validateObservabilityEvent(
+  kind: ObservabilityKind,
+  body: unknown,
+  receivedAt: Date = new Date(),
+  bounds?: OccurredAtBounds,
+): ObservabilityInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalid('The body must be a JSON object describing one event', [{ field: 'body', message: 'the body must be a JSON object' }]);
   }
@@ -76,11 +81,15 @@ export function validateObservabilityEvent(kind: ObservabilityKind, body: unknow
   const validate = validatorOf(kind);
   const valid = validate(value);
   const errors = valid ? testgenErrors(kind, value) : toErrorDetails(kind, validate.errors ?? [], value, { formats: FORMAT_MESSAGES });
+  // A given event_timestamp, once readable, must lie within the bounds of the clock (OCCURRED_AT_MAX_FUTURE/PAST).
+  const at = typeof value.event_timestamp === 'string' ? parseEventTimestamp(value.event_timestamp) : null;
+  const skew = bounds && at && !errors.some((e) => e.field === 'event_timestamp') ? occurredAtSkew(at, bounds, receivedAt.getTime()) : null;
+  if (skew) errors.push({ field: 'event_timestamp', message: `event_timestamp ${skew}` });
   const all = [...early, ...errors.filter((e) => !early.some((x) => x.field === e.field))];
   if (all.length) throw invalid(`Invalid ${kind} event: ${[...new Set(all.map((e) => e.field))].slice(0, 10).join(', ')}`, all);
 
   const common = {
-    at: typeof value.event_timestamp === 'string' ? parseEventTimestamp(value.event_timestamp)! : receivedAt,
+    at: at ?? receivedAt,
     ...contextOf(value as ComponentEventBody),
   };
   const subject = subjectOf(value as ComponentEventBody);

@@ -1,4 +1,5 @@
 import { TidingsError } from '@tidings/common';
+import { parseConfig } from '@tidings/config';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenLineageValidator } from './openlineage-validator';
@@ -203,6 +204,33 @@ describe('OpenLineageValidator', () => {
     it('refuses an event that is both a DatasetEvent and a JobEvent (the spec’s oneOf)', () => {
       const event = { ...read(join(OURS, 'dataset-event.json')), job: { namespace: 'n', name: 'j' } };
       expect(fieldsOf(event)).toEqual(['']);
+    });
+  });
+
+  describe('with the configured bounds on eventTime (OCCURRED_AT_MAX_FUTURE/PAST)', () => {
+    const bounded = new OpenLineageValidator(parseConfig({ OCCURRED_AT_MAX_FUTURE: '5m', OCCURRED_AT_MAX_PAST: '7d' }));
+    const at = (ms: number) => {
+      const event = runEvent();
+      event.eventTime = new Date(Date.now() + ms).toISOString();
+      return event;
+    };
+
+    it('takes an event replayed days later, or a producer clock a little ahead', () => {
+      expect(bounded.validate(at(-6 * 86_400_000)).kind).toBe('RunEvent');
+      expect(bounded.validate(at(60_000)).kind).toBe('RunEvent');
+    });
+
+    it('refuses one beyond either bound as /eventTime', () => {
+      for (const [ms, bound] of [[3_600_000, 'OCCURRED_AT_MAX_FUTURE'], [-8 * 86_400_000, 'OCCURRED_AT_MAX_PAST']] as const) {
+        const error = (() => {
+          try {
+            bounded.validate(at(ms));
+          } catch (e) {
+            return e as TidingsError;
+          }
+        })();
+        expect(error?.details).toEqual([{ field: '/eventTime', message: expect.stringContaining(bound) }]);
+      }
     });
   });
 

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ErrorDetail } from '@tidings/common';
+import { TidingsConfig } from '@tidings/config';
+import { OccurredAtBounds, occurredAtSkew } from '@tidings/events';
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
@@ -74,7 +76,11 @@ export class OpenLineageValidator {
   private readonly byKind: Record<OpenLineageKind, ValidateFunction>;
   private readonly spec: ValidateFunction;
 
-  constructor() {
+  /** How far eventTime may lie from this clock; none for a validator built without the config (its unit specs). */
+  private readonly bounds?: OccurredAtBounds;
+
+  constructor(@Optional() config?: TidingsConfig) {
+    this.bounds = config?.occurredAt;
     const ajv = new Ajv2020({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
     ajv.addKeyword('example');
     addFormats(ajv, ['date-time']);
@@ -135,6 +141,8 @@ export class OpenLineageValidator {
         { field: '/eventTime', message: '/eventTime is not a representable instant' },
       ]);
     }
+    const skew = this.bounds && occurredAtSkew(eventTime, this.bounds);
+    if (skew) throw invalid('Invalid OpenLineage event: /eventTime', [{ field: '/eventTime', message: `/eventTime ${skew}` }]);
     return { kind, event, eventTime } as ValidOpenLineageEvent;
   }
 }
