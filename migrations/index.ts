@@ -23,6 +23,8 @@ import { DataKitchenParityEventTypes1764720000000 } from './1764720000000-DataKi
 import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSchedules';
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
+import { EventDataLz41764760000000 } from './1764760000000-EventDataLz4';
+import { BodyHashOfKeyedEventsOnly1764760100000 } from './1764760100000-BodyHashOfKeyedEventsOnly';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -51,4 +53,6 @@ export const MIGRATIONS = [
   ExpectedRunSchedules1764730000000,
   ScheduleEventTypes1764731000000,
   LineageJobVersions1764740000000,
+  EventDataLz41764760000000,
+  BodyHashOfKeyedEventsOnly1764760100000,
 ];
