@@ -24,6 +24,8 @@ import { ExpectedRunSchedules1764730000000 } from './1764730000000-ExpectedRunSc
 import { ScheduleEventTypes1764731000000 } from './1764731000000-ScheduleEventTypes';
 import { LineageJobVersions1764740000000 } from './1764740000000-LineageJobVersions';
 import { OrderedParking1764750000000 } from './1764750000000-OrderedParking';
+import { EventDataLz41764760000000 } from './1764760000000-EventDataLz4';
+import { BodyHashOfKeyedEventsOnly1764760100000 } from './1764760100000-BodyHashOfKeyedEventsOnly';
 import { OccurredAtBounds1764770000000 } from './1764770000000-OccurredAtBounds';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
@@ -54,5 +56,7 @@ export const MIGRATIONS = [
   ScheduleEventTypes1764731000000,
   LineageJobVersions1764740000000,
   OrderedParking1764750000000,
+  EventDataLz41764760000000,
+  BodyHashOfKeyedEventsOnly1764760100000,
   OccurredAtBounds1764770000000,
 ];

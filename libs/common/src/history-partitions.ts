@@ -119,7 +119,7 @@ async function createPartition(q: Queryable, table: HistoryTable, name: string, 
   const { key } = HISTORY_TABLES[table];
   // Rows are copied out and then deleted: nothing may change them in between.
   await q.query(`LOCK TABLE "${table}_default" IN SHARE MODE`);
-  await q.query(`CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)${storageClause(table)}`);
+  await q.query(`CREATE TABLE "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)${storageClause(table)}`);
   const inRange = `${from === null ? '' : `${key} >= '${from}' AND `}${key} < '${to}'`;
   await q.query(`INSERT INTO "${name}" SELECT * FROM "${table}_default" WHERE ${inRange}`);
   await q.query(`DELETE FROM "${table}_default" WHERE ${inRange}`);
@@ -159,7 +159,7 @@ export async function compactPartitions(
   const to = parts[parts.length - 1].to;
   const name = `${table}_k${from === null ? '0' : dayName(msOfUuidV7(from))}`;
   const staging = `${name}_new`;
-  await q.query(`CREATE TABLE "${staging}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)${storageClause(table)}`);
+  await q.query(`CREATE TABLE "${staging}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)${storageClause(table)}`);
   let kept = 0;
   for (const part of parts) {
     const [{ count }] = await q.query(

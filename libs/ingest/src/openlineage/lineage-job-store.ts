@@ -1,3 +1,4 @@
+import { preparedStatement } from '@tidings/common';
 import { EntityManager } from 'typeorm';
 import { inKeyOrder, LineageNodeRef, nodeKey } from './lineage-edge-store';
 
@@ -27,12 +28,15 @@ export async function recordLineageJobs(tx: EntityManager, seen: readonly Lineag
   if (jobs.size === 0) return;
   const sorted = inKeyOrder(jobs);
   const inserted: { job_key: string }[] = await tx.query(
-    `INSERT INTO lineage_jobs (job_key, namespace, name, current_version_at)
+    preparedStatement(
+      'tidings_lineage_jobs_insert',
+      `INSERT INTO lineage_jobs (job_key, namespace, name, current_version_at)
      SELECT job_key, namespace, name, version_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS j(job_key, namespace, name, version_at, n)
       ORDER BY n
      ON CONFLICT (job_key) DO NOTHING
      RETURNING job_key`,
+    ),
     [sorted.map((j) => j.key), sorted.map((j) => j.job.namespace), sorted.map((j) => j.job.name), sorted.map((j) => j.versionAt)],
   );
   const isNew = new Set(inserted.map((r) => r.job_key));
@@ -41,7 +45,9 @@ export async function recordLineageJobs(tx: EntityManager, seen: readonly Lineag
   // A statement of its own (it sees jobs another transaction inserted meanwhile); only jobs whose version moves
   // forward are locked, in key order, and written.
   await tx.query(
-    `WITH moved AS (
+    preparedStatement(
+      'tidings_lineage_jobs_update',
+      `WITH moved AS (
        SELECT j.job_key, u.version_at
          FROM lineage_jobs j JOIN unnest($1::text[], $2::timestamptz[]) AS u(job_key, version_at) USING (job_key)
         WHERE u.version_at > coalesce(j.current_version_at, '-infinity')
@@ -50,6 +56,7 @@ export async function recordLineageJobs(tx: EntityManager, seen: readonly Lineag
      UPDATE lineage_jobs j SET current_version_at = greatest(j.current_version_at, m.version_at)
        FROM moved m
       WHERE j.job_key = m.job_key`,
+    ),
     [reported.map((j) => j.key), reported.map((j) => j.versionAt)],
   );
 }

@@ -1,3 +1,4 @@
+import { preparedStatement } from '@tidings/common';
 import { LineageRunState, OpenLineageEventType } from '@tidings/events';
 import { EntityManager } from 'typeorm';
 import { LineageRunRecord, nextLineageRun } from './lineage-run-state';
@@ -60,7 +61,9 @@ export async function applyLineageRunEvents(tx: EntityManager, events: readonly 
   };
   const asNew = [...runs.keys()].sort().map((runId) => fold(runId, null));
   const inserted: { run_id: string }[] = await tx.query(
-    `INSERT INTO lineage_runs (run_id, namespace, job_name, ${COLUMNS}, parent_run_id, parent_job_namespace, parent_job_name, event_count)
+    preparedStatement(
+      'tidings_lineage_runs_insert',
+      `INSERT INTO lineage_runs (run_id, namespace, job_name, ${COLUMNS}, parent_run_id, parent_job_namespace, parent_job_name, event_count)
      SELECT run_id, namespace, job_name, ${COLUMNS}, parent_run_id, parent_job_namespace, parent_job_name, event_count
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
                    $9::timestamptz[], $10::uuid[], $11::text[], $12::text[], $13::int[])
@@ -68,6 +71,7 @@ export async function applyLineageRunEvents(tx: EntityManager, events: readonly 
       ORDER BY n
      ON CONFLICT (run_id) DO NOTHING
      RETURNING run_id`,
+    ),
     [
       asNew.map((r) => r.runId),
       asNew.map((r) => r.first.namespace),
@@ -81,12 +85,17 @@ export async function applyLineageRunEvents(tx: EntityManager, events: readonly 
   const fresh = new Set(inserted.map((r) => r.run_id));
   const existing = asNew.filter((r) => !fresh.has(r.runId)).map((r) => r.runId);
   const rows: Record<string, any>[] = await tx.query(
-    `SELECT run_id, ${COLUMNS} FROM lineage_runs WHERE run_id = ANY($1::uuid[]) ORDER BY run_id FOR UPDATE`,
+    preparedStatement(
+      'tidings_lineage_runs_lock',
+      `SELECT run_id, ${COLUMNS} FROM lineage_runs WHERE run_id = ANY($1::uuid[]) ORDER BY run_id FOR UPDATE`,
+    ),
     [existing],
   );
   const folded = rows.map((row) => fold(row.run_id, toRecord(row)));
   await tx.query(
-    `UPDATE lineage_runs r
+    preparedStatement(
+      'tidings_lineage_runs_update',
+      `UPDATE lineage_runs r
         SET state = u.state, last_event_type = u.last_event_type, started_at = u.started_at, ended_at = u.ended_at,
             state_changed_at = u.state_changed_at, last_event_at = u.last_event_at,
             parent_run_id = coalesce(u.parent_run_id, r.parent_run_id),
@@ -97,6 +106,7 @@ export async function applyLineageRunEvents(tx: EntityManager, events: readonly 
                    $8::uuid[], $9::text[], $10::text[], $11::int[])
             AS u(run_id, ${COLUMNS}, parent_run_id, parent_job_namespace, parent_job_name, events)
       WHERE r.run_id = u.run_id`,
+    ),
     [folded.map((r) => r.runId), ...recordColumns(folded), folded.map((r) => r.indexes.length)],
   );
   return states;
