@@ -1,5 +1,5 @@
 import { eventClass, EventRegistrar } from '@tidings/events';
-import { createTestDatabase, freePort, nodeScript, StartedProcess, startProcess, TestDatabase } from '@tidings/testing';
+import { createTestDatabase, freePort, machineSlowness, nodeScript, StartedProcess, startProcess, TestDatabase } from '@tidings/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +20,13 @@ const DIST = join(__dirname, '..', 'dist');
 const NESTED_BOMB = gzipSync('['.repeat(2_400_000) + ']'.repeat(2_400_000), { level: 9 });
 const GZIP_JSON = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
 
-/** A hostile request must be answered within this (it is answered without parsing; the rest is a loaded machine). */
-const HOSTILE_ANSWER_MS = 1_000;
-/** /health/live while bombs arrive: the median of the probes must stay under this (DESIGN §7, issue 13). */
-const LIVE_MEDIAN_MS = 100;
+/**
+ * A hostile request must be answered within this (it is answered without parsing; the rest is a loaded machine),
+ * and /health/live's median while bombs arrive must stay under the second (DESIGN §7, issue 13): on an idle
+ * machine as written, stretched by its slowness on a busy one (at most 8×: a parse that blocks, 5–9 s, still fails).
+ */
+const hostileAnswerMs = () => 1_000 * machineSlowness();
+const liveMedianMs = () => 100 * machineSlowness();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -109,9 +112,9 @@ describe('hostile input: the api answers bombs without blocking', () => {
     result.forEach((r, i) => {
       expect({ path: r.path, status: r.status }).toEqual({ path: r.path, status: cases[i][2] });
       expect(typeof r.body.error).toBe('string');
-      expect(r.ms).toBeLessThan(HOSTILE_ANSWER_MS);
+      expect(r.ms).toBeLessThan(hostileAnswerMs());
     });
-    expect(median(probes)).toBeLessThan(LIVE_MEDIAN_MS);
+    expect(median(probes)).toBeLessThan(liveMedianMs());
   }, 120_000);
 
   it('refuses the same bomb with a valid key quickly (400, nested too deep), and /health/live stays fast', async () => {
@@ -122,9 +125,9 @@ describe('hostile input: the api answers bombs without blocking', () => {
     for (const r of result) {
       expect({ path: r.path, status: r.status }).toEqual({ path: r.path, status: 400 });
       expect(r.body.message).toMatch(/nested deeper than 64 levels/);
-      expect(r.ms).toBeLessThan(HOSTILE_ANSWER_MS);
+      expect(r.ms).toBeLessThan(hostileAnswerMs());
     }
-    expect(median(probes)).toBeLessThan(LIVE_MEDIAN_MS);
+    expect(median(probes)).toBeLessThan(liveMedianMs());
   }, 120_000);
 
   /** A valid pipeline-run event whose open map `pipeline_run.parameters` holds `keys` keys, in objects of `perObject`. */
@@ -154,8 +157,8 @@ describe('hostile input: the api answers bombs without blocking', () => {
     process.stderr.write(`HOSTILE 270,000 keys (${(body.length / 1e6).toFixed(1)} MB, ${perObject} per object): ${result.status} in ${Math.round(result.ms)} ms ${JSON.stringify(result.body).slice(0, 200)}; /health/live median ${Math.round(median(probes))} ms, max ${Math.round(Math.max(...probes))} ms\n`);
     expect(result.status).toBe(413);
     expect(result.body.error).toBe('payload_too_large');
-    expect(result.ms).toBeLessThan(HOSTILE_ANSWER_MS);
-    expect(median(probes)).toBeLessThan(LIVE_MEDIAN_MS);
+    expect(result.ms).toBeLessThan(hostileAnswerMs());
+    expect(median(probes)).toBeLessThan(liveMedianMs());
   }, 120_000);
 
   it('refuses an event over the budget inside a batch, alone, and registers the others', async () => {
