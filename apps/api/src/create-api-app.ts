@@ -26,7 +26,7 @@ export async function createApiApp(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(requestId);
-  // JSON bodies are read after the key guard, by JsonBodyInterceptor (api.module.ts), never here.
+  // JSON bodies are read after the key guard, by JsonBodyGuard (api.module.ts), never here.
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
 
