@@ -15,7 +15,7 @@ describe('rate limiting on ingestion, per API key', () => {
     await t?.stop();
   });
 
-  it('answers 429 with Retry-After past the limit, counts each key alone, and leaves other routes alone', async () => {
+  it('answers 429 with Retry-After past the limit before reading the body, counts each key alone, and leaves other routes alone', async () => {
     const a = (await t.http('POST', '/v1/api-keys', { name: 'a', scopes: ['events:write'] })).body.key;
     const b = (await t.http('POST', '/v1/api-keys', { name: 'b', scopes: ['events:write'] })).body.key;
     for (let i = 0; i < 5; i++) expect((await t.http('POST', '/v1/events', pipelineRunEvent(), { key: a })).status).toBe(201);
@@ -28,6 +28,9 @@ describe('rate limiting on ingestion, per API key', () => {
     expect(retryAfter).toBeLessThanOrEqual(2);
     expect((await t.http('POST', '/v1/events/batch', [pipelineRunEvent()], { key: a })).status).toBe(429);
     expect((await t.http('POST', '/api/v1/lineage', {}, { key: a })).status).toBe(429);
+    // Refused before its body is read: not parsed, so not a 400 for the broken JSON.
+    const unread = await t.http('POST', '/v1/events', '{"type": broken', { key: a });
+    expect([unread.status, unread.body?.error]).toEqual([429, 'rate_limited']);
 
     // Another key has its own budget; reads are not ingestion.
     expect((await t.http('POST', '/v1/events', pipelineRunEvent(), { key: b })).status).toBe(201);

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule, FailedAuthThrottle } from '@tidings/auth';
@@ -24,7 +24,7 @@ import { HealthController } from './health/health.controller';
 import { IngestDeliveryLimit } from './http/ingest-delivery-limit';
 import { IngestThrottlerGuard } from './http/ingest-throttler.guard';
 import { SharedThrottlerStorage } from './http/shared-throttler-storage';
-import { JsonBodyInterceptor } from './http/json-body.interceptor';
+import { JsonBodyGuard } from './http/json-body.guard';
 import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { tidingsValidationPipe } from './http/validation.pipe';
 import { LineageIngestController } from './lineage/lineage-ingest.controller';
@@ -84,13 +84,15 @@ export class ApiModule {
       controllers: API_CONTROLLERS,
       providers: [
         RedisProbe,
-        IngestThrottlerGuard,
         PublishIngestSettings,
         FailedAuthThrottle,
         RevocationListener,
+        // Global guards run in this order, before any route's own: the key, then INGEST_RATE_LIMIT on the
+        // ingestion routes, then the body is read. The body of a request without a valid key, or over its
+        // key's limit, is never read.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        // After every guard: the body of a request without a valid key is never read.
-        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+        { provide: APP_GUARD, useClass: IngestThrottlerGuard },
+        { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },
         ...(worker ? [{ provide: IN_PROCESS_WORKER, useValue: worker }] : []),

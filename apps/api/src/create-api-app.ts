@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ApiKeysService } from '@tidings/auth';
-import { requestId } from '@tidings/logging';
+import { requestLog, ROOT_LOGGER } from '@tidings/logging';
 import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
 import { API_CONTROLLERS, ApiModule } from './api.module';
@@ -25,8 +25,8 @@ export async function createApiApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestId);
-  // JSON bodies are read after the key guard, by JsonBodyInterceptor (api.module.ts), never here.
+  app.use(requestLog(app.get(ROOT_LOGGER)));
+  // JSON bodies are read after the key guard, by JsonBodyGuard (api.module.ts), never here.
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
 

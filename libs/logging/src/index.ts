@@ -1,4 +1,4 @@
 export * from './logging.module';
 export * from './pretty-log-stream';
 export * from './process-label';
-export * from './request-id';
+export * from './request-log';

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RecordClientEvent } from '@tidings/events';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { IngestRateLimited } from '../http/ingest-throttler.guard';
 import { ApiError } from '../openapi/api-error.decorator';
 import { ClientEventDto, ClientEventResponse } from './dtos/client-event.dto';
 
@@ -15,7 +15,7 @@ export class AnalyticsController {
   @Post()
   @HttpCode(202)
   @RequireScope('analytics:write')
-  @UseGuards(IngestThrottlerGuard)
+  @IngestRateLimited()
   @ApiOperation({ summary: 'Relay one front-end analytics event (client:* types only) to the analytics backend' })
   @ApiBody({ type: ClientEventDto })
   @ApiResponse({ status: 202, type: ClientEventResponse })

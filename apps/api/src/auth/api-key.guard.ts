@@ -17,13 +17,15 @@ export class ApiKeyGuard implements CanActivate {
     private readonly failures: FailedAuthThrottle,
   ) {}
 
+  /** What each route asks of a key, read from its metadata once. */
+  private readonly access = new WeakMap<object, RouteAccess>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const { isPublic, serviceAccount, needed } = this.accessOf(context);
+    if (isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers.authorization;
     let match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const serviceAccount = this.reflector.getAllAndOverride<boolean>(SERVICE_ACCOUNT_KEY, targets);
     if (!match && header === undefined && serviceAccount) {
       // Data tools speaking the DataKitchen API send the bare key in their own header.
       const alternative = req.headers['serviceaccountauthenticationkey'];
@@ -46,11 +48,32 @@ export class ApiKeyGuard implements CanActivate {
       this.failures.recordFailure(address);
       throw new TidingsError('unauthorized', 'The API key is invalid or revoked');
     }
-    const needed = this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) ?? 'admin';
     if (needed === 'any' || key.scopes.includes('admin') || key.scopes.includes(needed as never)) {
       (req as Request & { apiKeyId?: string }).apiKeyId = key.id;
       return true;
     }
     throw new TidingsError('forbidden', `This API key lacks the ${needed} scope`);
   }
+
+  private accessOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    let access = this.access.get(handler);
+    if (!access) {
+      const targets = [handler, context.getClass()];
+      access = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false,
+        serviceAccount: this.reflector.getAllAndOverride<boolean>(SERVICE_ACCOUNT_KEY, targets) ?? false,
+        needed: this.reflector.getAllAndOverride<string>(SCOPE_KEY, targets) ?? 'admin',
+      };
+      this.access.set(handler, access);
+    }
+    return access;
+  }
+}
+
+interface RouteAccess {
+  isPublic: boolean;
+  serviceAccount: boolean;
+  /** The scope it needs besides admin; `any` = any valid key. */
+  needed: string;
 }

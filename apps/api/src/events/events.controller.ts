@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EVENT_LIMITS, EventQueries, MAX_BATCH_EVENTS, RecordApiEvents } from '@tidings/events';
 import { DeliveryQueries } from '@tidings/deliveries';
 import { Response } from 'express';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
-import { JsonBodyLimits } from '../http/json-body.interceptor';
+import { IngestRateLimited } from '../http/ingest-throttler.guard';
+import { JsonBodyLimits } from '../http/json-body.guard';
 import { Page, page } from '../http/pagination';
 import { toDate } from '../http/validators';
 import { ApiError } from '../openapi/api-error.decorator';
@@ -27,7 +27,7 @@ export class EventsController {
 
   @Post()
   @RequireScope('events:write')
-  @UseGuards(IngestThrottlerGuard)
+  @IngestRateLimited()
   // One event's budget, counted while the body streams: refused before it is parsed (EVENT_LIMITS, 413).
   @JsonBodyLimits({ maxValues: EVENT_LIMITS.maxValues })
   @ApiOperation({ summary: 'Register one platform event; its deliveries are created in the same transaction' })
@@ -59,7 +59,7 @@ export class EventsController {
   @Post('batch')
   @HttpCode(200)
   @RequireScope('events:write')
-  @UseGuards(IngestThrottlerGuard)
+  @IngestRateLimited()
   @ApiOperation({ summary: 'Register up to 1000 events; each is validated alone, the valid ones are registered' })
   @ApiBody({
     schema: {

@@ -28,7 +28,8 @@ export function hasBody(req: Request): boolean {
  */
 export async function readJsonBody(req: Request, limitBytes: number, shape: JsonShapeLimits = DEFAULT_JSON_SHAPE_LIMITS): Promise<unknown> {
   if (!hasBody(req)) return undefined;
-  if (!req.is(JSON_TYPES)) {
+  // The usual header first: type-is parses it and matches it against each type.
+  if (req.headers['content-type'] !== 'application/json' && !req.is(JSON_TYPES)) {
     if (['POST', 'PUT', 'PATCH'].includes(req.method)) throw new TidingsError('unsupported_media_type', 'Send the body as application/json');
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -9,9 +9,20 @@ import {
 } from '@nestjs/throttler';
 import { TidingsConfig } from '@tidings/config';
 
+const INGEST_RATE_LIMITED = 'tidings:ingest-rate-limited';
+
+/** An ingestion route: INGEST_RATE_LIMIT applies to it (IngestThrottlerGuard). */
+export const IngestRateLimited = () => SetMetadata(INGEST_RATE_LIMITED, true);
+
+/** Whether a route (its controller or its handler) is an ingestion route; the OpenAPI document reads it too. */
+export function isIngestRateLimited(controller: object, handler: object): boolean {
+  return Reflect.getMetadata(INGEST_RATE_LIMITED, handler) === true || Reflect.getMetadata(INGEST_RATE_LIMITED, controller) === true;
+}
+
 /**
- * INGEST_RATE_LIMIT on the ingestion routes, counted per API key (the global
- * key guard has run and set it). Over the limit: 429 with Retry-After. Counted
+ * INGEST_RATE_LIMIT on the ingestion routes (@IngestRateLimited), counted per
+ * API key: a global guard, after the key guard (which has set the key) and
+ * before the body is read (JsonBodyGuard). Over the limit: 429 with Retry-After. Counted
  * in Redis, so the limit holds across every api replica (SharedThrottlerStorage;
  * each process alone while Redis is away), under QUEUE_PREFIX like every key of
  * this installation.
@@ -36,7 +47,7 @@ export class IngestThrottlerGuard extends ThrottlerGuard {
     return `${this.config.queuePrefix}:ingest:${throttlerName}:${tracker}`;
   }
 
-  protected override async shouldSkip(_context: ExecutionContext): Promise<boolean> {
-    return this.throttlers.length === 0;
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return this.throttlers.length === 0 || !isIngestRateLimited(context.getClass(), context.getHandler());
   }
 }

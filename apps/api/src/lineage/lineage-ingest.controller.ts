@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, SchemaObject } from '@nestjs/swagger';
 import { IngestLineageBatch, IngestLineageEvent, MAX_LINEAGE_BATCH } from '@tidings/ingest';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { IngestRateLimited } from '../http/ingest-throttler.guard';
 import { ApiError } from '../openapi/api-error.decorator';
 import { LineageBatchResponse, LineageIngestResponse } from './dtos/lineage.response';
 
@@ -31,7 +31,7 @@ const EVENT_SCHEMA: SchemaObject = {
 
 /** OpenLineage's HTTP transport posts here (its default endpoint is /api/v1/lineage). */
 @ApiTags('lineage')
-@UseGuards(IngestThrottlerGuard)
+@IngestRateLimited()
 @Controller('api/v1/lineage')
 export class LineageIngestController {
   constructor(

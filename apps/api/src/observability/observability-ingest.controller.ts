@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags, SchemaObject } from '@nestjs/swagger';
 import { IngestObservabilityEvent, ObservabilityKind } from '@tidings/ingest';
 import { AcceptServiceAccountKey, RequireScope } from '../auth/require-scope.decorator';
-import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { IngestRateLimited } from '../http/ingest-throttler.guard';
 import { ApiError } from '../openapi/api-error.decorator';
 
 const COMMON = {
@@ -27,7 +27,7 @@ const bodySchema = (example: Record<string, unknown>): SchemaObject => ({ type: 
 @ApiTags('observability')
 @ApiNoContentResponse({ description: 'Accepted' })
 @ApiError(400, 'validation_failed: invalid or unknown fields (every one in details)')
-@UseGuards(IngestThrottlerGuard)
+@IngestRateLimited()
 @Controller('events/v1')
 @RequireScope('events:write')
 @AcceptServiceAccountKey()

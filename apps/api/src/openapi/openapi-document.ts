@@ -1,10 +1,9 @@
 import { INestApplication, Type } from '@nestjs/common';
-import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, OperationObject, ResponseObject, SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import { PUBLIC_KEY, SCOPE_KEY, SERVICE_ACCOUNT_KEY } from '../auth/require-scope.decorator';
 import { ErrorResponse } from '../http/error-body';
-import { IngestThrottlerGuard } from '../http/ingest-throttler.guard';
+import { isIngestRateLimited } from '../http/ingest-throttler.guard';
 import { ERROR_DESCRIPTIONS } from './api-error.decorator';
 
 const operationId = (controller: string, method: string) => `${controller}_${method}`;
@@ -104,11 +103,7 @@ function describeAccess(op: OperationObject, reflector: Reflector, controller: T
     // The key is looked up in Postgres (cached for seconds), and every such route reads or writes it.
     errors.add(503);
   }
-  const guards: unknown[] = [
-    ...(Reflect.getMetadata(GUARDS_METADATA, controller) ?? []),
-    ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? []),
-  ];
-  if (guards.includes(IngestThrottlerGuard)) errors.add(429);
+  if (isIngestRateLimited(controller, handler)) errors.add(429);
   if (op.requestBody) [400, 413, 415].forEach((status) => errors.add(status));
   if (op.parameters?.length) errors.add(400);
 
