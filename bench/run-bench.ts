@@ -670,6 +670,7 @@ async function main(): Promise<void> {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const cpu = cpuMeter('latency');
+    const workBefore = await databaseWork();
     const sends = await openLoop({
       pool: apiPool,
       ratePerSecond: S.latencyRate,
@@ -701,6 +702,7 @@ async function main(): Promise<void> {
     ).catch((error) => log(`${(error as Error).message}; a missing delivery counts as arriving now (its latency is at least that)`));
     // Read once every delivery arrived, so the work of the last events is counted.
     const perEvent = cpu(sends.length, 'event');
+    log(`latency, per event: ${describeWork(workBefore, await databaseWork(), sends.length)}`);
     const arrivals = await receiver!.arrivals();
     const gaveUpAt = epochMs();
     const rows = await q<{ id: string; event_id: string; recorded_ms: number }>(
