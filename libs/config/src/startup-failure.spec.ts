@@ -17,6 +17,19 @@ describe('describeStartupFailure', () => {
     expect(text).toMatch(/^Cannot reach Postgres at db\.internal:6432\/tidings: connect ECONNREFUSED ::1:6432; connect ECONNREFUSED 127\.0\.0\.1:6432\. Check DATABASE_URL/);
   });
 
+  it('names DATABASE_DIRECT_URL when the direct connection behind a pool is refused, DATABASE_URL when the pool is', () => {
+    const pooled = parseConfig({
+      DATABASE_URL: 'postgres://app@db.internal:6432/tidings',
+      DATABASE_DIRECT_URL: 'postgres://app:s3cret@db.internal:5432/tidings',
+      DATABASE_POOL_MODE: 'transaction',
+    });
+    const refused = (port: number) => systemError(`connect ECONNREFUSED 10.0.0.5:${port}`, { code: 'ECONNREFUSED', syscall: 'connect', port });
+    expect(describeStartupFailure(refused(5432), pooled, 'api')).toBe(
+      'Cannot reach Postgres at db.internal:5432/tidings: connect ECONNREFUSED 10.0.0.5:5432. Check DATABASE_DIRECT_URL (is Postgres running?)',
+    );
+    expect(describeStartupFailure(refused(6432), pooled, 'api')).toMatch(/Check DATABASE_URL/);
+  });
+
   it('names DATABASE_URL for what Postgres itself refuses', () => {
     const text = describeStartupFailure(systemError('password authentication failed for user "app"', { code: '28P01', severity: 'FATAL' }), config, 'cli');
     expect(text).toBe('Postgres at db.internal:6432/tidings refused the connection: password authentication failed for user "app". Check DATABASE_URL');

@@ -17,8 +17,8 @@ interface SystemErrorLike {
 
 /**
  * The one line a process prints when it cannot start: the cause as Node or
- * Postgres gave it, preceded by the setting to fix (DATABASE_URL, REDIS_URL,
- * PORT, WORKER_PORT) and where it points. A newcomer reading
+ * Postgres gave it, preceded by the setting to fix (DATABASE_URL, DATABASE_DIRECT_URL,
+ * REDIS_URL, PORT, WORKER_PORT) and where it points. A newcomer reading
  * `connect ECONNREFUSED 127.0.0.1:3199` alone cannot tell which service that is.
  * URLs are shown as host:port only, never with their password.
  */
@@ -45,6 +45,11 @@ export function describeStartupFailure(error: unknown, config: TidingsConfig | u
   const host = first.hostname ?? e.hostname;
   const points = (target: Endpoint) => (port !== undefined && port === target.port) || (host !== undefined && host === target.host);
   if (points(redis) && !points(database)) return `Cannot reach Redis at ${redis.label}: ${detail}. Check REDIS_URL (is Redis running?)`;
+  // Through a pool, migrations and LISTEN go to DATABASE_DIRECT_URL: often the same host as the pool, on another port.
+  const direct = endpoint(config.databaseDirectUrl, 5432);
+  if (port !== undefined && port === direct.port && port !== database.port) {
+    return `Cannot reach Postgres at ${direct.label}: ${detail}. Check DATABASE_DIRECT_URL (is Postgres running?)`;
+  }
   if (points(database)) return `Cannot reach Postgres at ${database.label}: ${detail}. Check DATABASE_URL (is Postgres running?)`;
   return detail;
 }

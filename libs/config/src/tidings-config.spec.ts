@@ -210,6 +210,39 @@ describe('parseConfig', () => {
     });
   });
 
+  describe('DATABASE_DIRECT_URL and DATABASE_POOL_MODE (docs/pgbouncer.md)', () => {
+    const pooled = 'postgres://tidings@pgbouncer:6432/tidings';
+    const direct = 'postgres://tidings@postgres:5432/tidings';
+
+    it('default to a session pool, and to DATABASE_URL for the direct connection', () => {
+      const config = parseConfig({ DATABASE_URL: pooled });
+      expect(config.databasePoolMode).toBe('session');
+      expect(config.databaseDirectUrl).toBe(pooled);
+      expect(parseConfig({}).databaseDirectUrl).toBe(parseConfig({}).databaseUrl);
+    });
+
+    it('read a transaction pool with its direct URL', () => {
+      const config = parseConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct, DATABASE_POOL_MODE: 'transaction' });
+      expect(config).toMatchObject({ databaseUrl: pooled, databaseDirectUrl: direct, databasePoolMode: 'transaction' });
+    });
+
+    it('refuse a transaction pool without a direct URL: migrations and LISTEN need a session', () => {
+      expect(configErrorFor({ DATABASE_URL: pooled, DATABASE_POOL_MODE: 'transaction' }).problems).toEqual([
+        expect.stringMatching(/^DATABASE_DIRECT_URL: must be set when DATABASE_POOL_MODE=transaction/),
+      ]);
+    });
+
+    it('refuse an unknown mode and a direct URL that is not Postgres, naming each variable', () => {
+      const error = configErrorFor({ DATABASE_POOL_MODE: 'statement', DATABASE_DIRECT_URL: 'http://postgres' });
+      expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_DIRECT_URL', 'DATABASE_POOL_MODE']);
+    });
+
+    it('point the embedded Postgres\'s configuration at it for both', () => {
+      const embedded = withDatabaseUrl(parseConfig({}), 'postgres://postgres@localhost:5499/tidings');
+      expect(embedded.databaseDirectUrl).toBe('postgres://postgres@localhost:5499/tidings');
+    });
+  });
+
   describe('the ingestion limits', () => {
     it('default to 5000 requests a second and 100,000 deliveries a minute per key, occurred_at within 5 minutes ahead and 10 years behind', () => {
       const config = parseConfig({});

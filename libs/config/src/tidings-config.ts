@@ -29,6 +29,17 @@ export abstract class TidingsConfig {
   /** DATABASE_URL was set. Unset, `npm start` may start an embedded Postgres when nothing answers at the default URL. */
   readonly databaseUrlGiven: boolean;
   /**
+   * A session connection straight to Postgres (DATABASE_DIRECT_URL, default DATABASE_URL) for what a transaction
+   * pool cannot carry: migrations under their session advisory lock, and the LISTEN connections (docs/pgbouncer.md).
+   */
+  readonly databaseDirectUrl: string;
+  /**
+   * How DATABASE_URL pools (DATABASE_POOL_MODE): `session` (Postgres itself, or a session pool) keeps a server
+   * connection per client connection; `transaction` (PgBouncer's transaction pooling) may hand each transaction
+   * another one, so the pools send no startup options and no named prepared statements.
+   */
+  readonly databasePoolMode: 'session' | 'transaction';
+  /**
    * Connections in each app's pool, by role. The api needs few (registrations
    * arriving together share one statement); `npm start` holds both pools.
    * DATABASE_POOL_SIZE sets the api's and the worker's alike.
@@ -217,6 +228,11 @@ export function parseConfig(env: Env): TidingsConfig {
     version: packageVersion(),
     databaseUrl: read('DATABASE_URL', DEFAULT_DATABASE_URL, url(['postgres:', 'postgresql:'])),
     databaseUrlGiven: (env.DATABASE_URL ?? '').trim() !== '',
+    databaseDirectUrl: read<string | undefined>('DATABASE_DIRECT_URL', undefined, url(['postgres:', 'postgresql:'])),
+    databasePoolMode: read('DATABASE_POOL_MODE', 'session' as TidingsConfig['databasePoolMode'], (raw) => {
+      if (raw !== 'session' && raw !== 'transaction') throw new Error(`"${raw}" is not one of session, transaction`);
+      return raw;
+    }),
     databasePoolSize: read('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, (raw) => {
       const size = int(1, 500)(raw);
       return Object.freeze({ api: size, worker: size, cli: DEFAULT_POOL_SIZE.cli });
@@ -314,16 +330,19 @@ export function parseConfig(env: Env): TidingsConfig {
     testClockFile: read<string | undefined>('TIDINGS_TEST_CLOCK_FILE', undefined, (raw) => raw),
     heapGrowthPercent: read('HEAP_GROWTH_PERCENT', 50, int(0, 1000)),
   };
+  if (config.databasePoolMode === 'transaction' && config.databaseDirectUrl === undefined) {
+    problems.push('DATABASE_DIRECT_URL: must be set when DATABASE_POOL_MODE=transaction (migrations and LISTEN need a session connection to Postgres itself)');
+  }
   if (config.worker.claimLeaseMs <= timeoutMs) {
     problems.push(`DELIVERY_CLAIM_LEASE: must be longer than WEBHOOK_TIMEOUT_MS (${timeoutMs} ms)`);
   }
   if (problems.length) throw new ConfigError(problems);
-  return Object.freeze(Object.setPrototypeOf(config, TidingsConfig.prototype)) as TidingsConfig;
+  return Object.freeze(Object.setPrototypeOf({ ...config, databaseDirectUrl: config.databaseDirectUrl ?? config.databaseUrl }, TidingsConfig.prototype)) as TidingsConfig;
 }
 
-/** The same configuration on another database: the embedded Postgres `npm start` started. */
+/** The same configuration on another database, reached directly: the embedded Postgres `npm start` started. */
 export function withDatabaseUrl(config: TidingsConfig, databaseUrl: string): TidingsConfig {
-  return Object.freeze(Object.setPrototypeOf({ ...config, databaseUrl }, TidingsConfig.prototype)) as TidingsConfig;
+  return Object.freeze(Object.setPrototypeOf({ ...config, databaseUrl, databaseDirectUrl: databaseUrl }, TidingsConfig.prototype)) as TidingsConfig;
 }
 
 function parseEncryptionKey(raw: string): Buffer {
