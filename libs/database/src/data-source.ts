@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseConfig, processEnv } from '@tidings/config';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { directDataSourceOptions } from './data-source-options';
 
 /** For the TypeORM CLI (`typeorm migration:generate -d dist/libs/database/src/data-source.js`). */
-export default new DataSource(dataSourceOptions(parseConfig(processEnv()), 'tidings-typeorm-cli'));
+export default new DataSource(directDataSourceOptions(parseConfig(processEnv()), 'tidings-typeorm-cli'));

@@ -28,7 +28,8 @@ export class RevocationListener implements OnApplicationBootstrap, OnApplication
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({
-      connectionString: this.config.databaseUrl,
+      // LISTEN holds its registration in the session: straight to Postgres, never through a transaction pool.
+      connectionString: this.config.databaseDirectUrl,
       application_name: 'tidings-api-key-listener',
       connectionTimeoutMillis: 5000,
     });

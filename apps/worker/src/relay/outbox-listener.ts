@@ -25,7 +25,8 @@ export class OutboxListener implements OnApplicationShutdown {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({
-      connectionString: this.config.databaseUrl,
+      // LISTEN holds its registration in the session: straight to Postgres, never through a transaction pool.
+      connectionString: this.config.databaseDirectUrl,
       application_name: 'tidings-relay-listener',
       connectionTimeoutMillis: 5000,
     });
