@@ -32,7 +32,12 @@ describe('operations: metrics, readiness, structured logs with a request id', ()
 
     const api = await fetch(`${t.baseUrl}/metrics`);
     expect(api.headers.get('content-type')).toMatch(/^text\/plain/);
-    const apiText = await api.text();
+    await api.arrayBuffer();
+    // The receiver has the requests before the worker records them, and a delivery in flight still counts as due until then.
+    const apiText = await waitFor('the api to count no delivery due', async () => {
+      const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+      return /^tidings_deliveries_due\{process="api"\} 0$/m.test(text) ? text : undefined;
+    });
     expect(metric(apiText, 'tidings_events_registered_total', { type: 'project:one-off-job:pipeline-run:failed', source: 'api' })).toBe(3);
     expect(apiText).toMatch(/^tidings_deliveries_due\{process="api"\} 0$/m);
     expect(apiText).toMatch(/^tidings_delivery_oldest_due_seconds\{process="api"\} 0$/m);
