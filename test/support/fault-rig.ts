@@ -45,7 +45,7 @@ const IS_ROOT = process.getuid?.() === 0;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A temp dir of this run's (removed by the cleanup of whatever made it). */
-function ownedTempDir(kind: 'pg' | 'redis' | 'netns'): string {
+function ownedTempDir(kind: 'pg' | 'redis' | 'pgbouncer' | 'netns'): string {
   return mkdtempSync(join(tmpdir(), `tidings-${kind}-`));
 }
 
@@ -314,6 +314,97 @@ export class PrivateRedis {
     });
     client.on('error', () => undefined);
     return client;
+  }
+}
+
+/**
+ * A PgBouncer of our own (Debian's `pgbouncer` package) in a temp dir, on a free port, pooling in `pool_mode` in
+ * front of one database of the machine's Postgres, which it reaches through the Unix socket: so that Postgres tells
+ * the pool's server connections (no client address) from direct ones (TCP). Its admin console is database `pgbouncer`.
+ */
+export class PrivatePgBouncer {
+  private server?: StartedProcess;
+  private readonly forgetDir = atExit(() => rmSync(this.dir, { recursive: true, force: true }));
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    readonly database: string,
+  ) {}
+
+  /** `settings`: pgbouncer.ini [pgbouncer] settings over the defaults below (e.g. `default_pool_size`). */
+  static async start(upstreamUrl: string, settings: Record<string, string> = {}): Promise<PrivatePgBouncer> {
+    const upstream = new URL(upstreamUrl);
+    const database = decodeURIComponent(upstream.pathname.slice(1));
+    const bouncer = new PrivatePgBouncer(await freePort(), ownedTempDir('pgbouncer'), database);
+    try {
+      const socketDir = await withClient(upstreamUrl, async (client) => (await client.query(`SELECT split_part(current_setting('unix_socket_directories'), ',', 1) AS dir`)).rows[0].dir);
+      const user = decodeURIComponent(upstream.username || 'postgres');
+      const ini = {
+        listen_addr: '127.0.0.1',
+        listen_port: String(bouncer.port),
+        unix_socket_dir: '',
+        auth_type: 'any',
+        admin_users: user,
+        pool_mode: 'transaction',
+        max_client_conn: '200',
+        logfile: join(bouncer.dir, 'pgbouncer.log'),
+        pidfile: join(bouncer.dir, 'pgbouncer.pid'),
+        // pgbouncer refuses to run as root: it drops to this user (who must be able to write the temp dir).
+        ...(IS_ROOT ? { user: 'postgres' } : {}),
+        ...settings,
+      };
+      const config = join(bouncer.dir, 'pgbouncer.ini');
+      writeFileSync(
+        config,
+        [
+          '[databases]',
+          `${database} = host=${socketDir} port=${upstream.port || 5432} dbname=${database} user=${user}`,
+          '[pgbouncer]',
+          ...Object.entries(ini).map(([k, v]) => `${k} = ${v}`),
+        ].join('\n') + '\n',
+      );
+      if (IS_ROOT) await runProcess({ name: 'chown', command: 'chown', args: ['-R', 'postgres', bouncer.dir] });
+      bouncer.server = startProcess({ name: 'pgbouncer', command: 'pgbouncer', args: [config], keep: 8000 });
+      await bouncer.server.waitUntil(`pgbouncer on :${bouncer.port}`, () => bouncer.admin('SHOW VERSION').then(() => true, () => false), 15_000, 100);
+    } catch (error) {
+      await bouncer.destroy();
+      throw error;
+    }
+    return bouncer;
+  }
+
+  /** DATABASE_URL through the pool. */
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${this.database}`;
+  }
+
+  /** Runs a command of the admin console (SHOW POOLS, SHOW STATS …) and returns its rows. */
+  admin<T = Record<string, any>>(command: string): Promise<T[]> {
+    // The console speaks only the simple query protocol, and knows no startup parameters but the basic ones.
+    return withClient(`postgres://postgres@127.0.0.1:${this.port}/pgbouncer`, async (client) => (await client.query(command)).rows as T[]);
+  }
+
+  /** What it logged (the end of its output and log file), for a failing test's message. */
+  tail(): string {
+    return this.server?.tail(40) ?? '';
+  }
+
+  async destroy(): Promise<void> {
+    if (this.server?.running) await this.server.stop(5_000);
+    rmSync(this.dir, { recursive: true, force: true });
+    this.forgetDir();
+  }
+}
+
+async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
