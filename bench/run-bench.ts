@@ -533,6 +533,7 @@ async function main(): Promise<void> {
       headers: { ...ingestHeaders, 'idempotency-key': randomUUID() },
       body: eventJson(),
     });
+    const workBefore = await databaseWork();
     const cpu = cpuMeter('ingest');
     const result = await closedLoop({
       pool: apiPool,
@@ -542,6 +543,8 @@ async function main(): Promise<void> {
       onResponse: (res) => (res.status === 201 ? 1 : 0),
     });
     const apiCpu = cpu(result.units, 'event').get('api');
+    // Group commit: the transactions per event say how many events one statement served.
+    log(`ingest, per event: ${describeWork(workBefore, await databaseWork(), result.units)}`);
     const rate = result.units / result.seconds;
     log(
       `POST /v1/events: ${result.units} × 201 in ${result.seconds.toFixed(1)} s = ${rate.toFixed(0)}/s ` +

@@ -35,6 +35,13 @@ import { IN_PROCESS_WORKER, InProcessWorker } from './operations/in-process-work
 import { MetricsController } from './operations/metrics.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
+/**
+ * The global guards, in the order they run before any route's own: the key, then INGEST_RATE_LIMIT on
+ * the ingestion routes, then the body is read. The body of a request without a valid key, or over its
+ * key's limit, is never read. The direct routes (create-api-app.ts) run the same instances in this order.
+ */
+export const GLOBAL_GUARDS = [ApiKeyGuard, IngestThrottlerGuard, JsonBodyGuard] as const;
+
 /** Every controller of the api; the OpenAPI document reads their guard metadata too. */
 export const API_CONTROLLERS = [
   EventsController,
@@ -87,13 +94,10 @@ export class ApiModule {
         PublishIngestSettings,
         FailedAuthThrottle,
         RevocationListener,
-        // Global guards run in this order, before any route's own: the key, then INGEST_RATE_LIMIT on the
-        // ingestion routes, then the body is read. The body of a request without a valid key, or over its
-        // key's limit, is never read.
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_GUARD, useClass: IngestThrottlerGuard },
-        { provide: APP_GUARD, useClass: JsonBodyGuard },
-        { provide: APP_FILTER, useClass: TidingsExceptionFilter },
+        ...GLOBAL_GUARDS,
+        ...GLOBAL_GUARDS.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
+        TidingsExceptionFilter,
+        { provide: APP_FILTER, useExisting: TidingsExceptionFilter },
         { provide: APP_PIPE, useFactory: tidingsValidationPipe },
         ...(worker ? [{ provide: IN_PROCESS_WORKER, useValue: worker }] : []),
       ],

@@ -6,8 +6,11 @@ import { ApiKeysService } from '@tidings/auth';
 import { requestLog, ROOT_LOGGER } from '@tidings/logging';
 import { Logger } from 'nestjs-pino';
 import { TidingsConfig } from '@tidings/config';
-import { API_CONTROLLERS, ApiModule } from './api.module';
+import { API_CONTROLLERS, ApiModule, GLOBAL_GUARDS } from './api.module';
 import { EVENT_INPUT_SCHEMA } from './events/dtos/register-event.dto';
+import { EventsController, REGISTER_EVENT_ROUTE } from './events/events.controller';
+import { serveDirectRoutes } from './http/direct-route';
+import { TidingsExceptionFilter } from './http/tidings-exception.filter';
 import { InProcessWorker } from './operations/in-process-worker';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
@@ -25,8 +28,17 @@ export async function createApiApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestLog(app.get(ROOT_LOGGER)));
+  const log = requestLog(app.get(ROOT_LOGGER));
+  app.use(log);
   // JSON bodies are read after the key guard, by JsonBodyGuard (api.module.ts), never here.
+  // The hottest route skips Express's router and Nest's pipeline, served by the same guards, handler and filter.
+  serveDirectRoutes(app.getHttpServer(), {
+    express: app.getHttpAdapter().getInstance(),
+    routes: [{ route: REGISTER_EVENT_ROUTE, controller: app.get(EventsController) }],
+    guards: GLOBAL_GUARDS.map((guard) => app.get(guard)),
+    filter: app.get(TidingsExceptionFilter),
+    requestLog: log,
+  });
   // `npm start` closes its two apps itself, in order: hooks here too would close each twice.
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
 

@@ -2,8 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { EVENT_LIMITS, EventQueries, MAX_BATCH_EVENTS, RecordApiEvents } from '@tidings/events';
 import { DeliveryQueries } from '@tidings/deliveries';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { DirectRoute } from '../http/direct-route';
 import { IngestRateLimited } from '../http/ingest-throttler.guard';
 import { JsonBodyLimits } from '../http/json-body.guard';
 import { Page, page } from '../http/pagination';
@@ -101,3 +102,16 @@ export class EventsController {
     return { ...event, deliveries: await this.deliveries.list({ event_id: id, limit: 200 }) };
   }
 }
+
+/**
+ * `POST /v1/events` served off the HTTP server (direct-route.ts): the same guards, the same method and
+ * the same exception filter as through Nest, for a quarter of the CPU per event (issue 13).
+ */
+export const REGISTER_EVENT_ROUTE: DirectRoute<EventsController> = {
+  method: 'POST',
+  path: '/v1/events',
+  controller: EventsController,
+  handler: EventsController.prototype.register,
+  invoke: (events, req: Request & { apiKeyId?: string }, res) =>
+    events.register(req.body, req.headers['idempotency-key'] as string | undefined, req, res),
+};
