@@ -11,6 +11,7 @@ import { loggingModule } from '@tidings/logging';
 import { MetricsModule } from '@tidings/metrics';
 import { TelemetryModule } from '@tidings/telemetry';
 import { WebhooksModule } from '@tidings/webhooks';
+import { ChurnVacuum } from './maintenance/churn-vacuum';
 import { ExpectedRunWatch } from './maintenance/expected-run-watch';
 import { Maintenance } from './maintenance/maintenance';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor';
@@ -53,6 +54,7 @@ export class WorkerModule {
         OutboxListener,
         RelayLoop,
         Maintenance,
+        ChurnVacuum,
         ExpectedRunWatch,
         { provide: ScheduleClock, useValue: config.testClockFile ? new FileClock(config.testClockFile) : new SystemClock() },
         WebhookDeliveryProcessor,

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TidingsConfig } from '@tidings/config';
-import { DisableFailingWebhooks, HistoryRetention, OutboxRelay, VacuumChurnedTables } from '@tidings/deliveries';
+import { DisableFailingWebhooks, HistoryRetention, OutboxRelay } from '@tidings/deliveries';
 import { IntervalLoop } from './interval-loop';
 
 /**
  * Periodic housekeeping: history partitions ahead and retention, endpoint health, parked ordered deliveries
- * no settle will wake, vacuum where autovacuum is off. Safe to run in every worker replica.
+ * no settle will wake. Safe to run in every worker replica. (Vacuum where autovacuum is off: ChurnVacuum, on a shorter timer.)
  */
 @Injectable()
 export class Maintenance extends IntervalLoop {
@@ -14,7 +14,6 @@ export class Maintenance extends IntervalLoop {
   constructor(
     private readonly retention: HistoryRetention,
     private readonly health: DisableFailingWebhooks,
-    private readonly vacuum: VacuumChurnedTables,
     private readonly relay: OutboxRelay,
     private readonly config: TidingsConfig,
   ) {
@@ -41,8 +40,6 @@ export class Maintenance extends IntervalLoop {
         this.logger.warn(
           `Ordered delivery: woke ${woken} parked deliveries no settle would wake (a lost wake, or a webhook no longer ordered)`,
         );
-      const vacuumed = await this.vacuum.execute();
-      if (vacuumed.length) this.logger.log(`Autovacuum is off: ran ${vacuumed.join(', ')}`);
     } catch (error) {
       this.logger.warn(`maintenance failed: ${(error as Error).message}`);
     }
