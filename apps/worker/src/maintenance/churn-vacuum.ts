@@ -30,7 +30,8 @@ export class ChurnVacuum extends IntervalLoop {
   async runOnce(): Promise<void> {
     try {
       const done = await this.vacuum.execute();
-      if (done.length) this.logger.log(`Autovacuum is off: ran ${done.join(', ')}`);
+      // Debug: under steady churn this runs every few seconds, and a log line each time would drown the rest.
+      if (done.length) this.logger.debug(`Autovacuum is off: ran ${done.join(', ')}`);
     } catch (error) {
       this.logger.warn(`vacuum failed: ${(error as Error).message}`);
     }
