@@ -59,6 +59,11 @@ describe('JsonShapeScanner', () => {
     expect(items('[1,]', size)).toEqual(['1', '']);
   });
 
+  it('splits an array of at most 1000 items; one of more is parsed whole', () => {
+    expect(items(`[${Array(1000).fill(1).join(',')}]`, 100)).toHaveLength(1000);
+    expect(items(`[${Array(1001).fill(1).join(',')}]`, 100)).toBeNull();
+  });
+
   it('splits nothing but one array with only blanks around it', () => {
     for (const text of ['{"a":[1,2]}', '"[1,2]"', '1', '[1] x', '[1]]', '[1],[2]', 'x[1]', '[1', '[1}', '']) {
       expect({ text, items: items(text) }).toEqual({ text, items: null });

@@ -42,6 +42,12 @@ const TOP_ARRAY = 1;
 const TOP_CLOSED = 2;
 const TOP_OTHER = 3;
 
+/**
+ * Most items an array body is split into (the batch routes take at most 1,000 events): a parse per
+ * item pays for items of real size, while a body of millions of tiny ones parses faster whole.
+ */
+const MAX_SPLIT_ITEMS = 1000;
+
 const isBlank = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /**
@@ -121,7 +127,13 @@ export class JsonShapeScanner {
           break;
         case COMMA:
           if (this.kinds[this.depth] === ARRAY && ++this.values > maxValues) return tooManyValues();
-          if (this.depth === 1 && this.top === TOP_ARRAY) this.separators.push(this.written + i);
+          if (this.depth === 1 && this.top === TOP_ARRAY) {
+            this.separators.push(this.written + i);
+            if (this.separators.length > MAX_SPLIT_ITEMS) {
+              this.top = TOP_OTHER;
+              this.separators.length = 0;
+            }
+          }
           break;
         case CLOSE_OBJECT:
         case CLOSE_ARRAY:
@@ -147,7 +159,8 @@ export class JsonShapeScanner {
    * For a body that is one array with nothing but blanks around it, the
    * positions of its `[`, of each `,` between its items and of its `]`: the
    * text between two neighbours is one item (blanks around it included), and
-   * the body is valid JSON exactly when each item is. Null for any other body.
+   * the body is valid JSON exactly when each item is. Null for any other body,
+   * and for an array of more than MAX_SPLIT_ITEMS items.
    */
   itemSeparators(): readonly number[] | null {
     return this.top === TOP_CLOSED && this.depth === 0 ? this.separators : null;
