@@ -715,6 +715,31 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
       });
     });
 
+    it('stores each event of a batch as its own text received, in meaning the event that was validated', async () => {
+      const [first, second] = [runEvent({ eventType: 'START' }), runEvent({ eventType: 'COMPLETE' })];
+      // Pretty-printed and gzip, a string holding `,]` and escapes, non-ASCII text, and a number beyond a double.
+      const custom = { _producer: PRODUCER, _schemaURL: 'https://example.com/custom.json', note: 'a,] "quoted" \\ é ✓' };
+      const text = `[\n  ${JSON.stringify({ ...first, run: { ...first.run, facets: { custom } } }, null, 2)} ,\n${JSON.stringify(
+        second,
+      ).replace(/}$/, ', "counter": 12345678901234567890}')}\n]\n`;
+      const res = await fetch(`${t.baseUrl}/api/v1/lineage/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(text),
+      });
+      const body = await res.json();
+      expect({ status: res.status, summary: body.summary }).toEqual({ status: 200, summary: { received: 2, successful: 2, failed: 0 } });
+      const rows = await t.db.query(
+        `SELECT data->'openlineage' AS event, data->'openlineage'->>'counter' AS counter, data->'lineage' AS lineage FROM events WHERE id = ANY($1) ORDER BY id`,
+        [body.events.map((e: any) => e.id)],
+      );
+      expect(rows[0].event).toEqual({ ...first, run: { ...first.run, facets: { custom } } });
+      expect(rows[0].lineage).toMatchObject({ event_type: 'START', run: { id: first.run.runId, state: 'RUNNING' } });
+      expect(rows[1].event).toEqual({ ...second, counter: 12345678901234567890 });
+      // Its text as received: serialized again from the parsed event it would read 12345678901234567000.
+      expect(rows[1].counter).toBe('12345678901234567890');
+    });
+
     it('refuses a batch that is not an array, is empty, or holds more than 1000 events', async () => {
       const before = await counts();
       for (const body of [runEvent(), { events: [runEvent()] }, [], Array.from({ length: 1001 }, () => ({}))]) {

@@ -65,6 +65,12 @@ export class TidingsEvent {
   /** The HTTP request that recorded it, when one did (`x-request-id`). */
   @Column('text', { name: 'request_id', nullable: true }) requestId?: string;
   @Column('jsonb') data: Record<string, any> = {};
+  /**
+   * Members of `data` whose JSON text is at hand as it was received (parsed,
+   * validated and unchanged since): the registrar writes that text instead of
+   * serializing the member again. `data` still holds each member parsed.
+   */
+  dataText?: Readonly<Record<string, string>>;
   @Column('uuid', { name: 'project_uuid', nullable: true }) project_uuid?: string;
   @Column('uuid', { name: 'job_uuid', nullable: true }) job_uuid?: string;
   @Column('uuid', { name: 'pipeline_uuid', nullable: true }) pipeline_uuid?: string;

@@ -38,17 +38,71 @@ export async function readJsonBody(req: Request, limitBytes: number, shape: Json
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
 
-  const text = await readText(req, decompressor(req), new TextDecoder(charset), limitBytes, new JsonShapeScanner(shape));
-  if (text.length === 0) return {};
+  const scanner = new JsonShapeScanner(shape);
+  const pieces = await readText(req, decompressor(req), new TextDecoder(charset), limitBytes, scanner);
+  const separators = scanner.itemSeparators();
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    if (separators) body = parseItems(pieces, separators);
+    else {
+      const text = pieces.join('');
+      if (text.length === 0) return {};
+      body = JSON.parse(text);
+    }
   } catch {
     throw new TidingsError('invalid_json', 'The body is not valid JSON');
   }
   const reason = unsafeJsonReason(body);
   if (reason) throw new TidingsError('validation_failed', reason, [{ field: 'body', message: reason }]);
   return body;
+}
+
+/** The text of each item of an array body as received, by the parsed body (see parseItems). */
+const itemTexts = new WeakMap<object, readonly string[]>();
+
+/**
+ * The JSON text each item of `body` was parsed from, when `body` is an array
+ * that readJsonBody read: a route that stores items as received (the
+ * OpenLineage batch) hands that text on instead of serializing the parsed
+ * item again. Undefined for anything else.
+ */
+export function receivedItemTexts(body: unknown): readonly string[] | undefined {
+  return body !== null && typeof body === 'object' ? itemTexts.get(body) : undefined;
+}
+
+/**
+ * An array body parsed item by item: the same value JSON.parse gives for the
+ * whole text (which is valid exactly when each item is: the scanner found the
+ * separators outside strings), without ever building that text as one string.
+ * A string of a few hundred kB lands in V8's large-object space, fresh memory
+ * each time: joining a 400 kB batch of OpenLineage events cost more than
+ * parsing it (1.2–1.7 ms against 0.8), and serializing it again for Postgres
+ * as much once more. Each item's text (a slice of the pieces read) is kept
+ * for receivedItemTexts.
+ */
+function parseItems(pieces: readonly string[], separators: readonly number[]): unknown[] {
+  const texts: string[] = [];
+  const text = pieceSlicer(pieces);
+  for (let k = 0; k + 1 < separators.length; k++) texts.push(text(separators[k] + 1, separators[k + 1]));
+  // `[ ]`: one blank "item" between the brackets is no item; `[1,]` still fails on its empty last one.
+  if (texts.length === 1 && texts[0].trim() === '') texts.length = 0;
+  const items = texts.map((item) => JSON.parse(item) as unknown);
+  itemTexts.set(items, texts);
+  return items;
+}
+
+/** `(from, to) => text` over the concatenation of `pieces`, without concatenating them (positions ascending). */
+function pieceSlicer(pieces: readonly string[]): (from: number, to: number) => string {
+  let piece = 0;
+  let pieceStart = 0;
+  return (from, to) => {
+    while (pieceStart + pieces[piece].length <= from && piece + 1 < pieces.length) pieceStart += pieces[piece++].length;
+    let text = '';
+    for (let at = piece, start = pieceStart; start < to && at < pieces.length; start += pieces[at++].length) {
+      text += pieces[at].slice(Math.max(from - start, 0), to - start);
+    }
+    return text;
+  };
 }
 
 /**
@@ -85,10 +139,10 @@ function tooLarge(limitBytes: number): TidingsError {
 }
 
 /**
- * Streams the body (through `inflate` when compressed) and returns its text,
- * refusing it as soon as it crosses the size limit or a shape limit. On
- * refusal the request is left unread; the exception filter then closes the
- * connection instead of draining the rest.
+ * Streams the body (through `inflate` when compressed) and returns its text
+ * in the pieces decoded, refusing it as soon as it crosses the size limit or
+ * a shape limit. On refusal the request is left unread; the exception filter
+ * then closes the connection instead of draining the rest.
  */
 function readText(
   req: Request,
@@ -96,13 +150,13 @@ function readText(
   decoder: TextDecoder,
   limitBytes: number,
   scanner: JsonShapeScanner,
-): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
+): Promise<string[]> {
+  return new Promise<string[]>((resolve, reject) => {
     const source: Readable = inflate ? (req.pipe(inflate) as unknown as Readable) : req;
     const parts: string[] = [];
     let bytes = 0;
     let settled = false;
-    const stop = (error: Error | null, text?: string) => {
+    const stop = (error: Error | null, text?: string[]) => {
       if (settled) return;
       settled = true;
       source.off('data', onData);
@@ -128,7 +182,7 @@ function readText(
       const refusal = scanner.write(rest);
       if (refusal) return stop(refused(refusal));
       parts.push(rest);
-      stop(null, parts.join(''));
+      stop(null, parts);
     });
     // zlib errors: truncated or corrupt compressed bodies.
     if (inflate) inflate.once('error', (error: Error) => stop(new BadRequestException(`The body could not be read: ${error.message}`)));

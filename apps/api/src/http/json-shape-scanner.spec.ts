@@ -45,6 +45,31 @@ describe('JsonShapeScanner', () => {
     expect(scan('[[1],[2],[3]]', size, five)).toMatch(/more than 5 values/);
   });
 
+  /** The items between the separators found in `text` (fed in pieces of `size`), or null. */
+  function items(text: string, size = 1): string[] | null {
+    const scanner = new JsonShapeScanner();
+    for (let i = 0; i < text.length; i += size) expect(scanner.write(text.slice(i, i + size))).toBeNull();
+    const at = scanner.itemSeparators();
+    return at && at.slice(1).map((end, k) => text.slice(at[k] + 1, end));
+  }
+
+  it.each([1, 3, 100])("splits a top-level array into its items' text, strings and nesting aside (pieces of %i)", (size) => {
+    expect(items(' [1, {"a":[2,3]},\n"x,]\\\\",[]] \n', size)).toEqual(['1', ' {"a":[2,3]}', '\n"x,]\\\\"', '[]']);
+    expect(items('[]', size)).toEqual(['']);
+    expect(items('[1,]', size)).toEqual(['1', '']);
+  });
+
+  it('splits an array of at most 1000 items; one of more is parsed whole', () => {
+    expect(items(`[${Array(1000).fill(1).join(',')}]`, 100)).toHaveLength(1000);
+    expect(items(`[${Array(1001).fill(1).join(',')}]`, 100)).toBeNull();
+  });
+
+  it('splits nothing but one array with only blanks around it', () => {
+    for (const text of ['{"a":[1,2]}', '"[1,2]"', '1', '[1] x', '[1]]', '[1],[2]', 'x[1]', '[1', '[1}', '']) {
+      expect({ text, items: items(text) }).toEqual({ text, items: null });
+    }
+  });
+
   it('stops at the first level too deep, however long the rest', () => {
     const scanner = new JsonShapeScanner();
     expect(scanner.write('['.repeat(2_400_000))).toEqual({ code: 'validation_failed', message: 'the body is nested deeper than 64 levels' });

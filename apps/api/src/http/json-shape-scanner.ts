@@ -36,6 +36,19 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const OBJECT = 1;
 const ARRAY = 2;
+/** The top level, for splitting an array body into its items: nothing yet, inside its array, after it (blanks only), anything else. */
+const TOP_NONE = 0;
+const TOP_ARRAY = 1;
+const TOP_CLOSED = 2;
+const TOP_OTHER = 3;
+
+/**
+ * Most items an array body is split into (the batch routes take at most 1,000 events): a parse per
+ * item pays for items of real size, while a body of millions of tiny ones parses faster whole.
+ */
+const MAX_SPLIT_ITEMS = 1000;
+
+const isBlank = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /**
  * A single pass over JSON text as it arrives, in O(n) and without building
@@ -43,6 +56,10 @@ const ARRAY = 2;
  * ends a key), values (members and array items) and string lengths, and says why the text must be refused the
  * moment a limit is crossed. It does not validate syntax: JSON.parse does,
  * once the text is known to be harmless to parse.
+ *
+ * When the body is one top-level array, it also notes where the array's
+ * items are separated (its `[`, each `,` between items, its `]`), so that the
+ * reader can parse, and keep, each item's text alone (itemSeparators).
  */
 export class JsonShapeScanner {
   private depth = 0;
@@ -56,6 +73,10 @@ export class JsonShapeScanner {
   private inString = false;
   private escaped = false;
   private stringLength = 0;
+  /** Characters written before the current piece. */
+  private written = 0;
+  private top = TOP_NONE;
+  private readonly separators: number[] = [];
 
   constructor(private readonly limits: JsonShapeLimits = DEFAULT_JSON_SHAPE_LIMITS) {
     this.keys = new Uint32Array(limits.maxDepth + 1);
@@ -81,9 +102,16 @@ export class JsonShapeScanner {
         if (++this.stringLength > maxStringLength) return { code: 'payload_too_large', message: `a string in the body is longer than ${maxStringLength} characters` };
         continue;
       }
-      if (this.arrayOpened && c !== CLOSE_ARRAY && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+      if (this.arrayOpened && c !== CLOSE_ARRAY && !isBlank(c)) {
         this.arrayOpened = false;
         if (++this.values > maxValues) return tooManyValues();
+      }
+      // Anything but the one array's `[` at the top level, or after it, leaves the body to be parsed whole.
+      if (this.depth === 0 && !isBlank(c)) {
+        if (c === OPEN_ARRAY && this.top === TOP_NONE) {
+          this.top = TOP_ARRAY;
+          this.separators.push(this.written + i);
+        } else this.top = TOP_OTHER;
       }
       switch (c) {
         case QUOTE:
@@ -99,10 +127,21 @@ export class JsonShapeScanner {
           break;
         case COMMA:
           if (this.kinds[this.depth] === ARRAY && ++this.values > maxValues) return tooManyValues();
+          if (this.depth === 1 && this.top === TOP_ARRAY) {
+            this.separators.push(this.written + i);
+            if (this.separators.length > MAX_SPLIT_ITEMS) {
+              this.top = TOP_OTHER;
+              this.separators.length = 0;
+            }
+          }
           break;
         case CLOSE_OBJECT:
         case CLOSE_ARRAY:
           this.arrayOpened = false;
+          if (this.depth === 1 && this.top === TOP_ARRAY) {
+            this.top = c === CLOSE_ARRAY ? TOP_CLOSED : TOP_OTHER;
+            this.separators.push(this.written + i);
+          }
           // Unbalanced text is JSON.parse's to refuse; never go below the top.
           if (this.depth > 0) this.depth--;
           break;
@@ -112,6 +151,18 @@ export class JsonShapeScanner {
           break;
       }
     }
+    this.written += text.length;
     return null;
+  }
+
+  /**
+   * For a body that is one array with nothing but blanks around it, the
+   * positions of its `[`, of each `,` between its items and of its `]`: the
+   * text between two neighbours is one item (blanks around it included), and
+   * the body is valid JSON exactly when each item is. Null for any other body,
+   * and for an array of more than MAX_SPLIT_ITEMS items.
+   */
+  itemSeparators(): readonly number[] | null {
+    return this.top === TOP_CLOSED && this.depth === 0 ? this.separators : null;
   }
 }

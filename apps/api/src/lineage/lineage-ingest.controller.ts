@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, SchemaObject } from '@nestjs/swagger';
 import { IngestLineageBatch, IngestLineageEvent, MAX_LINEAGE_BATCH } from '@tidings/ingest';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { receivedItemTexts } from '../http/body-parsing';
 import { IngestRateLimited } from '../http/ingest-throttler.guard';
 import { ApiError } from '../openapi/api-error.decorator';
 import { LineageBatchResponse, LineageIngestResponse } from './dtos/lineage.response';
@@ -61,6 +62,6 @@ export class LineageIngestController {
   })
   @ApiError(400, `validation_failed: not an array, empty, or more than ${MAX_LINEAGE_BATCH} events`)
   batch(@Body() body: unknown): Promise<LineageBatchResponse> {
-    return this.ingestBatch.execute(body);
+    return this.ingestBatch.execute(body, receivedItemTexts(body));
   }
 }

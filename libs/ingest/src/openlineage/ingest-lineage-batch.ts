@@ -32,7 +32,8 @@ export class IngestLineageBatch {
     private readonly store: StoreLineageEvents,
   ) {}
 
-  async execute(body: unknown): Promise<LineageBatchSummary> {
+  /** `texts`: each item's JSON text as received (receivedItemTexts), stored as such; else each item is serialized again. */
+  async execute(body: unknown, texts?: readonly string[]): Promise<LineageBatchSummary> {
     if (!Array.isArray(body)) {
       throw invalid('The body must be a JSON array of OpenLineage events', [
         { field: '', message: 'the batch must be a JSON array of events' },
@@ -48,7 +49,9 @@ export class IngestLineageBatch {
     const valid: { index: number; event: ValidOpenLineageEvent }[] = [];
     body.forEach((item, index) => {
       try {
-        valid.push({ index, event: this.validator.validate(item) });
+        const event = this.validator.validate(item);
+        if (texts) event.text = texts[index];
+        valid.push({ index, event });
       } catch (error) {
         if (!(error instanceof TidingsError && error.status === 400)) throw error;
         failed.push({ index, reason: error.details?.map((d) => d.message).join('; ') || error.message, details: error.details });

@@ -69,10 +69,15 @@ export interface OpenLineageDatasetEvent extends BaseEvent {
   dataset: OpenLineageDataset;
 }
 
-/** A validated event, tagged with the kind the oneOf of the spec resolved to. */
-export type ValidOpenLineageEvent =
+/**
+ * A validated event, tagged with the kind the oneOf of the spec resolved to;
+ * `text` is the JSON text `event` was parsed from, when the body reader kept
+ * it (stored as received instead of serialized again).
+ */
+export type ValidOpenLineageEvent = (
   | { kind: 'RunEvent'; event: OpenLineageRunEvent; eventTime: Date }
   | { kind: 'JobEvent'; event: OpenLineageJobEvent; eventTime: Date }
-  | { kind: 'DatasetEvent'; event: OpenLineageDatasetEvent; eventTime: Date };
+  | { kind: 'DatasetEvent'; event: OpenLineageDatasetEvent; eventTime: Date }
+) & { text?: string };
 
 export type OpenLineageKind = ValidOpenLineageEvent['kind'];

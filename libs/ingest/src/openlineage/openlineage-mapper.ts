@@ -49,7 +49,8 @@ const refs = (datasets: OpenLineageDataset[] | undefined): LineageDatasetRef[] =
 /**
  * The typed lineage:* event for a validated OpenLineage event: its layer
  * holds what a webhook reader needs (job, run with its state, datasets, the
- * errorMessage facet); the event as received is kept in `data.openlineage`.
+ * errorMessage facet); the event as received is kept in `data.openlineage`
+ * (its text as received, when the body reader kept it).
  * `state` is the run's state after this event (RunEvents only).
  */
 export function toLineageEvent(valid: ValidOpenLineageEvent, state?: LineageRunState): TidingsEvent {
@@ -112,6 +113,7 @@ export function toLineageEvent(valid: ValidOpenLineageEvent, state?: LineageRunS
   }
   const event = eventClassFor(type, 'openlineage').create({ occurred_at: valid.eventTime, lineage }, 'openlineage');
   event.data.openlineage = valid.event;
+  if (valid.text !== undefined) event.dataText = { openlineage: valid.text };
   return event;
 }
 
