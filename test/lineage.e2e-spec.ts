@@ -727,7 +727,7 @@ describe('OpenLineage ingestion (POST /api/v1/lineage, /api/v1/lineage/batch)', 
         headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body: gzipSync(text),
       });
-      const body = await res.json();
+      const body: any = await res.json();
       expect({ status: res.status, summary: body.summary }).toEqual({ status: 200, summary: { received: 2, successful: 2, failed: 0 } });
       const rows = await t.db.query(
         `SELECT data->'openlineage' AS event, data->'openlineage'->>'counter' AS counter, data->'lineage' AS lineage FROM events WHERE id = ANY($1) ORDER BY id`,

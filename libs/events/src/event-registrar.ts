@@ -153,14 +153,11 @@ function recordPieces(event: TidingsEvent, pieces: string[]): void {
     return;
   }
   const rest: Record<string, unknown> = {};
-  let separator = '';
-  for (const key of Object.keys(event.data)) {
-    if (key in verbatim) continue;
-    rest[key] = event.data[key];
-    separator = ',';
-  }
-  // The row's last member is `"data":{…}`: its two closing braces go after the verbatim members.
+  for (const key of Object.keys(event.data)) if (!(key in verbatim)) rest[key] = event.data[key];
+  // The row's last member is `"data":{…}`: its two closing braces go after the verbatim members,
+  // after a comma when the serialized rest holds a member (one whose value JSON drops does not count).
   const row = JSON.stringify(record(event, rest));
+  let separator = row.endsWith('{}}') ? '' : ',';
   pieces.push(row.slice(0, -2));
   for (const [key, text] of Object.entries(verbatim)) {
     pieces.push(`${separator}${JSON.stringify(key)}:`, text);
