@@ -810,6 +810,7 @@ async function main(): Promise<void> {
   await selectedPhase('ingest_batch_per_s', async () => {
     // Its rows become part of phase 6's backlog; keep them under it.
     const maxEvents = Math.floor((S.backlog * 0.9) / deliveriesPerEvent);
+    const workBefore = await databaseWork();
     const cpu = cpuMeter('ingest');
     const result = await closedLoop({
       pool: apiPool,
@@ -824,6 +825,7 @@ async function main(): Promise<void> {
       onResponse: storedBatchEvents,
     });
     cpu(result.units, 'event');
+    log(`batch ingest, per event: ${describeWork(workBefore, await databaseWork(), result.units)}`);
     const rate = result.units / result.seconds;
     log(
       `POST /v1/events/batch (${S.batchSize} each, ${S.batchConcurrency} in flight): ${result.units} events in ${result.seconds.toFixed(1)} s = ` +

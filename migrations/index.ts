@@ -27,6 +27,8 @@ import { OrderedParking1764750000000 } from './1764750000000-OrderedParking';
 import { EventDataLz41764760000000 } from './1764760000000-EventDataLz4';
 import { BodyHashOfKeyedEventsOnly1764760100000 } from './1764760100000-BodyHashOfKeyedEventsOnly';
 import { OccurredAtBounds1764770000000 } from './1764770000000-OccurredAtBounds';
+import { LeanerRegistration1764785000000 } from './1764785000000-LeanerRegistration';
+import { EventTypeCheckedPerStatement1764785100000 } from './1764785100000-EventTypeCheckedPerStatement';
 
 /** Every migration, in order. Listed explicitly so the compiled app needs no glob. */
 export const MIGRATIONS = [
@@ -59,4 +61,6 @@ export const MIGRATIONS = [
   EventDataLz41764760000000,
   BodyHashOfKeyedEventsOnly1764760100000,
   OccurredAtBounds1764770000000,
+  LeanerRegistration1764785000000,
+  EventTypeCheckedPerStatement1764785100000,
 ];

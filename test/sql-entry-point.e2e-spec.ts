@@ -314,6 +314,14 @@ describe('the SQL entry point register_event() (DESIGN §7.3)', () => {
     expect(rows[0].id).toBe(rows[1].id);
   });
 
+  it('the trusted function refuses a type the catalogue lacks (23503, as the foreign key it replaces did) and writes nothing', async () => {
+    const before = await counts();
+    const record = (type: string) => `jsonb_build_object('id', tidings_uuid_v7(), 'type', '${type}', 'occurred_at', now(), 'source', 'api', 'data', '{}'::jsonb)`;
+    const error = await db.query(`SELECT * FROM register_events_trusted(jsonb_build_array(${record('ping')}, ${record('no:such-type')}))`).catch((e) => e);
+    expect({ code: error.code, message: error.message }).toEqual({ code: '23503', message: 'unknown event type no:such-type' });
+    expect(await counts()).toEqual(before);
+  });
+
   it('lets a role granted tidings_producer register events and nothing else', async () => {
     const role = `tidings_test_producer_${randomBytes(4).toString('hex')}`;
     await db.query(`CREATE ROLE ${role} LOGIN IN ROLE tidings_producer`);
