@@ -3,6 +3,7 @@ import { SendResult } from '@tidings/webhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { AttemptTrigger } from '../delivery.entity';
 import { addToAttemptStatsSql } from './attempt-stats';
+import { BY_ID_PENDING } from './by-id-pending';
 import { wakeNextOfKeysSql } from './ordered-wake';
 
 /** A finished attempt that was delivered or gets a retry. */
@@ -64,7 +65,7 @@ const RECORD_SQL = `
            claimed_at = NULL, last_attempt_at = i.started_at, last_response_status = i.response_status, last_error = i.last_error,
            delivered_at = CASE WHEN i.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
       FROM input i
-     WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'pending' AND d.claimed_at IS NOT NULL
+     WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND ${BY_ID_PENDING} AND d.claimed_at IS NOT NULL
     RETURNING d.id, d.subscriber_id, d.ordering_key, d.status),
   last_ok AS (
     SELECT subscriber_id, max(started_at) FILTER (WHERE status = 'delivered') AS at FROM input GROUP BY subscriber_id),
@@ -87,7 +88,7 @@ const RECORD_SQL = `
 export async function recordAttempts(db: Queryable, group: AttemptToRecord[]): Promise<RecordedAttempts> {
   const column = <T>(pick: (a: AttemptToRecord) => T) => group.map(pick);
   const [row]: { settled: string[]; failing: { id: string; failing_since: string }[] }[] = await retryOnDeadlock(() =>
-    db.query(preparedStatement('tidings_record_attempts_v7', RECORD_SQL), [
+    db.query(preparedStatement('tidings_record_attempts_v8', RECORD_SQL), [
       column(() => uuidv7()),
       column((a) => a.deliveryId),
       column((a) => a.number),
